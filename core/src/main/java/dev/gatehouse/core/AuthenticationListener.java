@@ -1,0 +1,23 @@
+package dev.gatehouse.core;
+
+import dev.gatehouse.core.internal.LoggingAuthenticationListener;
+
+/**
+ * Receives every authentication event, for audit. Called on the request thread: keep it fast and
+ * hand slow work (a remote audit log) to another thread. An exception thrown here is logged and
+ * does not change the outcome. Implementations are thread-safe.
+ */
+@FunctionalInterface
+public interface AuthenticationListener {
+
+    void on(AuthenticationEvent event);
+
+    /**
+     * The default listener: logs through SLF4J under {@code dev.gatehouse.audit}; successes at
+     * DEBUG, failures and throttling at INFO. It logs usernames, realms, addresses and reasons,
+     * never a credential.
+     */
+    static AuthenticationListener logging() {
+        return LoggingAuthenticationListener.INSTANCE;
+    }
+}

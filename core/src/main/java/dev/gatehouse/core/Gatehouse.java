@@ -1,0 +1,185 @@
+package dev.gatehouse.core;
+
+import dev.gatehouse.core.internal.Engine;
+import dev.gatehouse.core.internal.PropertiesConfig;
+import dev.gatehouse.core.internal.RealmFactory;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.function.UnaryOperator;
+
+/**
+ * The authentication engine: realms in their configured order, throttling and audit. Build one
+ * with {@link #builder()}, hand it to the servlet filter, or call {@link #authenticate} directly.
+ * Immutable and thread-safe once built.
+ *
+ * <p>For each request, the realms are asked in order for their credentials; every realm that
+ * recognises the presented credentials verifies them, until one authenticates. Credentials that
+ * no realm takes, or that every realm refuses, are a 401; a realm that throws counts as a refusal;
+ * a realm whose backend is down makes it a 503 unless another realm authenticates.
+ */
+public final class Gatehouse {
+
+    private final Engine engine;
+
+    private Gatehouse(Engine engine) {
+        this.engine = engine;
+    }
+
+    /** A builder with no realms, an in-memory user directory, the UTC clock and default throttling. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Decides one request. Never throws for anything the request carries. */
+    public Decision authenticate(RequestView request, AuthenticationMode mode) {
+        return engine.authenticate(request, mode);
+    }
+
+    /** The realms, in the order they are asked. */
+    public List<Realm> realms() {
+        return engine.realms();
+    }
+
+    /** The {@code WWW-Authenticate} challenges sent with every 401. */
+    public List<String> challenges() {
+        return engine.challenges();
+    }
+
+    /** The user directory the realms sign users in against. */
+    public UserDirectory users() {
+        return engine.users();
+    }
+
+    /**
+     * Builds a {@link Gatehouse}. Not thread-safe. Every setting fails fast with a message that names
+     * it.
+     */
+    public static final class Builder {
+        private final List<RealmFactory.Spec> realms = new ArrayList<>();
+        private final Map<Class<?>, Object> services = new LinkedHashMap<>();
+        private UserDirectory users;
+        private Clock clock = Clock.systemUTC();
+        private Throttling throttling = Throttling.defaults();
+        private AuthenticationListener listener = AuthenticationListener.logging();
+        private ClassLoader classLoader;
+        private UnaryOperator<String> environment = System::getenv;
+
+        private Builder() {}
+
+        /** The user directory; defaults to an in-memory one. */
+        public Builder users(UserDirectory users) {
+            this.users = Objects.requireNonNull(users, "users");
+            return this;
+        }
+
+        /** The clock for every expiry and timestamp; defaults to {@link Clock#systemUTC()}. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public Builder throttling(Throttling throttling) {
+            this.throttling = Objects.requireNonNull(throttling, "throttling");
+            return this;
+        }
+
+        /** Replaces the default logging listener. */
+        public Builder listener(AuthenticationListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Makes {@code service} available to realm providers through {@link RealmContext#service}
+         * (a {@code javax.sql.DataSource}, a process registry, a key store).
+         *
+         * @throws IllegalStateException if a service of that type was already registered
+         */
+        public <T> Builder service(Class<T> type, T service) {
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(service, "service");
+            if (services.putIfAbsent(type, service) != null) {
+                throw new IllegalStateException("a service of type " + type.getName() + " was already registered");
+            }
+            return this;
+        }
+
+        /** Where to look for {@link RealmProvider}s; defaults to the thread's context class loader. */
+        public Builder classLoader(ClassLoader classLoader) {
+            this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
+            return this;
+        }
+
+        /**
+         * How {@code ${env:NAME}} is resolved in {@link #properties(Properties)}; defaults to
+         * {@link System#getenv(String)}. A function returning {@code null} means "not set".
+         */
+        public Builder environment(UnaryOperator<String> environment) {
+            this.environment = Objects.requireNonNull(environment, "environment");
+            return this;
+        }
+
+        /** Adds a realm instance the host built itself; realms are asked in the order added. */
+        public Builder realm(Realm realm) {
+            Objects.requireNonNull(realm, "realm");
+            realms.add(RealmFactory.Spec.ofInstance(realm));
+            return this;
+        }
+
+        /**
+         * Adds a realm of {@code type}, built at {@link #build()} by the {@link RealmProvider} for
+         * that type found with {@link java.util.ServiceLoader}.
+         *
+         * @param name the realm's name, unique among this engine's realms
+         * @param settings the realm's settings, keys without the {@code realm.<name>.} prefix
+         */
+        public Builder realm(String name, String type, Map<String, String> settings) {
+            realms.add(RealmFactory.Spec.ofType(name, type, settings));
+            return this;
+        }
+
+        /**
+         * Reads realms and throttling from properties:
+         *
+         * <pre>
+         * gatehouse.realms=apikey,ldap,session     # names, in the order they are asked
+         * realm.ldap.type=ldap                      # optional; defaults to the name
+         * realm.ldap.url=ldap://dc1:389,ldap://dc2:389
+         * realm.ldap.systemPassword=${env:LDAP_PASSWORD}
+         * gatehouse.throttle.maxFailures=5
+         * gatehouse.throttle.initialDelay=1s
+         * gatehouse.throttle.maxDelay=5m
+         * </pre>
+         *
+         * <p>{@code ${env:NAME}} is replaced by the environment variable (or
+         * {@code ${env:NAME:-default}}), so no secret has to sit in the file. Keys outside
+         * {@code gatehouse.*} and {@code realm.*} are left to the host.
+         *
+         * @throws ConfigurationException naming the key of a wrong or missing setting
+         */
+        public Builder properties(Properties properties) {
+            PropertiesConfig config = PropertiesConfig.read(properties, environment);
+            config.throttling().ifPresent(this::throttling);
+            realms.addAll(config.realms());
+            return this;
+        }
+
+        /**
+         * Builds the engine, creating every configured realm.
+         *
+         * @throws ConfigurationException if a realm type is unknown, a realm name repeats, or a realm's
+         *     settings are wrong or unknown
+         */
+        public Gatehouse build() {
+            UserDirectory directory = users != null ? users : UserDirectory.inMemory(clock);
+            ClassLoader loader = classLoader != null ? classLoader : Thread.currentThread().getContextClassLoader();
+            List<Realm> built = RealmFactory.build(realms, directory, clock, Map.copyOf(services), loader);
+            return new Gatehouse(new Engine(built, directory, clock, throttling, listener));
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.gatehouse.core.testing;
+
+import dev.gatehouse.core.servlet.AuthenticationFilter;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * A real Jetty 12 on an ephemeral loopback port with a filter in front of {@code /*}, serving a
+ * servlet that reports the caller as text: {@code user=<name> realm=<authType> roles:admin=<bool>}
+ * or {@code anonymous}. Counts the requests that reached the servlet, so that tests can prove a
+ * request was stopped by the filter.
+ */
+public final class JettyHarness implements AutoCloseable {
+
+    private final Server server;
+    private final int port;
+    private final AtomicInteger reached = new AtomicInteger();
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private JettyHarness(Filter filter, UriCompliance compliance) throws Exception {
+        server = new Server();
+        HttpConfiguration http = new HttpConfiguration();
+        http.setRequestHeaderSize(128 * 1024); // so the filter, not Jetty, answers oversized credentials
+        http.setUriCompliance(compliance);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
+        context.setContextPath("/");
+        context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
+        context.addServlet(new ServletHolder(new WhoAmI(reached)), "/*");
+        server.setHandler(context);
+        server.start();
+        port = connector.getLocalPort();
+    }
+
+    /** Starts Jetty with its default URI compliance. */
+    public static JettyHarness start(Filter filter) throws Exception {
+        return new JettyHarness(filter, UriCompliance.DEFAULT);
+    }
+
+    /**
+     * Starts Jetty with URI compliance {@code UNSAFE}, so that every ambiguous path reaches the
+     * filter: proves the filter's own checks, not Jetty's.
+     */
+    public static JettyHarness startPermissive(Filter filter) throws Exception {
+        return new JettyHarness(filter, UriCompliance.UNSAFE);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    /** How many requests reached the servlet behind the filter. */
+    public int reached() {
+        return reached.get();
+    }
+
+    /** A GET with the given header pairs (name, value, name, value...). */
+    public HttpResponse<String> get(String path, String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).GET();
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * Sends {@code rawRequest} byte for byte over a socket (for request lines and headers that
+     * {@link HttpClient} refuses to send) and returns the status code of the response.
+     */
+    public int rawStatus(String rawRequest) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(rawRequest.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            byte[] head = socket.getInputStream().readNBytes(12);
+            String line = new String(head, StandardCharsets.ISO_8859_1);
+            if (!line.startsWith("HTTP/1.1 ")) {
+                throw new IOException("not an HTTP response: " + line);
+            }
+            return Integer.parseInt(line.substring(9, 12));
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+
+    private static final class WhoAmI extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+        private final transient AtomicInteger reached;
+
+        WhoAmI(AtomicInteger reached) {
+            this.reached = reached;
+        }
+
+        @Override
+        protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            reached.incrementAndGet();
+            resp.setContentType("text/plain");
+            if (req.getUserPrincipal() == null) {
+                resp.getWriter().write("anonymous");
+                return;
+            }
+            resp.getWriter().write("user=" + req.getRemoteUser() + " realm=" + req.getAuthType()
+                    + " roles:admin=" + req.isUserInRole("admin")
+                    + " identity=" + AuthenticationFilter.identity(req).isPresent());
+        }
+    }
+}
