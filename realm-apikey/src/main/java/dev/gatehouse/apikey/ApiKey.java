@@ -1,0 +1,52 @@
+package dev.gatehouse.apikey;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * What a host may show about an API key: everything except the key and its digest. Immutable.
+ *
+ * @param id the key's id, used to revoke it
+ * @param owner the id of the user the key authenticates as
+ * @param name unique among the owner's keys
+ * @param format {@link KeyFormat#GATEHOUSE} for keys issued here, {@link KeyFormat#CONCORD} for
+ *     imported Concord keys
+ * @param createdAt when the key was created or imported
+ * @param expiresAt when it stops working; empty if never
+ * @param lastUsedAt when it last authenticated a request, as written by the last batch (so up to
+ *     one flush interval old); empty if never
+ */
+public record ApiKey(UUID id, UUID owner, String name, KeyFormat format, Instant createdAt,
+        Optional<Instant> expiresAt, Optional<Instant> lastUsedAt) {
+
+    public ApiKey {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(format, "format");
+        Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(expiresAt, "expiresAt");
+        Objects.requireNonNull(lastUsedAt, "lastUsedAt");
+    }
+
+    /** Whether the key has expired at {@code now}. */
+    public boolean isExpiredAt(Instant now) {
+        return expiresAt.isPresent() && !now.isBefore(expiresAt.get());
+    }
+
+    /** The two shapes of key the realm verifies. */
+    public enum KeyFormat {
+        /**
+         * {@code <prefix>_<43 base62 characters: 256 random bits><6 base62 characters: CRC32>};
+         * digest: SHA-256 of the whole key's ASCII bytes.
+         */
+        GATEHOUSE,
+        /**
+         * Concord's keys: 22 characters of base64 (no padding) encoding 16 random bytes; digest:
+         * SHA-256 of the 16 decoded bytes. Accepted only when imported and enabled.
+         */
+        CONCORD
+    }
+}

@@ -1,0 +1,48 @@
+package dev.gatehouse.apikey;
+
+import java.util.Objects;
+
+/**
+ * An {@link ApiKeyService} request that cannot be done. {@link #reason()} tells a host's endpoint
+ * which HTTP status to answer with; the message is safe to show and never contains a key.
+ */
+public final class ApiKeyException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Why a request failed, with the HTTP status an endpoint would usually answer. */
+    public enum Reason {
+        /** The caller may not manage this user's keys or choose a key value (403). */
+        FORBIDDEN,
+        /** The name does not match the allowed pattern (400). */
+        INVALID_NAME,
+        /** The owner already has a key of that name (409). */
+        NAME_TAKEN,
+        /** A chosen key value or an imported digest is not well-formed (400). */
+        INVALID_KEY,
+        /** A chosen key value or imported digest is already stored (409). */
+        KEY_TAKEN,
+        /** The expiry time is not in the future (400). */
+        INVALID_EXPIRY,
+        /** No user with that id (404). */
+        UNKNOWN_USER,
+        /** The key store did not answer (503). */
+        UNAVAILABLE
+    }
+
+    private final Reason reason;
+
+    public ApiKeyException(Reason reason, String message) {
+        super(message);
+        this.reason = Objects.requireNonNull(reason, "reason");
+    }
+
+    public ApiKeyException(Reason reason, String message, Throwable cause) {
+        super(message, cause);
+        this.reason = Objects.requireNonNull(reason, "reason");
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+}

@@ -1,0 +1,273 @@
+package dev.gatehouse.apikey;
+
+import dev.gatehouse.apikey.internal.DefaultApiKeyService;
+import dev.gatehouse.apikey.internal.GatehouseKeys;
+import dev.gatehouse.apikey.internal.KeyVerifier;
+import dev.gatehouse.core.AuthenticationResult;
+import dev.gatehouse.core.AuthorizationHeader;
+import dev.gatehouse.core.Credentials;
+import dev.gatehouse.core.Gatehouse;
+import dev.gatehouse.core.Realm;
+import dev.gatehouse.core.RequestView;
+import dev.gatehouse.core.TokenCredentials;
+import dev.gatehouse.core.UserDirectory;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.LongSupplier;
+
+/**
+ * The {@code apikey} realm: authenticates requests that carry an API key in {@code Authorization},
+ * either bare ({@code Authorization: <key>}, as Concord clients send it) or as
+ * {@code Authorization: Bearer <key>}. A {@code Basic} header is never read as a key.
+ *
+ * <p>Keys look like {@code gh_<43 base62 characters><6 base62 characters of CRC32>}; a key of the
+ * wrong length, characters or checksum is refused before any store is asked. Verified keys are
+ * cached together with their owner's identity, so a repeated key costs neither a store nor a user
+ * lookup; a revocation made through {@link #keys()} takes effect at once on this node, and within
+ * {@link Builder#revocationBound(Duration)} (default 1 s) on other nodes that share the store. Keys
+ * of disabled users are refused (within the same bound after the user is disabled, or at once after
+ * {@link #invalidateUser(UUID)}). Last-used times are written in batches off the request path.
+ *
+ * <p>Build one with {@link #builder(String, ApiKeyStore, UserDirectory)}, or configure realm type
+ * {@code apikey} (see the module's README for the {@code realm.<name>.*} keys) and find it with
+ * {@link #in(Gatehouse)}. Thread-safe. {@link #close()} stops the background writer.
+ */
+public final class ApiKeyRealm implements Realm, AutoCloseable {
+
+    /** The realm type configuration refers to. */
+    public static final String TYPE = "apikey";
+
+    private final String name;
+    private final KeyVerifier verifier;
+    private final ApiKeyService keys;
+    private final List<String> challenges;
+
+    private ApiKeyRealm(Builder b) {
+        this.name = b.name;
+        GatehouseKeys format = new GatehouseKeys(b.prefix);
+        this.verifier = new KeyVerifier(new KeyVerifier.Settings(b.name, format, b.acceptConcordKeys, b.revocationBound,
+                b.cacheSize, b.negativeCacheSize, b.maxConcurrentLookups, b.lastUsedFlushInterval), b.store, b.users,
+                b.clock, b.ticker);
+        this.keys = new DefaultApiKeyService(b.store, b.users, verifier, format, b.acceptConcordKeys, b.permissions,
+                b.defaultLifetime, b.clock);
+        this.challenges = List.of("Bearer realm=\"" + b.name + "\"");
+    }
+
+    /**
+     * Starts a realm over {@code store}, resolving key owners in {@code users}.
+     *
+     * @param name the realm's name, used in identities and logs
+     */
+    public static Builder builder(String name, ApiKeyStore store, UserDirectory users) {
+        return new Builder(name, store, users);
+    }
+
+    /** The first API-key realm of {@code gatehouse}, e.g. to reach its {@link #keys()}. */
+    public static Optional<ApiKeyRealm> in(Gatehouse gatehouse) {
+        for (Realm r : gatehouse.realms()) {
+            if (r instanceof ApiKeyRealm realm) {
+                return Optional.of(realm);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The key service: what a host's API-key endpoint calls. */
+    public ApiKeyService keys() {
+        return keys;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /**
+     * The key from {@code Authorization: <key>} or {@code Authorization: Bearer <key>}, if it has
+     * this realm's prefix (or is shaped like a Concord key, when those are accepted).
+     */
+    @Override
+    public Optional<Credentials> credentials(RequestView request) {
+        AuthorizationHeader header = request.authorization();
+        String token;
+        if (header instanceof AuthorizationHeader.Bare bare) {
+            token = bare.token();
+        } else if (header instanceof AuthorizationHeader.Bearer bearer) {
+            token = bearer.token();
+        } else {
+            return Optional.empty();
+        }
+        return verifier.claims(token) ? Optional.of(new TokenCredentials(token)) : Optional.empty();
+    }
+
+    @Override
+    public AuthenticationResult authenticate(Credentials credentials) {
+        if (!(credentials instanceof TokenCredentials token)) {
+            return AuthenticationResult.NotMine.instance();
+        }
+        return verifier.verify(token.token());
+    }
+
+    @Override
+    public List<String> challenges() {
+        return challenges;
+    }
+
+    /**
+     * Forgets the cached keys of {@code userId} on this node, so that disabling or deleting the user
+     * in the directory takes effect here at once rather than within the revocation bound.
+     */
+    public void invalidateUser(UUID userId) {
+        verifier.invalidateOwner(Objects.requireNonNull(userId, "userId"));
+    }
+
+    /** Writes pending last-used times now (they are also written every flush interval and on close). */
+    public void flushLastUsed() {
+        verifier.flushLastUsed();
+    }
+
+    /** Stops the background writer after writing pending last-used times. */
+    @Override
+    public void close() {
+        verifier.close();
+    }
+
+    /** For tests in this module. */
+    KeyVerifier verifier() {
+        return verifier;
+    }
+
+    @Override
+    public String toString() {
+        return "ApiKeyRealm[" + name + "]";
+    }
+
+    /** Builds an {@link ApiKeyRealm}. Not thread-safe; every setter fails fast naming the setting. */
+    public static final class Builder {
+        private final String name;
+        private final ApiKeyStore store;
+        private final UserDirectory users;
+        private String prefix = "gh";
+        private Clock clock = Clock.systemUTC();
+        private LongSupplier ticker = System::nanoTime;
+        private Duration revocationBound = Duration.ofSeconds(1);
+        private int cacheSize = 100_000;
+        private int negativeCacheSize = 10_000;
+        private int maxConcurrentLookups = 16;
+        private Duration lastUsedFlushInterval = Duration.ofSeconds(10);
+        private Optional<Duration> defaultLifetime = Optional.empty();
+        private boolean acceptConcordKeys;
+        private ApiKeyPermissions permissions = ApiKeyPermissions.adminRole("admin");
+
+        private Builder(String name, ApiKeyStore store, UserDirectory users) {
+            this.name = Objects.requireNonNull(name, "name");
+            this.store = Objects.requireNonNull(store, "store");
+            this.users = Objects.requireNonNull(users, "users");
+        }
+
+        /** The key prefix: a lower-case letter, then 1 to 15 lower-case letters or digits; default {@code gh}. */
+        public Builder prefix(String prefix) {
+            if (prefix == null || !GatehouseKeys.PREFIX.matcher(prefix).matches()) {
+                throw new IllegalArgumentException("prefix must match " + GatehouseKeys.PREFIX.pattern() + ", was '"
+                        + prefix + "'");
+            }
+            this.prefix = prefix;
+            return this;
+        }
+
+        /** The clock for key expiry and timestamps; default {@link Clock#systemUTC()}. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * The monotonic time source (nanoseconds) that ages cache entries; default
+         * {@link System#nanoTime()}. Tests pass a fake one to step past the revocation bound.
+         */
+        public Builder ticker(LongSupplier ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
+            return this;
+        }
+
+        /**
+         * How long a key revoked, or a user disabled, on another node may still be accepted here;
+         * default 1 s. Zero turns the cache off: every request asks the store.
+         */
+        public Builder revocationBound(Duration bound) {
+            if (bound == null || bound.isNegative()) {
+                throw new IllegalArgumentException("revocationBound must be zero or positive, was " + bound);
+            }
+            this.revocationBound = bound;
+            return this;
+        }
+
+        /** How many verified keys are cached; default 100000; zero turns the cache off. */
+        public Builder cacheSize(int size) {
+            if (size < 0) {
+                throw new IllegalArgumentException("cacheSize must not be negative, was " + size);
+            }
+            this.cacheSize = size;
+            return this;
+        }
+
+        /** How many unknown keys are remembered (for the revocation bound); default 10000. */
+        public Builder negativeCacheSize(int size) {
+            if (size < 0) {
+                throw new IllegalArgumentException("negativeCacheSize must not be negative, was " + size);
+            }
+            this.negativeCacheSize = size;
+            return this;
+        }
+
+        /**
+         * At most this many store lookups run at once; a request that waits longer than 250 ms for
+         * one is answered 503 with {@code Retry-After}. Default 16.
+         */
+        public Builder maxConcurrentLookups(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxConcurrentLookups must be at least 1, was " + max);
+            }
+            this.maxConcurrentLookups = max;
+            return this;
+        }
+
+        /** How often last-used times are written; default 10 s. */
+        public Builder lastUsedFlushInterval(Duration interval) {
+            if (interval == null || interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("lastUsedFlushInterval must be positive, was " + interval);
+            }
+            this.lastUsedFlushInterval = interval;
+            return this;
+        }
+
+        /** The lifetime of keys created without an expiry; default none (they never expire). */
+        public Builder defaultLifetime(Duration lifetime) {
+            if (lifetime == null || lifetime.isNegative() || lifetime.isZero()) {
+                throw new IllegalArgumentException("defaultLifetime must be positive, was " + lifetime);
+            }
+            this.defaultLifetime = Optional.of(lifetime);
+            return this;
+        }
+
+        /** Whether imported Concord keys authenticate; default false. */
+        public Builder acceptConcordKeys(boolean accept) {
+            this.acceptConcordKeys = accept;
+            return this;
+        }
+
+        /** Who may manage whose keys; default {@link ApiKeyPermissions#adminRole(String)} with {@code admin}. */
+        public Builder permissions(ApiKeyPermissions permissions) {
+            this.permissions = Objects.requireNonNull(permissions, "permissions");
+            return this;
+        }
+
+        public ApiKeyRealm build() {
+            return new ApiKeyRealm(this);
+        }
+    }
+}

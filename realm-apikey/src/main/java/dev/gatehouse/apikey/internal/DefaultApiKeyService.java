@@ -1,0 +1,195 @@
+package dev.gatehouse.apikey.internal;
+
+import dev.gatehouse.apikey.ApiKey;
+import dev.gatehouse.apikey.ApiKeyException;
+import dev.gatehouse.apikey.ApiKeyException.Reason;
+import dev.gatehouse.apikey.ApiKeyPermissions;
+import dev.gatehouse.apikey.ApiKeyService;
+import dev.gatehouse.apikey.ApiKeyStore;
+import dev.gatehouse.apikey.IssuedApiKey;
+import dev.gatehouse.apikey.NewApiKey;
+import dev.gatehouse.apikey.StoredApiKey;
+import dev.gatehouse.core.AuthenticationResult;
+import dev.gatehouse.core.Identity;
+import dev.gatehouse.core.UserDirectory;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/** The {@link ApiKeyService} of an API-key realm, sharing the realm's {@link KeyVerifier}. Thread-safe. */
+public final class DefaultApiKeyService implements ApiKeyService {
+
+    private static final int NAME_ATTEMPTS = 5;
+
+    private final ApiKeyStore store;
+    private final UserDirectory users;
+    private final KeyVerifier verifier;
+    private final GatehouseKeys keys;
+    private final boolean acceptConcordKeys;
+    private final ApiKeyPermissions permissions;
+    private final Optional<Duration> defaultLifetime;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+
+    public DefaultApiKeyService(ApiKeyStore store, UserDirectory users, KeyVerifier verifier, GatehouseKeys keys,
+            boolean acceptConcordKeys, ApiKeyPermissions permissions, Optional<Duration> defaultLifetime, Clock clock) {
+        this.store = store;
+        this.users = users;
+        this.verifier = verifier;
+        this.keys = keys;
+        this.acceptConcordKeys = acceptConcordKeys;
+        this.permissions = permissions;
+        this.defaultLifetime = defaultLifetime;
+        this.clock = clock;
+    }
+
+    @Override
+    public IssuedApiKey create(Identity caller, NewApiKey request) {
+        Objects.requireNonNull(caller, "caller");
+        Objects.requireNonNull(request, "request");
+        mayManage(caller, request.owner());
+        String value;
+        byte[] digest;
+        ApiKey.KeyFormat format;
+        if (request.value().isPresent()) {
+            mayChoose(caller, request.owner());
+            value = request.value().get();
+            if (keys.wellFormedBytes(value) != null) {
+                format = ApiKey.KeyFormat.GATEHOUSE;
+            } else if (acceptConcordKeys && ConcordKeys.isWellFormed(value)) {
+                format = ApiKey.KeyFormat.CONCORD;
+            } else {
+                throw new ApiKeyException(Reason.INVALID_KEY, "a chosen key must be a well-formed key of this realm ("
+                        + keys.length() + " characters with its prefix and checksum"
+                        + (acceptConcordKeys ? ", or a 22-character Concord key)" : ")"));
+            }
+            digest = verifier.digestOf(value);
+        } else {
+            value = keys.generate(random);
+            format = ApiKey.KeyFormat.GATEHOUSE;
+            digest = verifier.digestOf(value);
+        }
+        ApiKey stored = insert(request, format, digest);
+        return new IssuedApiKey(stored, value);
+    }
+
+    @Override
+    public ApiKey importConcordKey(Identity caller, NewApiKey request, String concordDigest) {
+        Objects.requireNonNull(caller, "caller");
+        Objects.requireNonNull(request, "request");
+        mayManage(caller, request.owner());
+        mayChoose(caller, request.owner());
+        if (request.value().isPresent()) {
+            throw new ApiKeyException(Reason.INVALID_KEY, "an imported Concord key is given by its digest, not a value");
+        }
+        byte[] digest = ConcordKeys.parseStoredDigest(concordDigest);
+        if (digest == null) {
+            throw new ApiKeyException(Reason.INVALID_KEY,
+                    "a Concord key digest is the base64 of a SHA-256 digest (43 characters, or 44 with '=')");
+        }
+        return insert(request, ApiKey.KeyFormat.CONCORD, digest);
+    }
+
+    private ApiKey insert(NewApiKey request, ApiKey.KeyFormat format, byte[] digest) {
+        UUID owner = request.owner();
+        guard(() -> users.findById(owner)).orElseThrow(() ->
+                new ApiKeyException(Reason.UNKNOWN_USER, "no user with id " + owner));
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        Optional<Instant> expiresAt = request.expiresAt().or(() -> defaultLifetime.map(now::plus))
+                .map(t -> t.truncatedTo(ChronoUnit.MILLIS));
+        if (expiresAt.isPresent() && !expiresAt.get().isAfter(now)) {
+            throw new ApiKeyException(Reason.INVALID_EXPIRY, "the expiry must be in the future");
+        }
+        if (request.name().isPresent() && !KeyNames.isValid(request.name().get())) {
+            throw new ApiKeyException(Reason.INVALID_NAME, "a key name must match " + NAME_PATTERN);
+        }
+        for (int attempt = 0; attempt < NAME_ATTEMPTS; attempt++) {
+            String name = request.name().orElseGet(() -> KeyNames.generate(random));
+            ApiKey key = new ApiKey(UUID.randomUUID(), owner, name, format, now, expiresAt, Optional.empty());
+            if (guard(() -> store.insert(new StoredApiKey(key, digest)))) {
+                verifier.forgetUnknown(digest);
+                return key;
+            }
+            boolean nameTaken = guard(() -> store.findByOwner(owner)).stream()
+                    .anyMatch(k -> k.key().name().equals(name));
+            if (!nameTaken) {
+                throw new ApiKeyException(Reason.KEY_TAKEN, "this key is already stored");
+            }
+            if (request.name().isPresent()) {
+                throw new ApiKeyException(Reason.NAME_TAKEN, "the user already has a key named '" + name + "'");
+            }
+        }
+        throw new ApiKeyException(Reason.NAME_TAKEN, "could not generate a free key name");
+    }
+
+    @Override
+    public List<ApiKey> list(Identity caller, UUID owner) {
+        Objects.requireNonNull(caller, "caller");
+        mayManage(caller, owner);
+        return guard(() -> store.findByOwner(owner)).stream().map(StoredApiKey::key).toList();
+    }
+
+    @Override
+    public boolean revoke(Identity caller, UUID keyId) {
+        Objects.requireNonNull(caller, "caller");
+        Optional<StoredApiKey> key = guard(() -> store.findById(keyId));
+        if (key.isEmpty()) {
+            return false;
+        }
+        mayManage(caller, key.get().owner());
+        Optional<StoredApiKey> deleted = guard(() -> store.delete(keyId));
+        verifier.invalidate(key.get());
+        return deleted.isPresent();
+    }
+
+    @Override
+    public int revokeAll(Identity caller, UUID owner) {
+        Objects.requireNonNull(caller, "caller");
+        mayManage(caller, owner);
+        List<StoredApiKey> deleted = guard(() -> store.deleteByOwner(owner));
+        deleted.forEach(verifier::invalidate);
+        verifier.invalidateOwner(owner);
+        return deleted.size();
+    }
+
+    @Override
+    public AuthenticationResult verify(String key) {
+        AuthenticationResult result = verifier.verify(key);
+        return result instanceof AuthenticationResult.NotMine
+                ? AuthenticationResult.Rejected.because("not an API key of this realm")
+                : result;
+    }
+
+    @Override
+    public int deleteExpired() {
+        return guard(() -> store.deleteExpired(clock.instant()));
+    }
+
+    private void mayManage(Identity caller, UUID owner) {
+        if (!permissions.mayManageKeysOf(caller, owner)) {
+            throw new ApiKeyException(Reason.FORBIDDEN, "'" + caller.username() + "' may not manage the keys of user "
+                    + owner);
+        }
+    }
+
+    private void mayChoose(Identity caller, UUID owner) {
+        if (!permissions.mayChooseKeyValue(caller, owner)) {
+            throw new ApiKeyException(Reason.FORBIDDEN, "'" + caller.username() + "' may not choose a key's value");
+        }
+    }
+
+    private static <T> T guard(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (ApiKeyStore.StoreUnavailableException e) {
+            throw new ApiKeyException(Reason.UNAVAILABLE, "the API-key store is unavailable; retry later", e);
+        }
+    }
+}

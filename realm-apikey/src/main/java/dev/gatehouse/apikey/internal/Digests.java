@@ -1,0 +1,67 @@
+package dev.gatehouse.apikey.internal;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+
+/** SHA-256 and the one constant-time comparison of this module. */
+public final class Digests {
+
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    });
+
+    private Digests() {}
+
+    /** SHA-256 of {@code bytes}. */
+    public static byte[] sha256(byte[] bytes) {
+        MessageDigest md = SHA256.get();
+        md.reset();
+        return md.digest(bytes);
+    }
+
+    /** Constant-time equality of two digests. */
+    public static boolean same(byte[] a, byte[] b) {
+        return MessageDigest.isEqual(a, b);
+    }
+
+    /** A cache key over a digest: hashes on its first bytes (uniform), compares in constant time. */
+    public static final class Key {
+        private final byte[] digest;
+        private final int hash;
+
+        public Key(byte[] digest) {
+            this.digest = digest;
+            this.hash = ((digest[0] & 0xff) << 24) | ((digest[1] & 0xff) << 16) | ((digest[2] & 0xff) << 8)
+                    | (digest[3] & 0xff);
+        }
+
+        byte[] bytes() {
+            return digest;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key other && MessageDigest.isEqual(digest, other.digest);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public String toString() {
+            return "DigestKey[redacted]";
+        }
+
+        /** For tests: a copy. */
+        byte[] copy() {
+            return Arrays.copyOf(digest, digest.length);
+        }
+    }
+}

@@ -1,0 +1,334 @@
+package dev.gatehouse.apikey.internal;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import dev.gatehouse.apikey.ApiKey;
+import dev.gatehouse.apikey.ApiKeyStore;
+import dev.gatehouse.apikey.StoredApiKey;
+import dev.gatehouse.core.AuthenticationResult;
+import dev.gatehouse.core.Identity;
+import dev.gatehouse.core.User;
+import dev.gatehouse.core.UserDirectory;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Verifies presented keys: shape and checksum first, then the verified-key cache, then (on a miss)
+ * one bounded store lookup and one user lookup. Thread-safe.
+ *
+ * <p>Cache entries hold the key's metadata together with the owner's identity and status, so a
+ * repeated key costs neither a store nor a user-directory lookup. An entry is reloaded in the
+ * background once it is older than half the revocation bound, and expires when the state it
+ * holds was read more than the bound ago; so another node's revocation, or a user disabled in the
+ * directory, takes effect here within the bound. Unknown digests are remembered in a separate,
+ * size-bounded negative cache for the same bound, and at most {@code maxConcurrentLookups} store
+ * lookups run at once.
+ */
+public final class KeyVerifier implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KeyVerifier.class);
+
+    static final long LOOKUP_WAIT_MILLIS = 250;
+    static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+
+    private static final AuthenticationResult.Rejected MALFORMED =
+            AuthenticationResult.Rejected.because("malformed API key (length, characters or checksum)");
+    private static final AuthenticationResult.Rejected UNKNOWN =
+            AuthenticationResult.Rejected.because("unknown or revoked API key");
+
+    /** The settings of one verifier. */
+    public record Settings(String realmName, GatehouseKeys keys, boolean acceptConcordKeys, Duration revocationBound,
+            int cacheSize, int negativeCacheSize, int maxConcurrentLookups, Duration lastUsedFlushInterval) {}
+
+    private final Settings settings;
+    private final ApiKeyStore store;
+    private final UserDirectory users;
+    private final Clock clock;
+    private final LoadingCache<Digests.Key, Entry> cache;
+    private final Cache<Digests.Key, Boolean> negative;
+    private final Semaphore lookups;
+    private final LastUsedRecorder lastUsed;
+    private final LongSupplier ticker;
+    private final long boundNanos;
+
+    public KeyVerifier(Settings settings, ApiKeyStore store, UserDirectory users, Clock clock, LongSupplier ticker) {
+        this.settings = settings;
+        this.store = store;
+        this.users = users;
+        this.clock = clock;
+        this.ticker = ticker;
+        this.boundNanos = settings.revocationBound().toNanos();
+        this.lookups = new Semaphore(settings.maxConcurrentLookups());
+        this.lastUsed = new LastUsedRecorder(store, settings.lastUsedFlushInterval(), settings.realmName());
+        if (settings.cacheSize() > 0 && boundNanos > 0) {
+            this.cache = Caffeine.newBuilder()
+                    .maximumSize(settings.cacheSize())
+                    .expireAfter(new BoundedStaleness(boundNanos))
+                    .refreshAfterWrite(Duration.ofNanos(Math.max(1, boundNanos / 2)))
+                    .ticker(ticker::getAsLong)
+                    .build(this::load);
+            this.negative = Caffeine.newBuilder()
+                    .maximumSize(settings.negativeCacheSize())
+                    .expireAfterWrite(settings.revocationBound())
+                    .ticker(ticker::getAsLong)
+                    .build();
+        } else {
+            this.cache = null;
+            this.negative = null;
+        }
+    }
+
+    /** Whether {@code token} has a shape this verifier reads (its prefix, or a Concord key if enabled). */
+    public boolean claims(String token) {
+        return settings.keys().hasPrefix(token) || (settings.acceptConcordKeys() && ConcordKeys.isWellFormed(token));
+    }
+
+    /** The digest a key is stored under, or {@code null} if the key is not well-formed here. */
+    public byte[] digestOf(String token) {
+        byte[] ascii = settings.keys().wellFormedBytes(token);
+        if (ascii != null) {
+            return Digests.sha256(ascii);
+        }
+        if (settings.acceptConcordKeys() && ConcordKeys.isWellFormed(token)) {
+            return ConcordKeys.digest(token);
+        }
+        return null;
+    }
+
+    /** The format of a key whose {@link #digestOf} is not null. */
+    ApiKey.KeyFormat formatOf(String token) {
+        return settings.keys().hasPrefix(token) ? ApiKey.KeyFormat.GATEHOUSE : ApiKey.KeyFormat.CONCORD;
+    }
+
+    /** Verifies a presented key. Never throws; never asks the store about a malformed key. */
+    public AuthenticationResult verify(String token) {
+        if (token == null) {
+            return MALFORMED;
+        }
+        ApiKey.KeyFormat format;
+        byte[] digest;
+        byte[] ascii = settings.keys().wellFormedBytes(token);
+        if (ascii != null) {
+            format = ApiKey.KeyFormat.GATEHOUSE;
+            digest = Digests.sha256(ascii);
+        } else if (settings.keys().hasPrefix(token)) {
+            return MALFORMED;
+        } else if (settings.acceptConcordKeys() && ConcordKeys.isWellFormed(token)) {
+            format = ApiKey.KeyFormat.CONCORD;
+            digest = ConcordKeys.digest(token);
+        } else if (settings.acceptConcordKeys() && token.length() == ConcordKeys.LENGTH) {
+            return MALFORMED;
+        } else {
+            return AuthenticationResult.NotMine.instance();
+        }
+        Digests.Key key = new Digests.Key(digest);
+        Entry entry;
+        try {
+            entry = lookup(key);
+        } catch (LookupFailedException e) {
+            return new AuthenticationResult.Unavailable(e.getMessage(), RETRY_AFTER);
+        }
+        if (entry == null || entry.format != format) {
+            return UNKNOWN;
+        }
+        long now = clock.millis();
+        if (now >= entry.expiresAtMillis) {
+            return AuthenticationResult.Rejected.because("API key " + entry.keyId + " expired");
+        }
+        if (entry.authenticated == null) {
+            return AuthenticationResult.Rejected.because(entry.refusal);
+        }
+        lastUsed.touch(entry, now);
+        return entry.authenticated;
+    }
+
+    private Entry lookup(Digests.Key key) {
+        if (cache == null) {
+            return loadOrFail(key);
+        }
+        Entry entry = cache.getIfPresent(key);
+        if (entry != null) {
+            return entry;
+        }
+        if (negative.getIfPresent(key) != null) {
+            return null;
+        }
+        entry = cache.get(key); // loads once per key even under concurrent misses
+        if (entry == null) {
+            negative.put(key, Boolean.TRUE);
+        }
+        return entry;
+    }
+
+    private Entry load(Digests.Key key) {
+        return loadOrFail(key);
+    }
+
+    private Entry loadOrFail(Digests.Key key) {
+        long started = ticker.getAsLong();
+        boolean acquired;
+        try {
+            acquired = lookups.tryAcquire(LOOKUP_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LookupFailedException("API-key lookup interrupted");
+        }
+        if (!acquired) {
+            throw new LookupFailedException("API-key store: more than " + settings.maxConcurrentLookups()
+                    + " lookups at once");
+        }
+        try {
+            Optional<StoredApiKey> found = store.findByDigest(key.bytes());
+            if (found.isEmpty() || !Digests.same(found.get().digest(), key.bytes())) {
+                return null;
+            }
+            ApiKey k = found.get().key();
+            Optional<User> owner = users.findById(k.owner());
+            return Entry.of(k, owner, settings.realmName(), started);
+        } catch (RuntimeException e) {
+            LOG.warn("realm {}: API-key lookup failed: {}", settings.realmName(), e.toString());
+            throw new LookupFailedException("API-key store or user directory unavailable");
+        } finally {
+            lookups.release();
+        }
+    }
+
+    /** Forgets a key on this node at once (after it was revoked here). */
+    public void invalidate(StoredApiKey key) {
+        if (cache != null) {
+            cache.invalidate(new Digests.Key(key.digest()));
+            UUID id = key.id();
+            cache.asMap().values().removeIf(e -> e.keyId.equals(id));
+        }
+    }
+
+    /** Forgets every cached key of {@code owner} on this node at once. */
+    public void invalidateOwner(UUID owner) {
+        if (cache != null) {
+            cache.asMap().values().removeIf(e -> e.owner.equals(owner));
+        }
+    }
+
+    /** Forgets that {@code digest} was unknown (it was just created here). */
+    public void forgetUnknown(byte[] digest) {
+        if (negative != null) {
+            negative.invalidate(new Digests.Key(digest));
+        }
+    }
+
+    /** Writes pending last-used times now. */
+    public void flushLastUsed() {
+        lastUsed.flush();
+    }
+
+    /** How many unknown digests are remembered (bounded by the negative cache size). */
+    long negativeEntries() {
+        if (negative == null) {
+            return 0;
+        }
+        negative.cleanUp();
+        return negative.estimatedSize();
+    }
+
+    /** How many verified keys are cached. */
+    long cachedEntries() {
+        if (cache == null) {
+            return 0;
+        }
+        cache.cleanUp();
+        return cache.estimatedSize();
+    }
+
+    @Override
+    public void close() {
+        lastUsed.close();
+    }
+
+    /** A store or directory failure, or too many lookups at once: the realm answers 503. */
+    static final class LookupFailedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        LookupFailedException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** A verified key with its owner's standing, as read at {@link #loadedAtNanos}. */
+    static final class Entry {
+        final UUID keyId;
+        final UUID owner;
+        final ApiKey.KeyFormat format;
+        final long expiresAtMillis;
+        final AuthenticationResult.Authenticated authenticated;
+        final String refusal;
+        final long loadedAtNanos;
+        volatile long lastRecordedMillis;
+
+        private Entry(ApiKey key, AuthenticationResult.Authenticated authenticated, String refusal, long loadedAtNanos) {
+            this.keyId = key.id();
+            this.owner = key.owner();
+            this.format = key.format();
+            this.expiresAtMillis = key.expiresAt().map(t -> t.toEpochMilli()).orElse(Long.MAX_VALUE);
+            this.authenticated = authenticated;
+            this.refusal = refusal;
+            this.loadedAtNanos = loadedAtNanos;
+        }
+
+        static Entry of(ApiKey key, Optional<User> owner, String realm, long loadedAtNanos) {
+            if (owner.isEmpty()) {
+                return new Entry(key, null, "owner " + key.owner() + " of API key " + key.id() + " no longer exists",
+                        loadedAtNanos);
+            }
+            User user = owner.get();
+            if (user.disabled()) {
+                return new Entry(key, null, "user '" + user.username() + "' is disabled (API key " + key.id() + ")",
+                        loadedAtNanos);
+            }
+            Identity identity = Identity.of(user, realm).toBuilder()
+                    .attributes(Map.of("apikey.id", key.id().toString(), "apikey.name", key.name()))
+                    .build();
+            return new Entry(key, new AuthenticationResult.Authenticated(identity), null, loadedAtNanos);
+        }
+    }
+
+    /**
+     * Expires an entry when the state it holds is older than the bound, counted from the moment its
+     * load began (not when it was stored), so that a slow lookup does not stretch the bound.
+     */
+    private static final class BoundedStaleness implements Expiry<Digests.Key, Entry> {
+        private final long boundNanos;
+
+        BoundedStaleness(long boundNanos) {
+            this.boundNanos = boundNanos;
+        }
+
+        private long remaining(Entry e, long now) {
+            return Math.max(0, boundNanos - (now - e.loadedAtNanos));
+        }
+
+        @Override
+        public long expireAfterCreate(Digests.Key key, Entry value, long currentTime) {
+            return remaining(value, currentTime);
+        }
+
+        @Override
+        public long expireAfterUpdate(Digests.Key key, Entry value, long currentTime, long currentDuration) {
+            return remaining(value, currentTime);
+        }
+
+        @Override
+        public long expireAfterRead(Digests.Key key, Entry value, long currentTime, long currentDuration) {
+            return currentDuration;
+        }
+    }
+}
