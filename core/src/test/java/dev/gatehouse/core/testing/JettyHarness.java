@@ -91,22 +91,45 @@ public final class JettyHarness implements AutoCloseable {
         return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A response read off a raw socket: the status and everything the server sent. */
+    public record RawResponse(int status, String text) {
+        /** The body: what follows the blank line after the headers. */
+        public String body() {
+            int i = text.indexOf("\r\n\r\n");
+            return i < 0 ? "" : text.substring(i + 4);
+        }
+    }
+
     /**
      * Sends {@code rawRequest} byte for byte over a socket (for request lines and headers that
-     * {@link HttpClient} refuses to send) and returns the status code of the response.
+     * {@link HttpClient} refuses to send) and reads the response until the server closes the
+     * connection; send {@code Connection: close}.
      */
-    public int rawStatus(String rawRequest) throws IOException {
+    public RawResponse raw(String rawRequest) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write(rawRequest.getBytes(StandardCharsets.ISO_8859_1));
             socket.getOutputStream().flush();
-            byte[] head = socket.getInputStream().readNBytes(12);
-            String line = new String(head, StandardCharsets.ISO_8859_1);
-            if (!line.startsWith("HTTP/1.1 ")) {
-                throw new IOException("not an HTTP response: " + line);
+            String text = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            if (!text.startsWith("HTTP/1.1 ")) {
+                throw new IOException("not an HTTP response: " + text);
             }
-            return Integer.parseInt(line.substring(9, 12));
+            return new RawResponse(Integer.parseInt(text.substring(9, 12)), text);
         }
+    }
+
+    /** The status of {@link #raw(String)}. */
+    public int rawStatus(String rawRequest) throws IOException {
+        return raw(rawRequest).status();
+    }
+
+    /** A GET of {@code target} (sent as-is in the request line) with extra raw header lines. */
+    public RawResponse rawGet(String target, String... headerLines) throws IOException {
+        StringBuilder b = new StringBuilder("GET ").append(target).append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+        for (String line : headerLines) {
+            b.append(line).append("\r\n");
+        }
+        return raw(b.append("Connection: close\r\n\r\n").toString());
     }
 
     @Override
