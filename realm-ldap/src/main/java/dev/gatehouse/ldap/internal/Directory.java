@@ -1,0 +1,280 @@
+package dev.gatehouse.ldap.internal;
+
+import com.unboundid.ldap.sdk.Attribute;
+import com.unboundid.ldap.sdk.BindRequest;
+import com.unboundid.ldap.sdk.FailoverServerSet;
+import com.unboundid.ldap.sdk.Filter;
+import com.unboundid.ldap.sdk.LDAPConnectionOptions;
+import com.unboundid.ldap.sdk.LDAPConnectionPool;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.LDAPSearchException;
+import com.unboundid.ldap.sdk.LDAPURL;
+import com.unboundid.ldap.sdk.OperationType;
+import com.unboundid.ldap.sdk.PostConnectProcessor;
+import com.unboundid.ldap.sdk.ResultCode;
+import com.unboundid.ldap.sdk.SearchRequest;
+import com.unboundid.ldap.sdk.SearchResult;
+import com.unboundid.ldap.sdk.SearchResultEntry;
+import com.unboundid.ldap.sdk.SearchScope;
+import com.unboundid.ldap.sdk.SimpleBindRequest;
+import com.unboundid.ldap.sdk.StartTLSPostConnectProcessor;
+import com.unboundid.util.ssl.HostNameSSLSocketVerifier;
+import com.unboundid.util.ssl.JVMDefaultTrustManager;
+import com.unboundid.util.ssl.SSLUtil;
+import com.unboundid.util.ssl.TrustStoreTrustManager;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import javax.net.SocketFactory;
+import javax.net.ssl.SSLSocketFactory;
+
+/**
+ * The LDAP side of the realm, on the UnboundID SDK: two connection pools over one failover list
+ * of servers.
+ *
+ * <ul>
+ *   <li>the search pool is bound as the service account ({@code systemUsername}) and only
+ *       searches;
+ *   <li>the bind pool holds unauthenticated connections used only to check users' passwords with
+ *       {@link LDAPConnectionPool#bindAndRevertAuthentication(BindRequest)}, so a pooled connection
+ *       never keeps a user's identity or password after the check.
+ * </ul>
+ *
+ * <p>Pools never grow past {@code poolSize}: a storm waits for a connection (up to
+ * {@code readTimeout}) rather than opening new ones. A connection that broke is replaced on next
+ * use, and an operation that failed on a broken connection is retried once on a fresh one, which is
+ * how the realm recovers by itself when a directory comes back. Thread-safe.
+ */
+public final class Directory implements AutoCloseable {
+
+    /** What a search for the login found. */
+    public sealed interface Lookup {
+        /** Exactly one entry. */
+        record Found(SearchResultEntry entry) implements Lookup {}
+
+        /** No entry. */
+        record NotFound() implements Lookup {}
+
+        /** Two or more entries: the login is ambiguous. */
+        record NotUnique() implements Lookup {}
+    }
+
+    private static final Set<ResultCode> DOWN = Set.of(ResultCode.SERVER_DOWN, ResultCode.CONNECT_ERROR,
+            ResultCode.TIMEOUT, ResultCode.UNAVAILABLE, ResultCode.BUSY, ResultCode.LOCAL_ERROR,
+            ResultCode.DECODING_ERROR, ResultCode.ENCODING_ERROR, ResultCode.NO_MEMORY);
+
+    private final LdapConfig config;
+    private final LDAPConnectionPool searchPool;
+    private final LDAPConnectionPool bindPool;
+    private final String[] userAttributes;
+    private final String dummyDn;
+
+    /**
+     * Opens both pools. A directory that is down at start-up is not an error: the pools connect
+     * when it comes back.
+     *
+     * @throws IllegalStateException if TLS cannot be set up (a trust store that cannot be read)
+     */
+    public Directory(LdapConfig config) {
+        this.config = config;
+        LDAPConnectionOptions options = new LDAPConnectionOptions();
+        options.setConnectTimeoutMillis((int) config.connectTimeout.toMillis());
+        options.setResponseTimeoutMillis(config.readTimeout.toMillis());
+        options.setFollowReferrals(false);
+        options.setUseSynchronousMode(false);
+        SocketFactory socketFactory = null;
+        PostConnectProcessor startTls = null;
+        if (config.tls()) {
+            SSLSocketFactory tls = sslSocketFactory(config);
+            if (config.verifyHostname) {
+                options.setSSLSocketVerifier(new HostNameSSLSocketVerifier(true));
+            }
+            if (config.ldaps) {
+                socketFactory = tls;
+            } else {
+                startTls = new StartTLSPostConnectProcessor(tls);
+            }
+        }
+        String[] hosts = new String[config.urls.size()];
+        int[] ports = new int[config.urls.size()];
+        for (int i = 0; i < hosts.length; i++) {
+            LDAPURL u = config.urls.get(i);
+            hosts[i] = u.getHost();
+            ports[i] = u.getPort();
+        }
+        FailoverServerSet servers = socketFactory == null
+                ? new FailoverServerSet(hosts, ports, options)
+                : new FailoverServerSet(hosts, ports, socketFactory, options);
+        // Connections to a later server in the list are retired after a while, so the pool
+        // returns to the first server once it is back.
+        servers.setMaxFailoverConnectionAgeMillis(Math.max(60_000L, config.readTimeout.toMillis()));
+
+        BindRequest service = null;
+        if (config.systemUsername.isPresent()) {
+            char[] pw = config.systemPassword();
+            byte[] bytes = PasswordDigest.utf8(pw);
+            Arrays.fill(pw, '\0');
+            // the request keeps this array (not a copy) to bind every new pooled connection
+            service = new SimpleBindRequest(config.systemUsername.get(), bytes);
+        }
+        searchPool = pool(servers, service, startTls, config, "search");
+        try {
+            bindPool = pool(servers, null, startTls, config, "bind");
+        } catch (RuntimeException e) {
+            searchPool.close();
+            throw e;
+        }
+        Set<String> attrs = new LinkedHashSet<>();
+        if (config.exposeAttributes.contains("*")) {
+            attrs.add("*");
+        } else {
+            attrs.addAll(config.exposeAttributes);
+        }
+        config.usernameProperty.ifPresent(attrs::add);
+        config.userPrincipalNameProperty.ifPresent(attrs::add);
+        attrs.add(config.mailProperty);
+        attrs.add(config.displayNameProperty);
+        if (config.groupSearchFilter.isEmpty()) {
+            attrs.add("memberOf"); // operational in OpenLDAP, so "*" alone would not return it
+        }
+        userAttributes = attrs.toArray(new String[0]);
+        // Used for the simulated bind of unknown users; no entry has this DN.
+        dummyDn = "cn=gatehouse-no-such-user-" + UUID.randomUUID() + "," + config.searchBase;
+    }
+
+    private static LDAPConnectionPool pool(FailoverServerSet servers, BindRequest bind, PostConnectProcessor startTls,
+            LdapConfig config, String purpose) {
+        try {
+            LDAPConnectionPool pool = new LDAPConnectionPool(servers, bind, 0, config.poolSize, 1, startTls, false);
+            pool.setConnectionPoolName("gatehouse-" + config.realmName + "-" + purpose);
+            pool.setCreateIfNecessary(false); // a storm waits for a connection; it does not open more
+            pool.setMaxWaitTimeMillis(config.readTimeout.toMillis());
+            pool.setRetryFailedOperationsDueToInvalidConnections(EnumSet.allOf(OperationType.class));
+            return pool;
+        } catch (LDAPException e) {
+            throw new IllegalStateException("realm." + config.realmName + ": cannot set up the " + purpose
+                    + " connection pool: " + e.getMessage(), e);
+        }
+    }
+
+    private static SSLSocketFactory sslSocketFactory(LdapConfig config) {
+        try {
+            SSLUtil ssl;
+            if (config.trustStore.isPresent()) {
+                char[] pw = config.trustStorePassword();
+                ssl = new SSLUtil(new TrustStoreTrustManager(config.trustStore.get().toFile(),
+                        pw.length == 0 ? null : pw, config.trustStoreType, true));
+            } else {
+                ssl = new SSLUtil(JVMDefaultTrustManager.getInstance());
+            }
+            return ssl.createSSLSocketFactory();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("realm." + config.realmName + ": cannot set up TLS: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Searches for the entry of a login with the service account; asks for two entries at most.
+     *
+     * @throws DirectoryUnavailableException if no server answered, or the search failed
+     */
+    public Lookup find(Filter filter) throws DirectoryUnavailableException {
+        SearchRequest request = new SearchRequest(config.searchBase, SearchScope.SUB, filter, userAttributes);
+        request.setSizeLimit(2);
+        request.setTimeLimitSeconds(timeLimitSeconds());
+        SearchResult result;
+        try {
+            result = searchPool.search(request);
+        } catch (LDAPSearchException e) {
+            if (e.getResultCode() == ResultCode.SIZE_LIMIT_EXCEEDED) {
+                return new Lookup.NotUnique();
+            }
+            throw unavailable("search under " + config.searchBase, e);
+        }
+        List<SearchResultEntry> entries = result.getSearchEntries();
+        if (entries.isEmpty()) {
+            return new Lookup.NotFound();
+        }
+        return entries.size() == 1 ? new Lookup.Found(entries.get(0)) : new Lookup.NotUnique();
+    }
+
+    /**
+     * Checks {@code password} by a simple bind as {@code bindName} on a bind-pool connection, then
+     * returns that connection to an unauthenticated state.
+     *
+     * @return whether the directory accepted the password
+     * @throws DirectoryUnavailableException if no server answered
+     */
+    public boolean bind(String bindName, byte[] password) throws DirectoryUnavailableException {
+        try {
+            ResultCode rc = bindPool.bindAndRevertAuthentication(new SimpleBindRequest(bindName, password)).getResultCode();
+            return rc == ResultCode.SUCCESS;
+        } catch (LDAPException e) {
+            if (isDown(e.getResultCode())) {
+                throw unavailable("bind", e);
+            }
+            return false; // invalid credentials, account locked or disabled, password expired...
+        }
+    }
+
+    /**
+     * A bind that cannot succeed, costing what a real one costs, for logins that name no user: so
+     * that a wrong username cannot be told from a wrong password by the time the answer takes.
+     */
+    public void simulatedBind(byte[] password) throws DirectoryUnavailableException {
+        bind(dummyDn, password);
+    }
+
+    /**
+     * The groups a group search finds for a user, named by {@code groupNameProperty}.
+     *
+     * @throws DirectoryUnavailableException if no server answered or the search failed
+     */
+    public List<ProfileMapper.Group> searchGroups(Filter filter) throws DirectoryUnavailableException {
+        SearchRequest request = new SearchRequest(config.groupSearchBase, SearchScope.SUB, filter, config.groupNameProperty);
+        request.setSizeLimit(10_000);
+        request.setTimeLimitSeconds(timeLimitSeconds());
+        SearchResult result;
+        try {
+            result = searchPool.search(request);
+        } catch (LDAPSearchException e) {
+            if (e.getResultCode() == ResultCode.SIZE_LIMIT_EXCEEDED) {
+                result = e.getSearchResult();
+            } else {
+                throw unavailable("group search under " + config.groupSearchBase, e);
+            }
+        }
+        List<ProfileMapper.Group> groups = new ArrayList<>();
+        for (SearchResultEntry group : result.getSearchEntries()) {
+            Attribute a = group.getAttribute(config.groupNameProperty);
+            groups.add(a != null && a.getValue() != null
+                    ? new ProfileMapper.Group(group.getDN(), a.getValue())
+                    : ProfileMapper.Group.ofDn(group.getDN()));
+        }
+        return groups;
+    }
+
+    private int timeLimitSeconds() {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, config.readTimeout.toSeconds()));
+    }
+
+    private DirectoryUnavailableException unavailable(String what, LDAPException e) {
+        return new DirectoryUnavailableException(what + " on " + config.backend() + " failed: "
+                + e.getResultCode() + (e.getDiagnosticMessage() == null ? "" : " (" + e.getDiagnosticMessage() + ")"), e);
+    }
+
+    static boolean isDown(ResultCode rc) {
+        return DOWN.contains(rc) || !ResultCode.isConnectionUsable(rc);
+    }
+
+    @Override
+    public void close() {
+        searchPool.close();
+        bindPool.close();
+    }
+}

@@ -1,0 +1,441 @@
+package dev.gatehouse.ldap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.core.AuthenticationResult;
+import dev.gatehouse.core.Identity;
+import dev.gatehouse.core.Password;
+import dev.gatehouse.core.RequestView;
+import dev.gatehouse.core.TokenCredentials;
+import dev.gatehouse.core.User;
+import dev.gatehouse.core.UserType;
+import dev.gatehouse.core.UsernamePassword;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The realm against UnboundID's in-process directory with the standard (OpenLDAP-like) schema. */
+class LdapRealmTest {
+
+    private TestDirectory directory;
+    private TestContext context;
+    private final List<LdapRealm> realms = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        directory = TestDirectory.standard();
+        directory.addPerson("alice", "people", "alice-pw", "mail: alice@example.org", "displayName: Alice Liddell",
+                "telephoneNumber: 555-0100");
+        directory.addPerson("bob", "people", "bob-pw");
+        directory.addPerson("admin", "admins", "admin-pw");
+        directory.addGroup("admins", "uid=alice,ou=people," + TestDirectory.BASE);
+        directory.addGroup("developers", "uid=alice,ou=people," + TestDirectory.BASE, "uid=bob,ou=people," + TestDirectory.BASE);
+        context = new TestContext();
+    }
+
+    @AfterEach
+    void tearDown() {
+        realms.forEach(LdapRealm::close);
+        directory.close();
+    }
+
+    private LdapRealm realm(Map<String, String> extra) {
+        Map<String, String> s = directory.settings();
+        s.putAll(extra);
+        LdapRealm realm = context.realm(s);
+        realms.add(realm);
+        return realm;
+    }
+
+    private LdapRealm realm() {
+        return realm(Map.of());
+    }
+
+    private static AuthenticationResult login(LdapRealm realm, String user, String password) {
+        return realm.authenticate(new UsernamePassword(user, Password.of(password)));
+    }
+
+    private static Identity identity(AuthenticationResult r) {
+        assertThat(r).isInstanceOf(AuthenticationResult.Authenticated.class);
+        return ((AuthenticationResult.Authenticated) r).identity();
+    }
+
+    @Test
+    void rightPasswordAuthenticatesAndCreatesTheUserOnFirstLogin() {
+        LdapRealm realm = realm();
+        assertThat(context.users.findByUsername("alice", Optional.empty())).isEmpty();
+
+        Identity id = identity(login(realm, "alice", "alice-pw"));
+
+        assertThat(id.username()).isEqualTo("alice");
+        assertThat(id.realm()).isEqualTo("ldap");
+        assertThat(id.userType()).isEqualTo(UserType.LDAP);
+        assertThat(id.email()).contains("alice@example.org");
+        assertThat(id.displayName()).contains("Alice Liddell");
+        User user = context.users.findByUsername("alice", Optional.empty()).orElseThrow();
+        assertThat(user.id()).isEqualTo(id.userId());
+        assertThat(user.type()).isEqualTo(UserType.LDAP);
+        assertThat(user.email()).contains("alice@example.org");
+    }
+
+    @Test
+    void secondLoginFindsTheSameUserRecord() {
+        LdapRealm realm = realm(Map.of("cacheDuration", "0s"));
+        Identity first = identity(login(realm, "alice", "alice-pw"));
+        Identity second = identity(login(realm, "ALICE", "alice-pw"));
+        assertThat(second.userId()).isEqualTo(first.userId());
+        assertThat(directory.binds.get()).isEqualTo(2);
+    }
+
+    @Test
+    void wrongPasswordIsRejected() {
+        AuthenticationResult r = login(realm(), "alice", "wrong");
+        assertThat(r).isInstanceOf(AuthenticationResult.Rejected.class);
+        assertThat(((AuthenticationResult.Rejected) r).clientMessage()).isEqualTo("Invalid credentials");
+        assertThat(context.users.findByUsername("alice", Optional.empty())).isEmpty();
+    }
+
+    @Test
+    void unknownUserIsRejectedAfterASimulatedBindLikeAWrongPassword() {
+        LdapRealm realm = realm();
+        AuthenticationResult unknown = login(realm, "nobody", "some-pw");
+        assertThat(unknown).isInstanceOf(AuthenticationResult.Rejected.class);
+        // the same directory work as a wrong password: one search and one (failing) bind
+        assertThat(directory.searches.get()).isEqualTo(1);
+        assertThat(directory.binds.get()).isEqualTo(1);
+        assertThat(directory.bindNames.get(0)).startsWith("cn=gatehouse-no-such-user-");
+
+        directory.resetCounters();
+        AuthenticationResult wrong = login(realm, "alice", "wrong");
+        assertThat(wrong).isInstanceOf(AuthenticationResult.Rejected.class);
+        assertThat(directory.searches.get()).isEqualTo(1);
+        assertThat(directory.binds.get()).isEqualTo(1);
+        assertThat(((AuthenticationResult.Rejected) unknown).clientMessage())
+                .isEqualTo(((AuthenticationResult.Rejected) wrong).clientMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", " ", "   ", "\t", " \t\n "})
+    void emptyOrBlankPasswordIsRefusedBeforeAnyServerIsContacted(String password) {
+        LdapRealm realm = realm();
+        directory.resetCounters();
+        AuthenticationResult r = login(realm, "alice", password);
+        assertThat(r).isInstanceOf(AuthenticationResult.Rejected.class);
+        assertThat(((AuthenticationResult.Rejected) r).reason()).contains("empty or blank password");
+        assertThat(directory.operations()).isZero();
+    }
+
+    @Test
+    void emptyPasswordIsRefusedEvenWhenTheDirectoryWouldCallItASuccessfulBind() throws Exception {
+        // Prove the premise: the directory itself reports an empty-password bind as a success.
+        try (var c = new com.unboundid.ldap.sdk.LDAPConnection("127.0.0.1", directory.port)) {
+            var result = c.bind(new com.unboundid.ldap.sdk.SimpleBindRequest("", ""));
+            assertThat(result.getResultCode()).isEqualTo(com.unboundid.ldap.sdk.ResultCode.SUCCESS);
+        }
+        assertThat(login(realm(), "alice", "")).isInstanceOf(AuthenticationResult.Rejected.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"*)(uid=*))(|(uid=*", "*", "admin)(|(uid=*", "alice)(uid=*", "a*", "*)(|(objectClass=*)",
+            "alice\\", "(uid=alice)", "alice\u0000"})
+    void filterInjectionFindsNoOne(String login) {
+        LdapRealm realm = realm();
+        // the password of a real user: an injection that matched anyone would let it through
+        for (String pw : List.of("alice-pw", "admin-pw", "bob-pw")) {
+            assertThat(login(realm, login, pw)).isInstanceOf(AuthenticationResult.Rejected.class);
+        }
+        assertThat(directory.searchFilters).allSatisfy(f -> assertThat(f).doesNotContain("(|(uid=").doesNotContain("=*)"));
+    }
+
+    @Test
+    void filterArgumentsAreEscapedByRfc4515() {
+        LdapRealm realm = realm();
+        login(realm, "*)(uid=*))(|(uid=*", "x-pw");
+        assertThat(directory.searchFilters).containsExactly("(uid=\\2a\\29\\28uid=\\2a\\29\\29\\28|\\28uid=\\2a)");
+    }
+
+    @Test
+    void dnInjectionDoesNotReachAnotherEntry() {
+        LdapRealm realm = realm();
+        AuthenticationResult r = login(realm, "admin,ou=admins", "admin-pw");
+        assertThat(r).isInstanceOf(AuthenticationResult.Rejected.class);
+        assertThat(directory.bindNames).noneMatch(dn -> dn.startsWith("uid=admin"));
+        // and with the DN spelled out in full
+        assertThat(login(realm, "uid=admin,ou=admins," + TestDirectory.BASE, "admin-pw"))
+                .isInstanceOf(AuthenticationResult.Rejected.class);
+    }
+
+    @Test
+    void nonUniqueResultIsRefusedAndLogged() throws Exception {
+        directory.addPerson("carol", "admins", "carol-pw");
+        directory.server.add("dn: uid=carol2,ou=people," + TestDirectory.BASE, "objectClass: inetOrgPerson",
+                "uid: carol", "uid: carol2", "cn: carol", "sn: carol", "userPassword: carol-pw");
+        LdapRealm realm = realm();
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        AuthenticationResult r;
+        try {
+            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            r = login(realm, "carol", "carol-pw");
+        } finally {
+            System.setErr(original);
+        }
+        assertThat(r).isInstanceOf(AuthenticationResult.Rejected.class);
+        assertThat(((AuthenticationResult.Rejected) r).reason()).contains("non unique result");
+        String log = captured.toString(StandardCharsets.UTF_8);
+        assertThat(log).contains("non unique result found for username 'carol', try a fully qualified username");
+        assertThat(log).doesNotContain("carol-pw");
+        assertThat(directory.bindNames).noneMatch(dn -> dn.startsWith("uid=carol"));
+    }
+
+    @Test
+    void groupSearchGroupsAreMappedToRoles() {
+        LdapRealm realm = realm(Map.of("groupSearchFilter", "(&(objectClass=groupOfNames)(member={0}))",
+                "groupSearchBase", "ou=groups," + TestDirectory.BASE, "groupNameProperty", "cn",
+                "roleMapping.admins", "admin", "roleMapping.developers", "dev"));
+        assertThat(identity(login(realm, "alice", "alice-pw")).roles()).containsExactlyInAnyOrder("admin", "dev");
+        assertThat(identity(login(realm, "bob", "bob-pw")).roles()).containsExactly("dev");
+        assertThat(directory.searchFilters).contains(
+                "(&(objectClass=groupOfNames)(member=uid=alice,ou=people,dc=example,dc=org))");
+    }
+
+    @Test
+    void roleMappingAcceptsAGroupDn() {
+        LdapRealm realm = realm(Map.of("groupSearchFilter", "(member={0})",
+                "roleMapping.cn\\=admins,ou\\=groups,dc\\=example,dc\\=org".replace("\\", ""), "admin"));
+        assertThat(identity(login(realm, "alice", "alice-pw")).roles()).containsExactly("admin");
+    }
+
+    @Test
+    void nestedGroupsAskActiveDirectoryForTheMatchingRuleInChain() {
+        // The in-process server has no in-chain rule: answer it as a plain member search, as
+        // Active Directory would for a user directly in the group.
+        directory.rewriteFilter = f -> f.replace(":1.2.840.113556.1.4.1941:", "").replace("(objectClass=group)",
+                "(objectClass=groupOfNames)");
+        LdapRealm realm = realm(Map.of("nestedGroups", "true", "roleMapping.admins", "admin"));
+        assertThat(identity(login(realm, "alice", "alice-pw")).roles()).containsExactly("admin");
+        assertThat(directory.searchFilters).contains(
+                "(&(objectClass=group)(member:1.2.840.113556.1.4.1941:=uid=alice,ou=people,dc=example,dc=org))");
+    }
+
+    @Test
+    void exposedAttributesAreCopiedExceptExcludedAndSecretOnes() {
+        LdapRealm realm = realm(Map.of("exposeAttributes", "*", "excludeAttributes", "telephoneNumber"));
+        Map<String, String> attrs = identity(login(realm, "alice", "alice-pw")).attributes();
+        assertThat(attrs).containsEntry("description", "person alice").containsEntry("mail", "alice@example.org");
+        assertThat(attrs).doesNotContainKey("telephoneNumber").doesNotContainKey("userPassword");
+    }
+
+    @Test
+    void onlyListedAttributesAreExposed() {
+        LdapRealm realm = realm(Map.of("exposeAttributes", "telephoneNumber, userPassword"));
+        Map<String, String> attrs = identity(login(realm, "alice", "alice-pw")).attributes();
+        assertThat(attrs).containsOnlyKeys("telephoneNumber");
+    }
+
+    @Test
+    void disabledUserIsRefused() {
+        LdapRealm realm = realm(Map.of("cacheDuration", "0s"));
+        Identity id = identity(login(realm, "alice", "alice-pw"));
+        context.users.setDisabled(id.userId(), true);
+        AuthenticationResult r = login(realm, "alice", "alice-pw");
+        assertThat(r).isInstanceOf(AuthenticationResult.Rejected.class);
+        assertThat(((AuthenticationResult.Rejected) r).reason()).contains("disabled");
+    }
+
+    @Test
+    void disabledUserIsRefusedEvenFromTheCache() {
+        LdapRealm realm = realm(Map.of("cacheDuration", "10m"));
+        Identity id = identity(login(realm, "alice", "alice-pw"));
+        context.users.setDisabled(id.userId(), true);
+        assertThat(login(realm, "alice", "alice-pw")).isInstanceOf(AuthenticationResult.Rejected.class);
+        assertThat(directory.binds.get()).isEqualTo(1);
+    }
+
+    @Test
+    void withoutAutoCreateOnlyExistingUsersGetIn() {
+        LdapRealm realm = realm(Map.of("autoCreateUsers", "false"));
+        assertThat(login(realm, "alice", "alice-pw")).isInstanceOf(AuthenticationResult.Rejected.class);
+        assertThat(context.users.findByUsername("alice", Optional.empty())).isEmpty();
+        context.users.create(dev.gatehouse.core.NewUser.of("bob", UserType.LDAP));
+        assertThat(identity(login(realm, "bob", "bob-pw")).username()).isEqualTo("bob");
+    }
+
+    @Test
+    void cachedLoginDoesNotBindAgain() {
+        LdapRealm realm = realm(Map.of("cacheDuration", "5m"));
+        identity(login(realm, "alice", "alice-pw"));
+        identity(login(realm, "alice", "alice-pw"));
+        identity(login(realm, "alice", "alice-pw"));
+        assertThat(directory.binds.get()).isEqualTo(1);
+        assertThat(directory.searches.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aDifferentPasswordIsNeverAcceptedFromTheCache() {
+        LdapRealm realm = realm(Map.of("cacheDuration", "5m"));
+        identity(login(realm, "alice", "alice-pw"));
+        for (String other : List.of("alice-pW", "alice-pw ", "alice-p", "x")) {
+            assertThat(login(realm, "alice", other)).isInstanceOf(AuthenticationResult.Rejected.class);
+        }
+        assertThat(directory.binds.get()).isEqualTo(5); // every wrong password went to the directory
+    }
+
+    @Test
+    void failuresAreNotCached() {
+        LdapRealm realm = realm(Map.of("cacheDuration", "5m"));
+        assertThat(login(realm, "alice", "wrong")).isInstanceOf(AuthenticationResult.Rejected.class);
+        assertThat(login(realm, "alice", "wrong")).isInstanceOf(AuthenticationResult.Rejected.class);
+        assertThat(directory.binds.get()).isEqualTo(2);
+        identity(login(realm, "alice", "alice-pw"));
+    }
+
+    @Test
+    void cacheEntriesExpireAfterCacheDuration() {
+        LdapRealm realm = realm(Map.of("cacheDuration", "5m"));
+        identity(login(realm, "alice", "alice-pw"));
+        context.clock.advance(Duration.ofMinutes(4));
+        identity(login(realm, "alice", "alice-pw"));
+        assertThat(directory.binds.get()).isEqualTo(1);
+        context.clock.advance(Duration.ofMinutes(1));
+        identity(login(realm, "alice", "alice-pw"));
+        assertThat(directory.binds.get()).isEqualTo(2);
+    }
+
+    @Test
+    void aRefusedPasswordDropsTheCachedLogin() throws Exception {
+        LdapRealm realm = realm(Map.of("cacheDuration", "5m"));
+        identity(login(realm, "alice", "alice-pw"));
+        // the password is changed in the directory; the next wrong try forgets the old one
+        directory.server.modify("dn: uid=alice,ou=people," + TestDirectory.BASE, "changetype: modify",
+                "replace: userPassword", "userPassword: new-pw");
+        assertThat(login(realm, "alice", "guess")).isInstanceOf(AuthenticationResult.Rejected.class);
+        assertThat(login(realm, "alice", "alice-pw")).isInstanceOf(AuthenticationResult.Rejected.class);
+        identity(login(realm, "alice", "new-pw"));
+    }
+
+    @Test
+    void concurrentIdenticalLoginsShareOneDirectoryCheck() throws Exception {
+        LdapRealm realm = realm(Map.of("cacheDuration", "5m", "readTimeout", "60s"));
+        CountDownLatch hold = new CountDownLatch(1);
+        directory.holdSearches = hold;
+        int callers = 16;
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try {
+            List<Future<AuthenticationResult>> results = new ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                results.add(pool.submit(() -> {
+                    threads.add(Thread.currentThread());
+                    return login(realm, "alice", "alice-pw");
+                }));
+            }
+            // wait until the leader's search is held (the leader waits for its answer) and every
+            // other caller waits for the leader's outcome
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (System.nanoTime() < deadline && !(threads.size() == callers && directory.searches.get() == 1
+                    && threads.stream().filter(t -> t.getState() == Thread.State.TIMED_WAITING
+                            || t.getState() == Thread.State.WAITING).count() == callers)) {
+                Thread.sleep(10);
+            }
+            hold.countDown();
+            directory.holdSearches = null;
+            for (Future<AuthenticationResult> f : results) {
+                identity(f.get(30, TimeUnit.SECONDS));
+            }
+        } finally {
+            hold.countDown();
+            pool.shutdownNow();
+        }
+        assertThat(directory.searches.get()).isEqualTo(1);
+        assertThat(directory.binds.get()).isEqualTo(1);
+        assertThat(context.users.list(0, 100)).hasSize(1);
+    }
+
+    @Test
+    void directoryDownIsUnavailableAndRecoversWhenItIsBack() throws Exception {
+        LdapRealm realm = realm(Map.of("cacheDuration", "0s"));
+        identity(login(realm, "alice", "alice-pw"));
+
+        directory.stop();
+        AuthenticationResult down = login(realm, "alice", "alice-pw");
+        assertThat(down).isInstanceOf(AuthenticationResult.Unavailable.class);
+        assertThat(((AuthenticationResult.Unavailable) down).retryAfter()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(((AuthenticationResult.Unavailable) down).backend()).isEqualTo(directory.url().replace("ldap://", "ldap://"));
+        assertThat(login(realm, "alice", "wrong")).isInstanceOf(AuthenticationResult.Unavailable.class);
+
+        directory.start();
+        identity(login(realm, "alice", "alice-pw"));
+        assertThat(login(realm, "alice", "wrong")).isInstanceOf(AuthenticationResult.Rejected.class);
+    }
+
+    @Test
+    void directoryDownAtStartIsUnavailableNotAConfigurationError() throws Exception {
+        directory.stop();
+        LdapRealm realm = realm();
+        assertThat(login(realm, "alice", "alice-pw")).isInstanceOf(AuthenticationResult.Unavailable.class);
+        directory.start();
+        identity(login(realm, "alice", "alice-pw"));
+    }
+
+    @Test
+    void failsOverWhenTheFirstUrlIsDead() throws Exception {
+        int dead = TestDirectory.freePort();
+        LdapRealm realm = realm(Map.of("url", "ldap://127.0.0.1:" + dead + "," + directory.url()));
+        identity(login(realm, "alice", "alice-pw"));
+        assertThat(login(realm, "alice", "wrong")).isInstanceOf(AuthenticationResult.Rejected.class);
+    }
+
+    @Test
+    void everyUrlDeadIsUnavailable() throws Exception {
+        LdapRealm realm = realm(Map.of("url", "ldap://127.0.0.1:" + TestDirectory.freePort() + ",ldap://127.0.0.1:"
+                + TestDirectory.freePort()));
+        assertThat(login(realm, "alice", "alice-pw")).isInstanceOf(AuthenticationResult.Unavailable.class);
+    }
+
+    @Test
+    void wrongServiceAccountPasswordIsUnavailableNotAUserError() {
+        LdapRealm realm = realm(Map.of("systemPassword", "not-the-service-password"));
+        assertThat(login(realm, "alice", "alice-pw")).isInstanceOf(AuthenticationResult.Unavailable.class);
+    }
+
+    @Test
+    void readsOnlyBasicCredentials() {
+        LdapRealm realm = realm();
+        String basic = "Basic " + Base64.getEncoder().encodeToString("alice:alice-pw".getBytes(StandardCharsets.UTF_8));
+        assertThat(realm.credentials(RequestView.builder().header("Authorization", basic).build()))
+                .get().isInstanceOf(UsernamePassword.class);
+        assertThat(realm.credentials(RequestView.builder().header("Authorization", "Bearer abc").build())).isEmpty();
+        assertThat(realm.credentials(RequestView.builder().build())).isEmpty();
+        assertThat(realm.authenticate(new TokenCredentials("abc"))).isEqualTo(AuthenticationResult.NotMine.instance());
+        assertThat(realm.challenges()).containsExactly("Basic realm=\"ldap\", charset=\"UTF-8\"");
+    }
+
+    @Test
+    void theRealmNeverWipesThePassword() {
+        Password pw = Password.of("alice-pw");
+        identity(realm().authenticate(new UsernamePassword("alice", pw)));
+        assertThat(pw.revealChars()).containsExactly("alice-pw".toCharArray());
+    }
+
+    @Test
+    void toStringShowsNoSecret() {
+        assertThat(realm().toString()).doesNotContain(TestDirectory.SERVICE_PASSWORD).contains("<redacted>");
+    }
+}
