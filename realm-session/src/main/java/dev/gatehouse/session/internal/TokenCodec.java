@@ -1,0 +1,195 @@
+package dev.gatehouse.session.internal;
+
+import com.nimbusds.jose.EncryptionMethod;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWEAlgorithm;
+import com.nimbusds.jose.JWEHeader;
+import com.nimbusds.jose.JWEObject;
+import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.crypto.DirectDecrypter;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import java.security.SecureRandom;
+import java.text.ParseException;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Writes and reads session tokens: compact JWE (RFC 7516 section 7.1) with {@code alg=dir} and
+ * {@code enc=A256GCM} (RFC 7518 sections 4.5, 5.3), header {@code alg, enc, kid, typ} and nothing
+ * else, and encrypted JWT claims (RFC 7519 section 4.1) {@code sub} (the process id), {@code iat},
+ * {@code exp} and {@code jti}.
+ *
+ * <p>Reading is strict and checks the cheap things first: length and shape, then the header (only
+ * {@code dir}/{@code A256GCM}, a known {@code kid}, our {@code typ}, no {@code crit}, {@code zip},
+ * {@code cty} or any other parameter), and only then decrypts; after that the claims must be
+ * exactly the four above, well-typed, and within their lifetime. Thread-safe.
+ */
+public final class TokenCodec {
+
+    /** The {@code typ} of every session token (RFC 8725 section 3.11: explicit typing). */
+    public static final JOSEObjectType TYPE = new JOSEObjectType("gh-session+jwt");
+
+    /** Longer strings are refused unread; a real token is about 250 characters. */
+    public static final int MAX_TOKEN_LENGTH = 2048;
+
+    private static final Set<String> HEADER_PARAMS = Set.of("alg", "enc", "kid", "typ");
+    private static final Set<String> CLAIMS = Set.of("sub", "iat", "exp", "jti");
+    private static final int IV_CHARS = 16; // 96 bits, base64url without padding
+    private static final int TAG_CHARS = 22; // 128 bits
+
+    private final SessionKeys keys;
+    private final long maxLifetimeSeconds;
+    private final long clockSkewMillis;
+    private final SecureRandom random = new SecureRandom();
+
+    public TokenCodec(SessionKeys keys, Duration maxLifetime, Duration clockSkew) {
+        this.keys = keys;
+        this.maxLifetimeSeconds = Math.max(1, (maxLifetime.toMillis() + 999) / 1000);
+        this.clockSkewMillis = clockSkew.toMillis();
+    }
+
+    /** What reading a token found. */
+    public sealed interface Result {}
+
+    /** A well-formed, authentic token within its lifetime. */
+    public record Valid(UUID processId, long expiresAtMillis) implements Result {}
+
+    /** Anything else; {@code reason} is for the log and never repeats the token. */
+    public record Invalid(String reason) implements Result {}
+
+    /** A new token for {@code processId}, issued at {@code nowMillis}, under the issuing key. */
+    public String issue(UUID processId, long nowMillis) {
+        long iat = nowMillis / 1000;
+        byte[] jti = new byte[16];
+        random.nextBytes(jti);
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("sub", processId.toString());
+        claims.put("iat", iat);
+        claims.put("exp", iat + maxLifetimeSeconds);
+        claims.put("jti", Base64.getUrlEncoder().withoutPadding().encodeToString(jti));
+        JWEHeader header = new JWEHeader.Builder(JWEAlgorithm.DIR, EncryptionMethod.A256GCM)
+                .keyID(keys.issuingKeyId())
+                .type(TYPE)
+                .build();
+        JWEObject jwe = new JWEObject(header, new Payload(JSONObjectUtils.toJSONString(claims)));
+        try {
+            jwe.encrypt(keys.encrypter());
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot encrypt a session token: " + e.getMessage(), e);
+        }
+        return jwe.serialize();
+    }
+
+    /** Whether {@code s} has the shape of a compact JWE: five base64url parts, the second empty. */
+    public static boolean looksLikeToken(String s) {
+        int n = s.length();
+        if (n < 40 || n > MAX_TOKEN_LENGTH || !s.startsWith("eyJ")) {
+            return false;
+        }
+        int dots = 0;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c == '.') {
+                dots++;
+            } else if (!isBase64Url(c)) {
+                return false;
+            }
+        }
+        return dots == 4;
+    }
+
+    /** Reads {@code token} as of {@code nowMillis}. Never throws for any input. */
+    public Result read(String token, long nowMillis) {
+        if (token.length() > MAX_TOKEN_LENGTH) {
+            return new Invalid("token is longer than " + MAX_TOKEN_LENGTH + " characters");
+        }
+        if (!looksLikeToken(token)) {
+            return new Invalid("not a compact JWE");
+        }
+        int d1 = token.indexOf('.');
+        int d2 = token.indexOf('.', d1 + 1);
+        int d3 = token.indexOf('.', d2 + 1);
+        int d4 = token.indexOf('.', d3 + 1);
+        if (d2 != d1 + 1) {
+            return new Invalid("has an encrypted key: not alg=dir");
+        }
+        if (d3 - d2 - 1 != IV_CHARS || token.length() - d4 - 1 != TAG_CHARS || d4 == d3 + 1) {
+            return new Invalid("IV, ciphertext or tag has the wrong length for A256GCM");
+        }
+        JWEObject jwe;
+        try {
+            jwe = JWEObject.parse(token);
+        } catch (ParseException | RuntimeException e) {
+            return new Invalid("not a JWE: " + e.getMessage());
+        }
+        JWEHeader header = jwe.getHeader();
+        if (!JWEAlgorithm.DIR.equals(header.getAlgorithm())) {
+            return new Invalid("alg " + header.getAlgorithm() + " is not allowed; only dir");
+        }
+        if (!EncryptionMethod.A256GCM.equals(header.getEncryptionMethod())) {
+            return new Invalid("enc " + header.getEncryptionMethod() + " is not allowed; only A256GCM");
+        }
+        if (!HEADER_PARAMS.containsAll(header.getIncludedParams())) {
+            return new Invalid("header has parameters other than alg, enc, kid, typ (crit, zip, cty ...)");
+        }
+        if (!TYPE.equals(header.getType())) {
+            return new Invalid("typ is not " + TYPE);
+        }
+        String kid = header.getKeyID();
+        DirectDecrypter decrypter = kid == null ? null : keys.decrypter(kid);
+        if (decrypter == null) {
+            return new Invalid("unknown key id");
+        }
+        try {
+            jwe.decrypt(decrypter);
+        } catch (JOSEException | RuntimeException e) {
+            return new Invalid("does not decrypt under key '" + kid + "': tampered, or encrypted under another key");
+        }
+        return claims(jwe.getPayload().toString(), nowMillis);
+    }
+
+    private Result claims(String json, long nowMillis) {
+        Map<String, Object> claims;
+        try {
+            claims = JSONObjectUtils.parse(json);
+        } catch (ParseException | RuntimeException e) {
+            return new Invalid("payload is not a JSON object of claims (a nested JWT?)");
+        }
+        if (claims.size() != CLAIMS.size() || !CLAIMS.containsAll(claims.keySet())) {
+            return new Invalid("claims must be exactly sub, iat, exp, jti; were " + claims.keySet());
+        }
+        Object sub = claims.get("sub");
+        Object iat = claims.get("iat");
+        Object exp = claims.get("exp");
+        Object jti = claims.get("jti");
+        if (!(sub instanceof String s) || !(iat instanceof Number i) || !(exp instanceof Number x)
+                || !(jti instanceof String j) || j.isEmpty()) {
+            return new Invalid("a claim has the wrong type");
+        }
+        UUID processId = ProcessIds.parse(s);
+        if (processId == null) {
+            return new Invalid("sub is not a process id");
+        }
+        long iatSeconds = i.longValue();
+        long expSeconds = x.longValue();
+        if (expSeconds * 1000 <= nowMillis) {
+            return new Invalid("token expired");
+        }
+        if (iatSeconds * 1000 > nowMillis + clockSkewMillis) {
+            return new Invalid("token issued in the future");
+        }
+        if (expSeconds - iatSeconds > maxLifetimeSeconds || expSeconds <= iatSeconds) {
+            return new Invalid("token lifetime exceeds the maximum lifetime");
+        }
+        return new Valid(processId, expSeconds * 1000);
+    }
+
+    private static boolean isBase64Url(char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    }
+}

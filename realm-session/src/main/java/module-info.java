@@ -1,0 +1,15 @@
+/**
+ * Gatehouse session tokens: per-process tokens (JWE {@code dir} + {@code A256GCM}, Nimbus JOSE),
+ * the realm of type {@code session} that accepts them, and the {@link
+ * dev.gatehouse.session.ProcessRegistry} SPI through which the host says which processes may act.
+ * Only {@code dev.gatehouse.session} is exported.
+ */
+module dev.gatehouse.session {
+    requires transitive dev.gatehouse.core;
+    requires com.nimbusds.jose.jwt;
+    requires org.slf4j;
+
+    exports dev.gatehouse.session;
+
+    provides dev.gatehouse.core.RealmProvider with dev.gatehouse.session.internal.SessionRealmProvider;
+}

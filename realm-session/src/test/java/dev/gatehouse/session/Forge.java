@@ -1,0 +1,63 @@
+package dev.gatehouse.session;
+
+import com.nimbusds.jose.EncryptionMethod;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWEAlgorithm;
+import com.nimbusds.jose.JWEHeader;
+import com.nimbusds.jose.JWEObject;
+import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.crypto.DirectEncrypter;
+import com.nimbusds.jose.util.Base64URL;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.UUID;
+import javax.crypto.spec.SecretKeySpec;
+
+/** Builds tokens the way an attacker or a buggy issuer would, with Nimbus directly. */
+final class Forge {
+
+    static final JOSEObjectType TYPE = new JOSEObjectType("gh-session+jwt");
+
+    private Forge() {}
+
+    static JWEHeader.Builder header(String kid) {
+        return new JWEHeader.Builder(JWEAlgorithm.DIR, EncryptionMethod.A256GCM).keyID(kid).type(TYPE);
+    }
+
+    static String claims(UUID processId, Instant iat, Instant exp) {
+        return "{\"sub\":\"" + processId + "\",\"iat\":" + iat.getEpochSecond() + ",\"exp\":" + exp.getEpochSecond()
+                + ",\"jti\":\"" + UUID.randomUUID() + "\"}";
+    }
+
+    static String encrypt(JWEHeader header, String payload, byte[] key) {
+        try {
+            JWEObject jwe = new JWEObject(header, new Payload(payload));
+            jwe.encrypt(new DirectEncrypter(new SecretKeySpec(key, "AES")));
+            return jwe.serialize();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String b64url(String json) {
+        return Base64URL.encode(json.getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /** Replaces part {@code index} (0 to 4) of a compact serialisation. */
+    static String replacePart(String token, int index, String value) {
+        String[] parts = token.split("\\.", -1);
+        parts[index] = value;
+        return String.join(".", parts);
+    }
+
+    static String part(String token, int index) {
+        return token.split("\\.", -1)[index];
+    }
+
+    /** Flips one bit of the decoded bytes of part {@code index}, keeping the encoding valid. */
+    static String flipBit(String token, int index) {
+        byte[] bytes = new Base64URL(part(token, index)).decode();
+        bytes[bytes.length / 2] ^= 0x01;
+        return replacePart(token, index, Base64URL.encode(bytes).toString());
+    }
+}
