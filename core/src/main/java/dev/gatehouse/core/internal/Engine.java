@@ -102,7 +102,7 @@ public final class Engine {
                     : new Decision.Refused(401, AUTHENTICATION_REQUIRED, Optional.empty());
         }
 
-        String throttleKey = null;
+        boolean recognised = false;
         Optional<String> claimed = Optional.empty();
         AuthenticationResult.Rejected rejected = null;
         String rejectedBy = null;
@@ -118,19 +118,23 @@ public final class Engine {
             if (credentials == null || credentials.isEmpty()) {
                 continue;
             }
-            if (throttleKey == null) {
+            if (!recognised) {
+                recognised = true;
                 claimed = credentials.get().username();
-                throttleKey = claimed.map(u -> "user:" + u.toLowerCase(Locale.ROOT)).orElseGet(() -> addressKey(request));
-                Optional<Duration> blocked = throttle.blocked(throttleKey);
-                if (blocked.isPresent()) {
-                    return throttled(request, claimed, blocked.get());
+                if (!throttle.isEmpty()) { // the common case needs no key at all
+                    Optional<Duration> blocked = throttle.blocked(throttleKey(claimed, request));
+                    if (blocked.isPresent()) {
+                        return throttled(request, claimed, blocked.get());
+                    }
                 }
             }
             AuthenticationResult result = credentials.get() == UnreadableCredentials.INSTANCE
                     ? AuthenticationResult.Rejected.because("realm " + realm.name() + " failed to read credentials")
                     : verify(realm, credentials.get());
             if (result instanceof AuthenticationResult.Authenticated authenticated) {
-                throttle.success(throttleKey);
+                if (!throttle.isEmpty()) {
+                    throttle.success(throttleKey(claimed, request));
+                }
                 notify(new AuthenticationEvent.Succeeded(clock.instant(), request.remoteAddress(), authenticated.identity()));
                 return new Decision.Authenticated(authenticated.identity());
             } else if (result instanceof AuthenticationResult.Rejected r) {
@@ -145,7 +149,7 @@ public final class Engine {
                 }
             }
         }
-        if (throttleKey == null) {
+        if (!recognised) {
             return fail(request, addressKey(request), Optional.empty(), Optional.empty(),
                     "no realm accepts the presented credentials", UNSUPPORTED_CREDENTIALS);
         }
@@ -155,6 +159,7 @@ public final class Engine {
                     "backend unavailable: " + unavailable.backend()));
             return new Decision.Refused(503, UNAVAILABLE, Optional.of(unavailable.retryAfter()));
         }
+        String throttleKey = throttleKey(claimed, request);
         if (rejected == null) {
             return fail(request, throttleKey, Optional.empty(), claimed, "every realm declined the credentials",
                     AuthenticationResult.Rejected.INVALID_CREDENTIALS);
@@ -203,6 +208,11 @@ public final class Engine {
         } catch (RuntimeException e) {
             LOG.error("authentication listener failed on {}", event.getClass().getSimpleName(), e);
         }
+    }
+
+    /** Failures count per username where the credentials name one, per client address otherwise. */
+    private static String throttleKey(Optional<String> username, RequestView request) {
+        return username.isPresent() ? "user:" + username.get().toLowerCase(Locale.ROOT) : addressKey(request);
     }
 
     private static String addressKey(RequestView request) {

@@ -26,6 +26,11 @@ public final class ThrottleRegistry {
         this.clock = clock;
     }
 
+    /** Whether no key has recent failures: then nothing is blocked and there is nothing to reset. */
+    public boolean isEmpty() {
+        return states.isEmpty();
+    }
+
     /** How long {@code key} is still blocked, if it is. */
     public Optional<Duration> blocked(String key) {
         if (states.isEmpty()) {
