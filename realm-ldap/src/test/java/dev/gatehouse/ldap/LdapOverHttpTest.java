@@ -1,0 +1,138 @@
+package dev.gatehouse.ldap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.core.AuthenticationResult;
+import dev.gatehouse.core.AuthorizationHeader;
+import dev.gatehouse.core.Credentials;
+import dev.gatehouse.core.Gatehouse;
+import dev.gatehouse.core.Identity;
+import dev.gatehouse.core.Realm;
+import dev.gatehouse.core.RequestView;
+import dev.gatehouse.core.Throttling;
+import dev.gatehouse.core.TokenCredentials;
+import dev.gatehouse.core.UserDirectory;
+import dev.gatehouse.core.servlet.AuthenticationFilter;
+import dev.gatehouse.core.testing.JettyHarness;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Over real HTTP: Jetty with Gatehouse's filter in front, an LDAP realm and, beside it, a stub
+ * API-key realm that needs no directory.
+ */
+class LdapOverHttpTest {
+
+    private static final String API_KEY = "test-api-key-0123456789";
+
+    private TestDirectory directory;
+    private Gatehouse gatehouse;
+    private JettyHarness http;
+    private UserDirectory users;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        directory = TestDirectory.standard();
+        directory.addPerson("alice", "people", "alice-pw", "mail: alice@example.org");
+        directory.addGroup("admins", "uid=alice,ou=people," + TestDirectory.BASE);
+        users = UserDirectory.inMemory(Clock.systemUTC());
+        Map<String, String> settings = directory.settings();
+        settings.put("groupSearchFilter", "(member={0})");
+        settings.put("roleMapping.admins", "admin");
+        settings.put("cacheDuration", "0s");
+        gatehouse = Gatehouse.builder().users(users).throttling(Throttling.disabled())
+                .realm(new StubApiKeyRealm())
+                .realm("ldap", "ldap", settings)
+                .build();
+        http = JettyHarness.start(AuthenticationFilter.builder(gatehouse).build());
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        http.close();
+        for (Realm r : gatehouse.realms()) {
+            if (r instanceof LdapRealm ldap) {
+                ldap.close();
+            }
+        }
+        directory.close();
+    }
+
+    private static String basic(String user, String pw) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + pw).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void basicLoginIs200AndCreatesTheUserOnFirstLogin() throws Exception {
+        assertThat(users.findByUsername("alice", Optional.empty())).isEmpty();
+        HttpResponse<String> r = http.get("/api/whoami", "Authorization", basic("alice", "alice-pw"));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("user=alice").contains("roles:admin=true");
+        assertThat(users.findByUsername("alice", Optional.empty())).isPresent();
+    }
+
+    @Test
+    void wrongPasswordIs401WithABasicChallenge() throws Exception {
+        HttpResponse<String> r = http.get("/api/whoami", "Authorization", basic("alice", "nope"));
+        assertThat(r.statusCode()).isEqualTo(401);
+        assertThat(r.headers().allValues("WWW-Authenticate")).contains("Basic realm=\"ldap\", charset=\"UTF-8\"");
+        assertThat(r.body()).doesNotContain("nope");
+        assertThat(http.reached()).isZero();
+    }
+
+    @Test
+    void emptyPasswordIs401() throws Exception {
+        directory.resetCounters();
+        assertThat(http.get("/api/whoami", "Authorization", basic("alice", "")).statusCode()).isEqualTo(401);
+        assertThat(directory.operations()).isZero();
+    }
+
+    @Test
+    void directoryDownIs503WithRetryAfterWhileApiKeysKeepWorking() throws Exception {
+        directory.stop();
+        HttpResponse<String> down = http.get("/api/whoami", "Authorization", basic("alice", "alice-pw"));
+        assertThat(down.statusCode()).isEqualTo(503);
+        assertThat(down.headers().firstValue("Retry-After")).contains("7");
+        assertThat(http.reached()).isZero();
+
+        HttpResponse<String> key = http.get("/api/whoami", "Authorization", API_KEY);
+        assertThat(key.statusCode()).isEqualTo(200);
+        assertThat(key.body()).contains("user=robot");
+
+        directory.start();
+        assertThat(http.get("/api/whoami", "Authorization", basic("alice", "alice-pw")).statusCode()).isEqualTo(200);
+    }
+
+    /** Accepts one fixed bare token, as Concord clients send API keys; needs no backend. */
+    private static final class StubApiKeyRealm implements Realm {
+        private final UUID robot = UUID.randomUUID();
+
+        @Override
+        public String name() {
+            return "apikey";
+        }
+
+        @Override
+        public Optional<Credentials> credentials(RequestView request) {
+            AuthorizationHeader h = request.authorization();
+            return h instanceof AuthorizationHeader.Bare bare ? Optional.of(new TokenCredentials(bare.token())) : Optional.empty();
+        }
+
+        @Override
+        public AuthenticationResult authenticate(Credentials credentials) {
+            if (credentials instanceof TokenCredentials t && java.security.MessageDigest.isEqual(
+                    t.token().getBytes(StandardCharsets.UTF_8), API_KEY.getBytes(StandardCharsets.UTF_8))) {
+                return new AuthenticationResult.Authenticated(Identity.builder(robot, "robot", name()).build());
+            }
+            return AuthenticationResult.Rejected.because("unknown key");
+        }
+    }
+}
