@@ -1,6 +1,7 @@
 package dev.gatehouse.core.internal;
 
 import dev.gatehouse.core.ConfigurationException;
+import dev.gatehouse.core.EnvironmentReferences;
 import dev.gatehouse.core.Throttling;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,7 +44,7 @@ public final class PropertiesConfig {
         Map<String, String> values = new HashMap<>();
         for (String key : properties.stringPropertyNames()) {
             if (key.startsWith("gatehouse.") || key.startsWith("realm.")) {
-                values.put(key, Environment.substitute(key, properties.getProperty(key), env));
+                values.put(key, EnvironmentReferences.resolve(key, properties.getProperty(key), env));
             }
         }
         Set<String> unknown = new TreeSet<>();

@@ -1,22 +1,28 @@
-package dev.gatehouse.core.internal;
+package dev.gatehouse.core;
 
-import dev.gatehouse.core.ConfigurationException;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Substitutes {@code ${env:NAME}} and {@code ${env:NAME:-default}} in setting values. */
-public final class Environment {
+/**
+ * Resolves {@code ${env:NAME}} and {@code ${env:NAME:-default}} in setting values, so that no
+ * secret has to sit in a configuration file. The one implementation every Gatehouse module and
+ * host uses for its own settings. Thread-safe.
+ */
+public final class EnvironmentReferences {
 
     private static final Pattern REF = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
 
-    private Environment() {}
+    private EnvironmentReferences() {}
 
     /**
+     * Replaces every reference in {@code value}.
+     *
      * @param key the setting's name, for the error message
+     * @param env looks up a variable; {@code null} means "not set" (e.g. {@code System::getenv})
      * @throws ConfigurationException if a referenced variable is not set and has no default
      */
-    public static String substitute(String key, String value, UnaryOperator<String> env) {
+    public static String resolve(String key, String value, UnaryOperator<String> env) {
         if (value.indexOf("${") < 0) {
             return value;
         }
