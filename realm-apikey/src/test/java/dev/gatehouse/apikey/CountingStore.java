@@ -8,7 +8,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Counts what reaches a store; can be switched to fail like a database that is down. */
-final class CountingStore implements ApiKeyStore {
+class CountingStore implements ApiKeyStore {
 
     final ApiKeyStore delegate;
     final AtomicInteger digestLookups = new AtomicInteger();

@@ -232,7 +232,7 @@ public final class KeyVerifier implements AutoCloseable {
     }
 
     /** How many unknown digests are remembered (bounded by the negative cache size). */
-    long negativeEntries() {
+    public long negativeEntries() {
         if (negative == null) {
             return 0;
         }
@@ -241,7 +241,7 @@ public final class KeyVerifier implements AutoCloseable {
     }
 
     /** How many verified keys are cached. */
-    long cachedEntries() {
+    public long cachedEntries() {
         if (cache == null) {
             return 0;
         }

@@ -1,0 +1,233 @@
+package dev.gatehouse.apikey;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.apikey.internal.GatehouseKeys;
+import dev.gatehouse.core.AuthenticationResult;
+import dev.gatehouse.core.Identity;
+import dev.gatehouse.core.NewUser;
+import dev.gatehouse.core.User;
+import dev.gatehouse.core.UserDirectory;
+import dev.gatehouse.core.UserType;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The verified-key cache: no store or user lookup for a repeated key, revocation at once here and
+ * within the bound on another node sharing the store (time is stepped, never waited for), bounded
+ * negative results and lookups, batched last-used times.
+ */
+class VerifiedKeyCacheTest {
+
+    private static final Duration BOUND = Duration.ofSeconds(1);
+
+    private final TestTime time = TestTime.at("2026-01-01T00:00:00Z");
+    private final CountingUsers users = new CountingUsers(UserDirectory.inMemory(time));
+    private final CountingStore store = new CountingStore(ApiKeyStore.inMemory());
+    private final User alice = users.create(NewUser.of("alice", UserType.LOCAL));
+    private final Identity asAlice = Identity.of(alice, "test");
+    private final List<ApiKeyRealm> realms = new ArrayList<>();
+
+    private ApiKeyRealm node(ApiKeyStore s, UserDirectory u, ApiKeyRealm.Builder... custom) {
+        ApiKeyRealm.Builder b = custom.length > 0 ? custom[0]
+                : ApiKeyRealm.builder("apikey", s, u).revocationBound(BOUND).lastUsedFlushInterval(Duration.ofHours(1));
+        ApiKeyRealm realm = b.clock(time).ticker(time.ticker()).build();
+        realms.add(realm);
+        return realm;
+    }
+
+    @AfterEach
+    void close() {
+        realms.forEach(ApiKeyRealm::close);
+    }
+
+    private static boolean accepted(ApiKeyRealm realm, String key) {
+        return realm.keys().verify(key) instanceof AuthenticationResult.Authenticated;
+    }
+
+    @Test
+    void repeatedKeyCostsNoStoreLookupAndNoUserLookup() {
+        ApiKeyRealm realm = node(store, users);
+        String key = realm.keys().create(asAlice, NewApiKey.forUser(alice.id())).revealKey();
+        users.findById.set(0);
+        for (int i = 0; i < 100; i++) {
+            assertThat(accepted(realm, key)).isTrue();
+        }
+        assertThat(store.digestLookups.get()).isEqualTo(1);
+        assertThat(users.findById.get()).isEqualTo(1);
+    }
+
+    @Test
+    void revocationIsEffectiveAtOnceOnTheNodeThatRevoked() {
+        ApiKeyRealm realm = node(store, users);
+        IssuedApiKey k = realm.keys().create(asAlice, NewApiKey.forUser(alice.id()));
+        assertThat(accepted(realm, k.revealKey())).isTrue();
+        realm.keys().revoke(asAlice, k.metadata().id());
+        assertThat(accepted(realm, k.revealKey())).isFalse();
+    }
+
+    @Test
+    void revokeAllIsEffectiveAtOnceOnTheNodeThatRevoked() {
+        ApiKeyRealm realm = node(store, users);
+        String k1 = realm.keys().create(asAlice, NewApiKey.forUser(alice.id())).revealKey();
+        String k2 = realm.keys().create(asAlice, NewApiKey.forUser(alice.id())).revealKey();
+        assertThat(accepted(realm, k1) && accepted(realm, k2)).isTrue();
+        realm.keys().revokeAll(asAlice, alice.id());
+        assertThat(accepted(realm, k1) || accepted(realm, k2)).isFalse();
+    }
+
+    @Test
+    void revocationOnAnotherNodeTakesEffectHereWithinTheBound() {
+        ApiKeyRealm nodeA = node(store, users);
+        ApiKeyRealm nodeB = node(store, users);
+        IssuedApiKey k = nodeA.keys().create(asAlice, NewApiKey.forUser(alice.id()));
+        assertThat(accepted(nodeB, k.revealKey())).isTrue();
+        nodeA.keys().revoke(asAlice, k.metadata().id());
+        assertThat(accepted(nodeA, k.revealKey())).isFalse();
+        // node B has not asked the store since; it may accept the key until the bound has passed...
+        time.advance(BOUND.minusMillis(600));
+        assertThat(accepted(nodeB, k.revealKey())).as("cached within the bound").isTrue();
+        // ...and never after it
+        time.advance(Duration.ofMillis(600));
+        assertThat(accepted(nodeB, k.revealKey())).isFalse();
+    }
+
+    @Test
+    void userDisabledInTheDirectoryIsRefusedWithinTheBound() {
+        ApiKeyRealm realm = node(store, users);
+        String key = realm.keys().create(asAlice, NewApiKey.forUser(alice.id())).revealKey();
+        assertThat(accepted(realm, key)).isTrue();
+        users.setDisabled(alice.id(), true);
+        time.advance(BOUND);
+        assertThat(realm.keys().verify(key)).isInstanceOf(AuthenticationResult.Rejected.class);
+        users.setDisabled(alice.id(), false);
+        time.advance(BOUND);
+        assertThat(accepted(realm, key)).isTrue();
+    }
+
+    @Test
+    void invalidateUserMakesDisablingEffectiveAtOnce() {
+        ApiKeyRealm realm = node(store, users);
+        String key = realm.keys().create(asAlice, NewApiKey.forUser(alice.id())).revealKey();
+        assertThat(accepted(realm, key)).isTrue();
+        users.setDisabled(alice.id(), true);
+        realm.invalidateUser(alice.id());
+        assertThat(accepted(realm, key)).isFalse();
+    }
+
+    @Test
+    void unknownKeyIsLookedUpOncePerBound() {
+        ApiKeyRealm realm = node(store, users);
+        String unknown = new GatehouseKeys("gh").generate(new SecureRandom());
+        for (int i = 0; i < 10; i++) {
+            assertThat(accepted(realm, unknown)).isFalse();
+        }
+        assertThat(store.digestLookups.get()).isEqualTo(1);
+        time.advance(BOUND);
+        assertThat(accepted(realm, unknown)).isFalse();
+        assertThat(store.digestLookups.get()).isEqualTo(2);
+    }
+
+    @Test
+    void floodOfUnknownKeysCannotGrowTheCaches() {
+        ApiKeyRealm realm = node(store, users, ApiKeyRealm.builder("apikey", store, users).revocationBound(BOUND)
+                .negativeCacheSize(50).cacheSize(50));
+        GatehouseKeys format = new GatehouseKeys("gh");
+        SecureRandom random = new SecureRandom();
+        for (int i = 0; i < 2_000; i++) {
+            assertThat(accepted(realm, format.generate(random))).isFalse();
+        }
+        assertThat(realm.verifier().negativeEntries()).isLessThanOrEqualTo(50);
+        assertThat(realm.verifier().cachedEntries()).isZero();
+    }
+
+    @Test
+    void aKeyCreatedHereIsAcceptedAtOnceEvenIfItWasJustUnknown() {
+        ApiKeyRealm realm = node(store, users);
+        User root = users.create(NewUser.of("root", UserType.LOCAL).withRoles(java.util.Set.of("admin")));
+        String chosen = new GatehouseKeys("gh").generate(new SecureRandom());
+        assertThat(accepted(realm, chosen)).isFalse();
+        realm.keys().create(Identity.of(root, "test"), NewApiKey.forUser(alice.id()).withValue(chosen));
+        assertThat(accepted(realm, chosen)).isTrue();
+    }
+
+    @Test
+    void lookupsBeyondTheConcurrencyLimitAreUnavailableNotQueuedForever() throws Exception {
+        CountDownLatch inLookup = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ApiKeyStore slow = new CountingStore(store) {
+            @Override
+            public Optional<StoredApiKey> findByDigest(byte[] digest) {
+                inLookup.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return super.findByDigest(digest);
+            }
+        };
+        ApiKeyRealm realm = node(slow, users, ApiKeyRealm.builder("apikey", slow, users).maxConcurrentLookups(1));
+        GatehouseKeys format = new GatehouseKeys("gh");
+        SecureRandom random = new SecureRandom();
+        String first = format.generate(random);
+        CompletableFuture<AuthenticationResult> blocked = CompletableFuture.supplyAsync(() -> realm.keys().verify(first));
+        assertThat(inLookup.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(realm.keys().verify(format.generate(random))).isInstanceOf(AuthenticationResult.Unavailable.class);
+        release.countDown();
+        assertThat(blocked.get(10, TimeUnit.SECONDS)).isInstanceOf(AuthenticationResult.Rejected.class);
+    }
+
+    @Test
+    void cachedKeyOutlivesAStoreOutageOnlyUntilTheBound() {
+        ApiKeyRealm realm = node(store, users);
+        String key = realm.keys().create(asAlice, NewApiKey.forUser(alice.id())).revealKey();
+        assertThat(accepted(realm, key)).isTrue();
+        store.down = true;
+        assertThat(accepted(realm, key)).isTrue();
+        time.advance(BOUND);
+        assertThat(realm.keys().verify(key)).isInstanceOf(AuthenticationResult.Unavailable.class);
+    }
+
+    @Test
+    void lastUsedTimesAreWrittenInOneBatchOffTheRequestPath() {
+        ApiKeyRealm realm = node(store, users);
+        IssuedApiKey k1 = realm.keys().create(asAlice, NewApiKey.forUser(alice.id()));
+        IssuedApiKey k2 = realm.keys().create(asAlice, NewApiKey.forUser(alice.id()));
+        for (int i = 0; i < 50; i++) {
+            accepted(realm, k1.revealKey());
+            accepted(realm, k2.revealKey());
+        }
+        time.advance(Duration.ofSeconds(5));
+        accepted(realm, k1.revealKey());
+        assertThat(store.lastUsedBatches.get()).isZero();
+        assertThat(store.delegate.findById(k1.metadata().id()).orElseThrow().key().lastUsedAt()).isEmpty();
+
+        realm.flushLastUsed();
+        assertThat(store.lastUsedBatches.get()).isEqualTo(1);
+        assertThat(store.delegate.findById(k1.metadata().id()).orElseThrow().key().lastUsedAt())
+                .contains(time.instant());
+        assertThat(store.delegate.findById(k2.metadata().id()).orElseThrow().key().lastUsedAt())
+                .contains(time.instant().minusSeconds(5));
+        realm.flushLastUsed();
+        assertThat(store.lastUsedBatches.get()).as("nothing new to write").isEqualTo(1);
+    }
+
+    @Test
+    void withoutACacheEveryRequestAsksTheStore() {
+        ApiKeyRealm realm = node(store, users, ApiKeyRealm.builder("apikey", store, users).cacheSize(0));
+        String key = realm.keys().create(asAlice, NewApiKey.forUser(alice.id())).revealKey();
+        for (int i = 0; i < 5; i++) {
+            assertThat(accepted(realm, key)).isTrue();
+        }
+        assertThat(store.digestLookups.get()).isEqualTo(5);
+    }
+}
