@@ -1,0 +1,125 @@
+package dev.gatehouse.secrets;
+
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * What {@link SecretManager#create} needs: org, name, value and optional settings. Build with
+ * {@link #builder(String, String, SecretValue)}. The store password, if any, is held as given and
+ * wiped by the manager after use. {@code toString()} redacts.
+ */
+public final class NewSecret {
+
+    private final String org;
+    private final String name;
+    private final SecretValue value;
+    private final Visibility visibility;
+    private final char[] storePassword;
+    private final Set<String> projects;
+    private final UUID owner;
+
+    private NewSecret(Builder b) {
+        this.org = b.org;
+        this.name = b.name;
+        this.value = b.value;
+        this.visibility = b.visibility;
+        this.storePassword = b.storePassword;
+        this.projects = Set.copyOf(b.projects);
+        this.owner = b.owner;
+    }
+
+    /** Starts a new secret; visibility defaults to PRIVATE, owner to the caller, no password, no projects. */
+    public static Builder builder(String org, String name, SecretValue value) {
+        return new Builder(org, name, value);
+    }
+
+    public String org() {
+        return org;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public SecretValue value() {
+        return value;
+    }
+
+    public Visibility visibility() {
+        return visibility;
+    }
+
+    /** The store password, not a copy. */
+    public Optional<char[]> storePassword() {
+        return Optional.ofNullable(storePassword);
+    }
+
+    public Set<String> projects() {
+        return projects;
+    }
+
+    /** The owner, if not the caller. */
+    public Optional<UUID> owner() {
+        return Optional.ofNullable(owner);
+    }
+
+    /** Wipes the store password and the value. */
+    public void wipe() {
+        if (storePassword != null) {
+            Arrays.fill(storePassword, '\0');
+        }
+        value.wipe();
+    }
+
+    @Override
+    public String toString() {
+        return "NewSecret[" + org + "/" + name + ", " + value.type() + ", " + visibility
+                + (storePassword != null ? ", password-protected" : "") + "]";
+    }
+
+    /** Builds a {@link NewSecret}. Not thread-safe. */
+    public static final class Builder {
+        private final String org;
+        private final String name;
+        private final SecretValue value;
+        private Visibility visibility = Visibility.PRIVATE;
+        private char[] storePassword;
+        private Set<String> projects = Set.of();
+        private UUID owner;
+
+        private Builder(String org, String name, SecretValue value) {
+            this.org = Objects.requireNonNull(org, "org");
+            this.name = Objects.requireNonNull(name, "name");
+            this.value = Objects.requireNonNull(value, "value");
+        }
+
+        public Builder visibility(Visibility visibility) {
+            this.visibility = Objects.requireNonNull(visibility, "visibility");
+            return this;
+        }
+
+        /** Protects the secret with a store password; takes ownership of the array. */
+        public Builder storePassword(char[] password) {
+            this.storePassword = Objects.requireNonNull(password, "password");
+            return this;
+        }
+
+        /** Restricts reading the value to processes of these projects. */
+        public Builder projects(Set<String> projects) {
+            this.projects = Objects.requireNonNull(projects, "projects");
+            return this;
+        }
+
+        public Builder owner(UUID owner) {
+            this.owner = Objects.requireNonNull(owner, "owner");
+            return this;
+        }
+
+        public NewSecret build() {
+            return new NewSecret(this);
+        }
+    }
+}

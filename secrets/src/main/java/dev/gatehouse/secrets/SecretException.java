@@ -1,0 +1,56 @@
+package dev.gatehouse.secrets;
+
+import java.util.Objects;
+
+/**
+ * A secret operation failed. {@link #kind()} says why, so that a host can map it to a status
+ * (404, 409, 403, 400, 413, 503). Messages never contain secret material.
+ */
+public class SecretException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** The message of every failed decryption with a store password, whatever the cause. */
+    public static final String INVALID_PASSWORD_MESSAGE = "Invalid password or corrupted data";
+
+    /** Why an operation failed. */
+    public enum Kind {
+        /** No such secret (or the caller may not know it exists). */
+        NOT_FOUND,
+        /** A secret of that name exists already in the organisation. */
+        ALREADY_EXISTS,
+        /** The access policy refused the operation. */
+        ACCESS_DENIED,
+        /** The store password is wrong, missing or the data was modified. */
+        INVALID_PASSWORD,
+        /** The secret changed since the caller read it (optimistic locking). */
+        CONFLICT,
+        /** The value is larger than the configured limit. */
+        TOO_LARGE,
+        /** A name, password or value is not acceptable; the message says which rule. */
+        INVALID_INPUT,
+        /** An envelope or encrypted string does not open: truncated, modified or moved. */
+        CORRUPTED,
+        /** The envelope names a server key that is not configured. */
+        UNKNOWN_KEY,
+        /** The store failed; nothing was changed by this operation. */
+        STORE_FAILURE
+    }
+
+    private final Kind kind;
+
+    public SecretException(Kind kind, String message) {
+        super(message);
+        this.kind = Objects.requireNonNull(kind, "kind");
+    }
+
+    public SecretException(Kind kind, String message, Throwable cause) {
+        super(message, cause);
+        this.kind = Objects.requireNonNull(kind, "kind");
+    }
+
+    /** Why the operation failed. */
+    public Kind kind() {
+        return kind;
+    }
+}

@@ -1,0 +1,161 @@
+package dev.gatehouse.secrets;
+
+import dev.gatehouse.secrets.internal.DefaultSecretManager;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Creates, reads, lists, updates and deletes secrets, and grants access to them. Every call names
+ * the {@link Caller} and is checked by the {@link AccessPolicy}; a caller who may not see a secret
+ * gets {@link SecretException.Kind#NOT_FOUND}, as if it did not exist. Values are sealed in
+ * {@link SecretEnvelope}s (server key, or Argon2id of a store password) before the {@link SecretStore}
+ * sees them. Updates are optimistic: a change based on an outdated version fails with
+ * {@link SecretException.Kind#CONFLICT} instead of overwriting. Thread-safe.
+ *
+ * <p>Store passwords passed in are wiped after the call.
+ */
+public interface SecretManager {
+
+    /**
+     * Creates a secret owned by the caller (or {@code secret.owner()}).
+     *
+     * @throws SecretException ALREADY_EXISTS ("Secret already exists: name"), INVALID_INPUT (name,
+     *     password policy, key pair halves that do not match), TOO_LARGE, ACCESS_DENIED
+     */
+    SecretMetadata create(Caller caller, NewSecret secret);
+
+    /** Reads a secret that has no store password. @throws SecretException NOT_FOUND, ACCESS_DENIED, INVALID_PASSWORD */
+    SecretValue read(Caller caller, String org, String name);
+
+    /**
+     * Reads and decrypts a secret with its store password.
+     *
+     * @throws SecretException INVALID_PASSWORD ("Invalid password or corrupted data") for a wrong or
+     *     empty password; NOT_FOUND; ACCESS_DENIED (including a project-restricted secret read outside a
+     *     process of its projects); CORRUPTED; UNKNOWN_KEY
+     */
+    SecretValue read(Caller caller, String org, String name, char[] storePassword);
+
+    /** The {@code authorized_keys} line of a key pair; needs no store password. */
+    String readPublicKey(Caller caller, String org, String name);
+
+    /** A secret's metadata. */
+    SecretMetadata metadata(Caller caller, String org, String name);
+
+    /** The metadata of the secrets of {@code org} the caller may see, by name. */
+    List<SecretMetadata> list(Caller caller, String org);
+
+    /**
+     * Applies {@code update}: value and store password need WRITER, owner/visibility/projects OWNER.
+     *
+     * @throws SecretException CONFLICT if the secret changed since {@code expectedVersion} or during the
+     *     update; INVALID_PASSWORD if the current store password is wrong (nothing changes)
+     */
+    SecretMetadata update(Caller caller, String org, String name, SecretUpdate update);
+
+    /** Deletes a secret; needs OWNER. */
+    void delete(Caller caller, String org, String name);
+
+    /** Gives {@code grantee} {@code level} (replacing an earlier grant); needs OWNER. */
+    SecretMetadata grant(Caller caller, String org, String name, Grantee grantee, AccessLevel level);
+
+    /** Removes {@code grantee}'s grant; needs OWNER. */
+    SecretMetadata revoke(Caller caller, String org, String name, Grantee grantee);
+
+    /**
+     * Moves every secret sealed with a non-primary server key (and every project key) to the primary
+     * key, one compare-and-set per record, while the system runs. Password-protected secrets are left
+     * as they are: their key comes from the password. An administrator's operation: no caller.
+     */
+    ReencryptionReport reencryptAll();
+
+    /** The project-key encrypted strings that share this manager's store and keys. */
+    EncryptedStrings encryptedStrings();
+
+    /** The rules for new store passwords. */
+    PasswordPolicy passwordPolicy();
+
+    /** A strong random store password, returned once and never kept. */
+    default char[] generatePassword() {
+        return passwordPolicy().generatePassword();
+    }
+
+    /** Starts a manager. */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link SecretManager}. Not thread-safe. */
+    final class Builder {
+        private SecretStore store;
+        private ServerKeyRing keyRing;
+        private AccessPolicy policy = AccessPolicy.standard();
+        private Clock clock = Clock.systemUTC();
+        private Argon2Parameters argon2 = Argon2Parameters.owaspMinimum();
+        private PasswordPolicy passwordPolicy = PasswordPolicy.standard();
+        private int maxValueBytes = SecretsConfig.DEFAULT_MAX_VALUE_BYTES;
+
+        private Builder() {}
+
+        /** Takes key ring, Argon2id parameters, password policy and size limit from {@code config}. */
+        public Builder config(SecretsConfig config) {
+            this.keyRing = config.keyRing();
+            this.argon2 = config.argon2();
+            this.passwordPolicy = config.passwordPolicy();
+            this.maxValueBytes = config.maxValueBytes();
+            return this;
+        }
+
+        public Builder store(SecretStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        public Builder keyRing(ServerKeyRing keyRing) {
+            this.keyRing = Objects.requireNonNull(keyRing, "keyRing");
+            return this;
+        }
+
+        /** Replaces the standard access policy. */
+        public Builder accessPolicy(AccessPolicy policy) {
+            this.policy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public Builder argon2(Argon2Parameters argon2) {
+            this.argon2 = Objects.requireNonNull(argon2, "argon2");
+            return this;
+        }
+
+        public Builder passwordPolicy(PasswordPolicy passwordPolicy) {
+            this.passwordPolicy = Objects.requireNonNull(passwordPolicy, "passwordPolicy");
+            return this;
+        }
+
+        /** The largest value accepted, in bytes (default 1 MiB). */
+        public Builder maxValueBytes(int maxValueBytes) {
+            if (maxValueBytes < 1) {
+                throw new IllegalArgumentException("maxValueBytes must be positive, was " + maxValueBytes);
+            }
+            this.maxValueBytes = maxValueBytes;
+            return this;
+        }
+
+        /** @throws IllegalStateException if the store or the key ring is missing */
+        public SecretManager build() {
+            if (store == null) {
+                throw new IllegalStateException("a secret store is required: call store(...)");
+            }
+            if (keyRing == null) {
+                throw new IllegalStateException("a server key ring is required: call keyRing(...) or config(...)");
+            }
+            return new DefaultSecretManager(store, keyRing, policy, clock, argon2, passwordPolicy, maxValueBytes);
+        }
+    }
+}

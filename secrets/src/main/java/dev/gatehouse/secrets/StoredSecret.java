@@ -1,0 +1,25 @@
+package dev.gatehouse.secrets;
+
+import java.util.Objects;
+
+/**
+ * What a {@link SecretStore} keeps for one secret: the non-secret metadata and the sealed envelope.
+ * A store never sees a value or a key. The envelope array is not copied; stores and callers treat
+ * it as read-only.
+ *
+ * @param metadata everything but the value
+ * @param envelope the value, sealed by {@link SecretEnvelope}
+ */
+public record StoredSecret(SecretMetadata metadata, byte[] envelope) {
+
+    public StoredSecret {
+        Objects.requireNonNull(metadata, "metadata");
+        Objects.requireNonNull(envelope, "envelope");
+    }
+
+    @Override
+    public String toString() {
+        return "StoredSecret[" + metadata.qualifiedName() + ", v" + metadata.version() + ", " + envelope.length
+                + " bytes sealed]";
+    }
+}

@@ -1,0 +1,311 @@
+package dev.gatehouse.secrets.internal;
+
+import dev.gatehouse.secrets.SecretException;
+import dev.gatehouse.secrets.SecretException.Kind;
+import dev.gatehouse.secrets.SecretStore;
+import dev.gatehouse.secrets.StoredSecret;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A store in a directory: one file per secret under {@code secrets/<hex org>/<hex name>.secret}, one
+ * per project key under {@code project-keys/<hex org>/<hex project>.key}. Names are hex-encoded so no
+ * name can form a path. Directories are created {@code rwx------} and files {@code rw-------}.
+ *
+ * <p>Every write goes to a temporary file in the same directory, is forced to disk ({@code fsync}),
+ * then atomically renamed over the old file, and the directory is forced too: a crash or failure at
+ * any point leaves either the old or the new record, never a torn one. Mutations hold a JVM lock and
+ * an OS file lock on {@code .lock}, so two processes sharing the directory do not lose updates.
+ * Thread-safe.
+ */
+public final class FileSecretStore implements SecretStore {
+
+    /** Called after the temporary file is written and before it replaces the record: lets tests fail a write. */
+    @FunctionalInterface
+    public interface WriteHook {
+        void beforeCommit(Path temporary) throws IOException;
+    }
+
+    private static final Set<PosixFilePermission> DIR = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
+
+    private final Path root;
+    private final WriteHook hook;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final boolean posix;
+
+    public FileSecretStore(Path root) {
+        this(root, temp -> { });
+    }
+
+    public FileSecretStore(Path root, WriteHook hook) {
+        this.root = root.toAbsolutePath();
+        this.hook = hook;
+        this.posix = root.getFileSystem().supportedFileAttributeViews().contains("posix");
+        try {
+            createDirectories(this.root);
+        } catch (IOException e) {
+            throw failure("cannot create the secret store directory " + this.root, e);
+        }
+    }
+
+    private static String hex(String s) {
+        return HexFormat.of().formatHex(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Path secretFile(String org, String name) {
+        return root.resolve("secrets").resolve(hex(org)).resolve(hex(name) + ".secret");
+    }
+
+    private Path projectKeyFile(String org, String project) {
+        return root.resolve("project-keys").resolve(hex(org)).resolve(hex(project) + ".key");
+    }
+
+    @Override
+    public Optional<StoredSecret> find(String org, String name) {
+        return read(secretFile(org, name)).map(b -> Records.decode(b, org + "/" + name));
+    }
+
+    @Override
+    public List<StoredSecret> list(String org) {
+        List<StoredSecret> out = new ArrayList<>();
+        Path dir = root.resolve("secrets").resolve(hex(org));
+        if (Files.isDirectory(dir)) {
+            readDir(dir, ".secret", out);
+        }
+        out.sort(Comparator.comparing(s -> s.metadata().name()));
+        return out;
+    }
+
+    @Override
+    public List<StoredSecret> listAll() {
+        List<StoredSecret> out = new ArrayList<>();
+        Path dir = root.resolve("secrets");
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        try (DirectoryStream<Path> orgs = Files.newDirectoryStream(dir)) {
+            for (Path org : orgs) {
+                readDir(org, ".secret", out);
+            }
+        } catch (IOException e) {
+            throw failure("cannot list " + dir, e);
+        }
+        return out;
+    }
+
+    private void readDir(Path dir, String suffix, List<StoredSecret> out) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + suffix)) {
+            for (Path f : files) {
+                read(f).ifPresent(b -> out.add(Records.decode(b, f.toString())));
+            }
+        } catch (IOException e) {
+            throw failure("cannot list " + dir, e);
+        }
+    }
+
+    @Override
+    public void insert(StoredSecret secret) {
+        String org = secret.metadata().org();
+        String name = secret.metadata().name();
+        mutate(() -> {
+            Path f = secretFile(org, name);
+            if (Files.exists(f)) {
+                throw new SecretException(Kind.ALREADY_EXISTS, "Secret already exists: " + name);
+            }
+            write(f, Records.encode(secret));
+            return null;
+        });
+    }
+
+    @Override
+    public boolean replace(StoredSecret secret, long expectedVersion) {
+        String org = secret.metadata().org();
+        String name = secret.metadata().name();
+        return mutate(() -> {
+            Optional<StoredSecret> current = find(org, name);
+            if (current.isEmpty() || current.get().metadata().version() != expectedVersion) {
+                return false;
+            }
+            write(secretFile(org, name), Records.encode(secret));
+            return true;
+        });
+    }
+
+    @Override
+    public boolean delete(String org, String name) {
+        return mutate(() -> {
+            Path f = secretFile(org, name);
+            boolean deleted = Files.deleteIfExists(f);
+            if (deleted) {
+                forceDirectory(f.getParent());
+            }
+            return deleted;
+        });
+    }
+
+    @Override
+    public Optional<byte[]> findProjectKey(String org, String project) {
+        return read(projectKeyFile(org, project));
+    }
+
+    @Override
+    public byte[] insertProjectKeyIfAbsent(String org, String project, byte[] wrapped) {
+        return mutate(() -> {
+            Optional<byte[]> existing = findProjectKey(org, project);
+            if (existing.isPresent()) {
+                return existing.get();
+            }
+            write(projectKeyFile(org, project), wrapped);
+            return wrapped;
+        });
+    }
+
+    @Override
+    public boolean replaceProjectKey(String org, String project, byte[] expected, byte[] wrapped) {
+        return mutate(() -> {
+            Optional<byte[]> existing = findProjectKey(org, project);
+            if (existing.isEmpty() || !java.util.Arrays.equals(existing.get(), expected)) {
+                return false;
+            }
+            write(projectKeyFile(org, project), wrapped);
+            return true;
+        });
+    }
+
+    @Override
+    public List<String[]> projectKeys() {
+        List<String[]> out = new ArrayList<>();
+        Path dir = root.resolve("project-keys");
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        HexFormat hex = HexFormat.of();
+        try (DirectoryStream<Path> orgs = Files.newDirectoryStream(dir)) {
+            for (Path org : orgs) {
+                try (DirectoryStream<Path> keys = Files.newDirectoryStream(org, "*.key")) {
+                    for (Path k : keys) {
+                        String file = k.getFileName().toString();
+                        out.add(new String[] {
+                            new String(hex.parseHex(org.getFileName().toString()), StandardCharsets.UTF_8),
+                            new String(hex.parseHex(file.substring(0, file.length() - 4)), StandardCharsets.UTF_8)});
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw failure("cannot list " + dir, e);
+        }
+        return out;
+    }
+
+    private interface Mutation<T> {
+        T run() throws IOException;
+    }
+
+    private <T> T mutate(Mutation<T> m) {
+        lock.lock();
+        try (FileChannel ch = FileChannel.open(root.resolve(".lock"), EnumSet.of(StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE), fileAttributes(FILE));
+                FileLock ignored = ch.lock()) {
+            return m.run();
+        } catch (IOException e) {
+            throw failure("cannot write to the secret store " + root + ": " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Optional<byte[]> read(Path f) {
+        try {
+            return Optional.of(Files.readAllBytes(f));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw failure("cannot read " + f, e);
+        }
+    }
+
+    private void write(Path target, byte[] content) throws IOException {
+        Path dir = target.getParent();
+        createDirectories(dir);
+        Path tmp = dir.resolve(".tmp-" + UUID.randomUUID());
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, EnumSet.of(StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE), fileAttributes(FILE))) {
+                ByteBuffer buf = ByteBuffer.wrap(content);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(true);
+            }
+            hook.beforeCommit(tmp);
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("the file system of " + dir + " cannot rename atomically", e);
+            }
+            forceDirectory(dir);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private void forceDirectory(Path dir) throws IOException {
+        // Makes the rename durable; some platforms cannot open a directory, which is fine there.
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            if (posix && !(e instanceof UnsupportedOperationException)) {
+                throw e instanceof IOException io ? io : new IOException(e);
+            }
+        }
+    }
+
+    private void createDirectories(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        createDirectories(dir.getParent());
+        try {
+            Files.createDirectory(dir, fileAttributes(DIR));
+        } catch (FileAlreadyExistsException e) {
+            // another thread or process made it
+        }
+    }
+
+    private FileAttribute<?>[] fileAttributes(Set<PosixFilePermission> perms) {
+        return posix ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(perms)} : new FileAttribute<?>[0];
+    }
+
+    private static SecretException failure(String message, Exception e) {
+        return new SecretException(Kind.STORE_FAILURE, message, e);
+    }
+
+    @Override
+    public String toString() {
+        return "FileSecretStore[" + root + "]";
+    }
+}

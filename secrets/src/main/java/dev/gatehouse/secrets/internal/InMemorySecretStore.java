@@ -1,0 +1,108 @@
+package dev.gatehouse.secrets.internal;
+
+import dev.gatehouse.secrets.SecretException;
+import dev.gatehouse.secrets.SecretStore;
+import dev.gatehouse.secrets.StoredSecret;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/** A store in this JVM's memory, for tests and development. Thread-safe; every operation is atomic. */
+public final class InMemorySecretStore implements SecretStore {
+
+    private final Map<String, StoredSecret> secrets = new ConcurrentSkipListMap<>();
+    private final Map<String, byte[]> projectKeys = new ConcurrentHashMap<>();
+
+    private static String key(String org, String name) {
+        return org + "\u0000" + name;
+    }
+
+    @Override
+    public Optional<StoredSecret> find(String org, String name) {
+        return Optional.ofNullable(secrets.get(key(org, name)));
+    }
+
+    @Override
+    public List<StoredSecret> list(String org) {
+        List<StoredSecret> out = new ArrayList<>();
+        for (StoredSecret s : secrets.values()) {
+            if (s.metadata().org().equals(org)) {
+                out.add(s);
+            }
+        }
+        out.sort(Comparator.comparing(s -> s.metadata().name()));
+        return out;
+    }
+
+    @Override
+    public List<StoredSecret> listAll() {
+        return new ArrayList<>(secrets.values());
+    }
+
+    @Override
+    public void insert(StoredSecret secret) {
+        if (secrets.putIfAbsent(key(secret.metadata().org(), secret.metadata().name()), secret) != null) {
+            throw new SecretException(SecretException.Kind.ALREADY_EXISTS, "Secret already exists: " + secret.metadata().name());
+        }
+    }
+
+    @Override
+    public boolean replace(StoredSecret secret, long expectedVersion) {
+        boolean[] done = {false};
+        secrets.computeIfPresent(key(secret.metadata().org(), secret.metadata().name()), (k, current) -> {
+            if (current.metadata().version() == expectedVersion) {
+                done[0] = true;
+                return secret;
+            }
+            return current;
+        });
+        return done[0];
+    }
+
+    @Override
+    public boolean delete(String org, String name) {
+        return secrets.remove(key(org, name)) != null;
+    }
+
+    @Override
+    public Optional<byte[]> findProjectKey(String org, String project) {
+        return Optional.ofNullable(projectKeys.get(key(org, project)));
+    }
+
+    @Override
+    public byte[] insertProjectKeyIfAbsent(String org, String project, byte[] wrapped) {
+        byte[] prior = projectKeys.putIfAbsent(key(org, project), wrapped);
+        return prior == null ? wrapped : prior;
+    }
+
+    @Override
+    public boolean replaceProjectKey(String org, String project, byte[] expected, byte[] wrapped) {
+        boolean[] done = {false};
+        projectKeys.computeIfPresent(key(org, project), (k, current) -> {
+            if (java.util.Arrays.equals(current, expected)) {
+                done[0] = true;
+                return wrapped;
+            }
+            return current;
+        });
+        return done[0];
+    }
+
+    @Override
+    public List<String[]> projectKeys() {
+        List<String[]> out = new ArrayList<>();
+        for (String k : projectKeys.keySet()) {
+            out.add(k.split("\u0000", 2));
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return "InMemorySecretStore[" + secrets.size() + " secrets]";
+    }
+}

@@ -1,0 +1,246 @@
+package dev.gatehouse.secrets.internal;
+
+import dev.gatehouse.core.jdbc.SchemaMigrations;
+import dev.gatehouse.secrets.SecretException;
+import dev.gatehouse.secrets.SecretException.Kind;
+import dev.gatehouse.secrets.SecretMetadata;
+import dev.gatehouse.secrets.SecretStore;
+import dev.gatehouse.secrets.SecretType;
+import dev.gatehouse.secrets.StoredSecret;
+import dev.gatehouse.secrets.Visibility;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * A store in an SQL database (H2 or PostgreSQL), tables {@code gh_secrets} and
+ * {@code gh_secret_project_keys}. Every node of a host shares it; {@link #replace} is a single
+ * {@code UPDATE ... WHERE version = ?}, so concurrent updates on different nodes cannot both win,
+ * and a failed statement changes nothing. Thread-safe.
+ */
+public final class JdbcSecretStore implements SecretStore {
+
+    /** The schema scripts, under {@code dev/gatehouse/secrets/schema/<dialect>/}. */
+    public static final List<String> SCRIPTS = List.of("V1__secrets.sql");
+
+    private static final String COLUMNS = "id, org, name, secret_type, visibility, owner_id, projects, "
+            + "password_protected, server_key_id, public_key, grants, version, created_at, updated_at, envelope";
+
+    private final DataSource dataSource;
+
+    public JdbcSecretStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Creates or upgrades the tables through core's {@link SchemaMigrations}. */
+    public static void migrate(DataSource dataSource) {
+        SchemaMigrations.apply(dataSource, "secrets", JdbcSecretStore.class.getClassLoader(),
+                "dev/gatehouse/secrets/schema", SCRIPTS);
+    }
+
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private <T> T withConnection(String what, Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new SecretException(Kind.STORE_FAILURE, "The secret store failed to " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<StoredSecret> find(String org, String name) {
+        return withConnection("read a secret", c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM gh_secrets WHERE org = ? AND name = ?")) {
+                s.setString(1, org);
+                s.setString(2, name);
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<StoredSecret> list(String org) {
+        return withConnection("list secrets", c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM gh_secrets WHERE org = ? ORDER BY name")) {
+                s.setString(1, org);
+                return rows(s);
+            }
+        });
+    }
+
+    @Override
+    public List<StoredSecret> listAll() {
+        return withConnection("list secrets", c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM gh_secrets ORDER BY org, name")) {
+                return rows(s);
+            }
+        });
+    }
+
+    private static List<StoredSecret> rows(PreparedStatement s) throws SQLException {
+        List<StoredSecret> out = new ArrayList<>();
+        try (ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                out.add(row(rs));
+            }
+        }
+        return out;
+    }
+
+    private static StoredSecret row(ResultSet rs) throws SQLException {
+        SecretMetadata m = new SecretMetadata(rs.getObject(1, java.util.UUID.class), rs.getString(2), rs.getString(3),
+                SecretType.valueOf(rs.getString(4)), Visibility.valueOf(rs.getString(5)),
+                rs.getObject(6, java.util.UUID.class), Records.projectsFromText(rs.getString(7)), rs.getBoolean(8),
+                Optional.ofNullable(rs.getString(9)), Optional.ofNullable(rs.getString(10)),
+                Records.grantsFromText(rs.getString(11)), rs.getLong(12),
+                rs.getObject(13, OffsetDateTime.class).toInstant(), rs.getObject(14, OffsetDateTime.class).toInstant());
+        return new StoredSecret(m, rs.getBytes(15));
+    }
+
+    @Override
+    public void insert(StoredSecret secret) {
+        withConnection("create a secret", c -> {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO gh_secrets (" + COLUMNS
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                SecretMetadata m = secret.metadata();
+                s.setObject(1, m.id());
+                s.setString(2, m.org());
+                s.setString(3, m.name());
+                bindMutable(s, 4, secret);
+                s.setObject(13, OffsetDateTime.ofInstant(m.createdAt(), ZoneOffset.UTC));
+                s.setObject(14, OffsetDateTime.ofInstant(m.updatedAt(), ZoneOffset.UTC));
+                s.setBytes(15, secret.envelope());
+                s.executeUpdate();
+            } catch (SQLException e) {
+                if (SchemaMigrations.isUniqueViolation(e)) {
+                    throw new SecretException(Kind.ALREADY_EXISTS, "Secret already exists: " + secret.metadata().name());
+                }
+                throw e;
+            }
+            return null;
+        });
+    }
+
+    /** Binds type .. version (8 parameters from {@code i}). */
+    private static void bindMutable(PreparedStatement s, int i, StoredSecret secret) throws SQLException {
+        SecretMetadata m = secret.metadata();
+        s.setString(i, m.type().name());
+        s.setString(i + 1, m.visibility().name());
+        s.setObject(i + 2, m.owner());
+        s.setString(i + 3, Records.projectsToText(m.projects()));
+        s.setBoolean(i + 4, m.passwordProtected());
+        s.setString(i + 5, m.serverKeyId().orElse(null));
+        s.setString(i + 6, m.publicKey().orElse(null));
+        s.setString(i + 7, Records.grantsToText(m.grants()));
+        s.setLong(i + 8, m.version());
+    }
+
+    @Override
+    public boolean replace(StoredSecret secret, long expectedVersion) {
+        return withConnection("update a secret", c -> {
+            try (PreparedStatement s = c.prepareStatement("UPDATE gh_secrets SET secret_type = ?, visibility = ?, "
+                    + "owner_id = ?, projects = ?, password_protected = ?, server_key_id = ?, public_key = ?, grants = ?, "
+                    + "version = ?, updated_at = ?, envelope = ? WHERE org = ? AND name = ? AND version = ?")) {
+                SecretMetadata m = secret.metadata();
+                bindMutable(s, 1, secret);
+                s.setObject(10, OffsetDateTime.ofInstant(m.updatedAt(), ZoneOffset.UTC));
+                s.setBytes(11, secret.envelope());
+                s.setString(12, m.org());
+                s.setString(13, m.name());
+                s.setLong(14, expectedVersion);
+                return s.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public boolean delete(String org, String name) {
+        return withConnection("delete a secret", c -> {
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM gh_secrets WHERE org = ? AND name = ?")) {
+                s.setString(1, org);
+                s.setString(2, name);
+                return s.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public Optional<byte[]> findProjectKey(String org, String project) {
+        return withConnection("read a project key", c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT wrapped_key FROM gh_secret_project_keys WHERE org = ? AND project = ?")) {
+                s.setString(1, org);
+                s.setString(2, project);
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public byte[] insertProjectKeyIfAbsent(String org, String project, byte[] wrapped) {
+        boolean inserted = withConnection("store a project key", c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "INSERT INTO gh_secret_project_keys (org, project, wrapped_key) VALUES (?, ?, ?)")) {
+                s.setString(1, org);
+                s.setString(2, project);
+                s.setBytes(3, wrapped);
+                s.executeUpdate();
+                return true;
+            } catch (SQLException e) {
+                if (SchemaMigrations.isUniqueViolation(e)) {
+                    return false; // another node created it first; use theirs
+                }
+                throw e;
+            }
+        });
+        return inserted ? wrapped : findProjectKey(org, project).orElseThrow(() -> new SecretException(
+                Kind.STORE_FAILURE, "The project key of " + org + "/" + project + " vanished while it was created"));
+    }
+
+    @Override
+    public boolean replaceProjectKey(String org, String project, byte[] expected, byte[] wrapped) {
+        return withConnection("re-wrap a project key", c -> {
+            try (PreparedStatement s = c.prepareStatement("UPDATE gh_secret_project_keys SET wrapped_key = ? "
+                    + "WHERE org = ? AND project = ? AND wrapped_key = ?")) {
+                s.setBytes(1, wrapped);
+                s.setString(2, org);
+                s.setString(3, project);
+                s.setBytes(4, expected);
+                return s.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public List<String[]> projectKeys() {
+        return withConnection("list project keys", c -> {
+            List<String[]> out = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT org, project FROM gh_secret_project_keys");
+                    ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new String[] {rs.getString(1), rs.getString(2)});
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcSecretStore";
+    }
+}

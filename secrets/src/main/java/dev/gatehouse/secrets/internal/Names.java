@@ -1,0 +1,51 @@
+package dev.gatehouse.secrets.internal;
+
+import dev.gatehouse.secrets.SecretException;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Validates secret, org and project names. */
+public final class Names {
+
+    /** Concord's rule for secret names: 3 to 128 characters, letters, digits and {@code _ @ . - ~}. */
+    private static final Pattern SECRET = Pattern.compile("[0-9A-Za-z][0-9A-Za-z_@.~-]{2,127}");
+    /** Orgs and projects: 1 to 128 characters, letters, digits and {@code _ . -}. */
+    private static final Pattern ORG_OR_PROJECT = Pattern.compile("[0-9A-Za-z][0-9A-Za-z_.-]{0,127}");
+
+    private Names() {}
+
+    public static void secret(String name) {
+        if (!SECRET.matcher(name).matches()) {
+            throw new SecretException(SecretException.Kind.INVALID_INPUT, "Invalid secret name '" + printable(name)
+                    + "': use 3 to 128 letters, digits and _ @ . - ~, starting with a letter or digit");
+        }
+    }
+
+    public static void org(String org) {
+        if (!ORG_OR_PROJECT.matcher(org).matches()) {
+            throw new SecretException(SecretException.Kind.INVALID_INPUT, "Invalid organisation name '"
+                    + printable(org) + "': use 1 to 128 letters, digits and _ . -, starting with a letter or digit");
+        }
+    }
+
+    public static void project(String project) {
+        if (!ORG_OR_PROJECT.matcher(project).matches()) {
+            throw new SecretException(SecretException.Kind.INVALID_INPUT, "Invalid project name '"
+                    + printable(project) + "': use 1 to 128 letters, digits and _ . -, starting with a letter or digit");
+        }
+    }
+
+    public static void projects(Set<String> projects) {
+        projects.forEach(Names::project);
+    }
+
+    /** The name with control characters escaped and cut to 140 characters, for messages. */
+    static String printable(String s) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length() && i < 140; i++) {
+            char c = s.charAt(i);
+            b.append(Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+        }
+        return b.toString();
+    }
+}

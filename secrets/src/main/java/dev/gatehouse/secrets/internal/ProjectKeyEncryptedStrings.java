@@ -1,0 +1,191 @@
+package dev.gatehouse.secrets.internal;
+
+import dev.gatehouse.secrets.EncryptedStrings;
+import dev.gatehouse.secrets.SecretEnvelope;
+import dev.gatehouse.secrets.SecretException;
+import dev.gatehouse.secrets.SecretException.Kind;
+import dev.gatehouse.secrets.SecretStore;
+import dev.gatehouse.secrets.ServerKeyRing;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * {@link EncryptedStrings} with per-project data keys kept wrapped (a {@link SecretEnvelope} under the
+ * server key, bound to org and project) in the {@link SecretStore}. Unwrapped keys are cached: a
+ * project's data key never changes (re-wrapping keeps it), so the cache cannot go stale; it is
+ * cleared when it reaches {@value #CACHE_LIMIT} entries. Thread-safe.
+ */
+public final class ProjectKeyEncryptedStrings implements EncryptedStrings {
+
+    private static final int CACHE_LIMIT = 10_000;
+    private static final int KCV_BYTES = 4;
+    private static final int NONCE_BYTES = 12;
+    private static final int TAG_BYTES = 16;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final SecretStore store;
+    private final ServerKeyRing ring;
+    private final Map<String, DataKey> cache = new ConcurrentHashMap<>();
+
+    private record DataKey(SecretKey key, byte[] checkValue) {}
+
+    public ProjectKeyEncryptedStrings(SecretStore store, ServerKeyRing ring) {
+        this.store = store;
+        this.ring = ring;
+    }
+
+    private static byte[] wrapBinding(String org, String project) {
+        return new Codec.Writer().string("gatehouse/project-key/v1").string(org).string(project).toByteArray();
+    }
+
+    private static byte[] aad(String org, String project) {
+        return new Codec.Writer().string("gatehouse/encrypted-string/v1").string(org).string(project).toByteArray();
+    }
+
+    private DataKey key(String org, String project, boolean create) {
+        Names.org(org);
+        Names.project(project);
+        String cacheKey = org + "\u0000" + project;
+        DataKey k = cache.get(cacheKey);
+        if (k != null) {
+            return k;
+        }
+        Optional<byte[]> wrapped = store.findProjectKey(org, project);
+        if (wrapped.isEmpty()) {
+            if (!create) {
+                return null;
+            }
+            byte[] raw = new byte[32];
+            RANDOM.nextBytes(raw);
+            try {
+                wrapped = Optional.of(store.insertProjectKeyIfAbsent(org, project,
+                        SecretEnvelope.seal(ring, raw, wrapBinding(org, project))));
+            } finally {
+                Arrays.fill(raw, (byte) 0);
+            }
+        }
+        byte[] raw = SecretEnvelope.open(ring, wrapped.get(), wrapBinding(org, project));
+        try {
+            k = new DataKey(new SecretKeySpec(raw, "AES"), checkValue(raw));
+        } finally {
+            Arrays.fill(raw, (byte) 0);
+        }
+        if (cache.size() >= CACHE_LIMIT) {
+            cache.clear();
+        }
+        cache.put(cacheKey, k);
+        return k;
+    }
+
+    private static byte[] checkValue(byte[] raw) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(raw, "HmacSHA256"));
+            return Arrays.copyOf(mac.doFinal("gatehouse/key-check-value".getBytes(StandardCharsets.US_ASCII)), KCV_BYTES);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
+    }
+
+    @Override
+    public String encrypt(String org, String project, String value) {
+        DataKey k = key(org, project, true);
+        byte[] nonce = new byte[NONCE_BYTES];
+        RANDOM.nextBytes(nonce);
+        byte[] plain = value.getBytes(StandardCharsets.UTF_8);
+        try {
+            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            c.init(Cipher.ENCRYPT_MODE, k.key(), new GCMParameterSpec(TAG_BYTES * 8, nonce));
+            c.updateAAD(k.checkValue());
+            c.updateAAD(aad(org, project));
+            byte[] ct = c.doFinal(plain);
+            byte[] out = new byte[KCV_BYTES + NONCE_BYTES + ct.length];
+            System.arraycopy(k.checkValue(), 0, out, 0, KCV_BYTES);
+            System.arraycopy(nonce, 0, out, KCV_BYTES, NONCE_BYTES);
+            System.arraycopy(ct, 0, out, KCV_BYTES + NONCE_BYTES, ct.length);
+            return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(out);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is not available", e);
+        } finally {
+            Arrays.fill(plain, (byte) 0);
+        }
+    }
+
+    @Override
+    public String decrypt(String org, String project, String encrypted) {
+        if (!encrypted.startsWith(PREFIX)) {
+            throw new SecretException(Kind.INVALID_INPUT, "Not a Gatehouse encrypted string: it does not start with '"
+                    + PREFIX + "' (Concord's encrypted strings must be migrated first)");
+        }
+        byte[] raw;
+        try {
+            raw = Base64.getUrlDecoder().decode(encrypted.substring(PREFIX.length()));
+        } catch (IllegalArgumentException e) {
+            throw new SecretException(Kind.INVALID_INPUT, "Not a Gatehouse encrypted string: the text after '"
+                    + PREFIX + "' is not base64url");
+        }
+        if (raw.length < KCV_BYTES + NONCE_BYTES + TAG_BYTES) {
+            throw new SecretException(Kind.CORRUPTED, "The encrypted string is truncated: " + raw.length
+                    + " bytes, at least " + (KCV_BYTES + NONCE_BYTES + TAG_BYTES) + " expected");
+        }
+        DataKey k = key(org, project, false);
+        if (k == null || !MessageDigest.isEqual(k.checkValue(), Arrays.copyOf(raw, KCV_BYTES))) {
+            throw new SecretException(Kind.ACCESS_DENIED, "The encrypted string was not encrypted for project "
+                    + org + "/" + project + ": it belongs to another project");
+        }
+        try {
+            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            c.init(Cipher.DECRYPT_MODE, k.key(), new GCMParameterSpec(TAG_BYTES * 8, raw, KCV_BYTES, NONCE_BYTES));
+            c.updateAAD(k.checkValue());
+            c.updateAAD(aad(org, project));
+            byte[] plain = c.doFinal(raw, KCV_BYTES + NONCE_BYTES, raw.length - KCV_BYTES - NONCE_BYTES);
+            try {
+                return new String(plain, StandardCharsets.UTF_8);
+            } finally {
+                Arrays.fill(plain, (byte) 0);
+            }
+        } catch (AEADBadTagException e) {
+            throw new SecretException(Kind.CORRUPTED, "The encrypted string was modified or truncated, or belongs to "
+                    + "another project: it does not decrypt with the key of " + org + "/" + project);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is not available", e);
+        }
+    }
+
+    /** Re-wraps every project key under the primary server key; returns how many moved. */
+    int rewrapAll() {
+        int moved = 0;
+        for (String[] op : store.projectKeys()) {
+            Optional<byte[]> wrapped = store.findProjectKey(op[0], op[1]);
+            if (wrapped.isEmpty()) {
+                continue;
+            }
+            if (SecretEnvelope.header(wrapped.get()).serverKeyId().orElse("").equals(ring.primaryId())) {
+                continue;
+            }
+            byte[] raw = SecretEnvelope.open(ring, wrapped.get(), wrapBinding(op[0], op[1]));
+            try {
+                if (store.replaceProjectKey(op[0], op[1], wrapped.get(),
+                        SecretEnvelope.seal(ring, raw, wrapBinding(op[0], op[1])))) {
+                    moved++;
+                }
+            } finally {
+                Arrays.fill(raw, (byte) 0);
+            }
+        }
+        return moved;
+    }
+}

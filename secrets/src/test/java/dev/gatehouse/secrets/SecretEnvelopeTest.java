@@ -1,0 +1,156 @@
+package dev.gatehouse.secrets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SecretEnvelopeTest {
+
+    private static final byte[] AAD = "acme/db-password/DATA".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] PLAIN = "s3cret value".getBytes(StandardCharsets.UTF_8);
+    private final ServerKeyRing ring = ServerKeyRing.generate("k1");
+
+    @Test
+    void sealedEnvelopeOpensWithTheSameKeyAndAssociatedData() {
+        byte[] env = SecretEnvelope.seal(ring, PLAIN, AAD);
+        assertThat(SecretEnvelope.open(ring, env, AAD)).isEqualTo(PLAIN);
+    }
+
+    @Test
+    void headerRecordsVersionAlgorithmAndKeyId() {
+        SecretEnvelope.Header h = SecretEnvelope.header(SecretEnvelope.seal(ring, PLAIN, AAD));
+        assertThat(h.version()).isEqualTo(1);
+        assertThat(h.algorithm()).isEqualTo("AES-256-GCM");
+        assertThat(h.serverKeyId()).contains("k1");
+        assertThat(h.argon2()).isEmpty();
+    }
+
+    @Test
+    void sealingTheSameValueTwiceUsesFreshNonces() {
+        byte[] a = SecretEnvelope.seal(ring, PLAIN, AAD);
+        byte[] b = SecretEnvelope.seal(ring, PLAIN, AAD);
+        assertThat(a).isNotEqualTo(b);
+        assertThat(new String(a, StandardCharsets.ISO_8859_1)).doesNotContain("s3cret");
+    }
+
+    @Test
+    void everyTruncationIsRefused() {
+        byte[] env = SecretEnvelope.seal(ring, PLAIN, AAD);
+        for (int n = 0; n < env.length; n++) {
+            byte[] cut = Arrays.copyOf(env, n);
+            assertThatThrownBy(() -> SecretEnvelope.open(ring, cut, AAD))
+                    .isInstanceOf(SecretException.class)
+                    .satisfies(e -> assertThat(((SecretException) e).kind()).isEqualTo(SecretException.Kind.CORRUPTED));
+        }
+    }
+
+    @Test
+    void everyFlippedBitIsRefusedWithoutReturningPlaintext() {
+        byte[] env = SecretEnvelope.seal(ring, PLAIN, AAD);
+        for (int i = 0; i < env.length; i++) {
+            for (int bit = 0; bit < 8; bit++) {
+                byte[] bad = env.clone();
+                bad[i] ^= (byte) (1 << bit);
+                assertThatThrownBy(() -> SecretEnvelope.open(ring, bad, AAD))
+                        .isInstanceOf(SecretException.class)
+                        .satisfies(e -> assertThat(((SecretException) e).kind())
+                                .isIn(SecretException.Kind.CORRUPTED, SecretException.Kind.UNKNOWN_KEY));
+            }
+        }
+    }
+
+    @Test
+    void envelopeBoundToOtherAssociatedDataDoesNotOpen() {
+        byte[] env = SecretEnvelope.seal(ring, PLAIN, AAD);
+        byte[] other = "acme/other-secret/DATA".getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> SecretEnvelope.open(ring, env, other))
+                .isInstanceOf(SecretException.class)
+                .hasMessageContaining("modified, truncated or belongs to another record");
+    }
+
+    @Test
+    void unknownKeyIdIsReportedByName() {
+        byte[] env = SecretEnvelope.seal(ServerKeyRing.generate("retired"), PLAIN, AAD);
+        assertThatThrownBy(() -> SecretEnvelope.open(ring, env, AAD))
+                .isInstanceOf(SecretException.class)
+                .hasMessageContaining("Unknown server key id 'retired'")
+                .satisfies(e -> assertThat(((SecretException) e).kind()).isEqualTo(SecretException.Kind.UNKNOWN_KEY));
+    }
+
+    @Test
+    void aRingWithTheOldKeyStillOpensOldEnvelopesAndSealsWithTheNewPrimary() {
+        byte[] k1 = ServerKeyRing.generateKeyMaterial();
+        byte[] k2 = ServerKeyRing.generateKeyMaterial();
+        ServerKeyRing before = ServerKeyRing.of("k1", Map.of("k1", k1));
+        ServerKeyRing after = ServerKeyRing.of("k2", Map.of("k1", k1, "k2", k2));
+        byte[] old = SecretEnvelope.seal(before, PLAIN, AAD);
+        assertThat(SecretEnvelope.open(after, old, AAD)).isEqualTo(PLAIN);
+        assertThat(SecretEnvelope.header(SecretEnvelope.seal(after, PLAIN, AAD)).serverKeyId()).contains("k2");
+    }
+
+    @Test
+    void passwordEnvelopeRecordsItsArgon2ParametersAndOpensWithThePassword() {
+        Argon2Parameters p = Argon2Parameters.owaspMinimum();
+        byte[] env = SecretEnvelope.sealWithPassword("Passw0rd!".toCharArray(), p, PLAIN, AAD);
+        SecretEnvelope.Header h = SecretEnvelope.header(env);
+        assertThat(h.argon2()).contains(new Argon2Parameters(19 * 1024, 2, 1));
+        assertThat(h.serverKeyId()).isEmpty();
+        assertThat(SecretEnvelope.openWithPassword("Passw0rd!".toCharArray(), env, AAD)).isEqualTo(PLAIN);
+    }
+
+    @Test
+    void wrongAndEmptyPasswordsGiveTheSameMessage() {
+        byte[] env = SecretEnvelope.sealWithPassword("Passw0rd!".toCharArray(), Argon2Parameters.owaspMinimum(), PLAIN, AAD);
+        for (String wrong : new String[] {"passw0rd!", ""}) {
+            assertThatThrownBy(() -> SecretEnvelope.openWithPassword(wrong.toCharArray(), env, AAD))
+                    .isInstanceOf(SecretException.class)
+                    .hasMessage("Invalid password or corrupted data");
+        }
+    }
+
+    @Test
+    void loweringTheArgon2CostInTheHeaderIsRefused() {
+        byte[] env = SecretEnvelope.sealWithPassword("Passw0rd!".toCharArray(), new Argon2Parameters(20 * 1024, 2, 1),
+                PLAIN, AAD);
+        // header: GHE(3) version(1) alg(1) kdf(1) memoryKiB(4) ... ; set memory to 19456 KiB (still valid) -> tag fails
+        byte[] lowered = env.clone();
+        lowered[6] = 0;
+        lowered[7] = 0;
+        lowered[8] = 0x4C;
+        lowered[9] = 0x00;
+        assertThatThrownBy(() -> SecretEnvelope.openWithPassword("Passw0rd!".toCharArray(), lowered, AAD))
+                .hasMessage("Invalid password or corrupted data");
+        // below the OWASP floor: refused before any work
+        byte[] belowFloor = env.clone();
+        belowFloor[8] = 0x01;
+        assertThatThrownBy(() -> SecretEnvelope.openWithPassword("Passw0rd!".toCharArray(), belowFloor, AAD))
+                .isInstanceOf(SecretException.class)
+                .hasMessageContaining("Argon2id memory must be between");
+    }
+
+    @Test
+    void argon2ParametersBelowOwaspMinimumAreRefused() {
+        assertThatThrownBy(() -> new Argon2Parameters(16 * 1024, 2, 1)).hasMessageContaining("memory");
+        assertThatThrownBy(() -> new Argon2Parameters(19 * 1024, 1, 1)).hasMessageContaining("iterations");
+        assertThatThrownBy(() -> new Argon2Parameters(19 * 1024, 2, 0)).hasMessageContaining("parallelism");
+    }
+
+    @Test
+    void passwordEnvelopeDoesNotOpenWithAServerKeyAndViceVersa() {
+        byte[] pw = SecretEnvelope.sealWithPassword("Passw0rd!".toCharArray(), Argon2Parameters.owaspMinimum(), PLAIN, AAD);
+        assertThatThrownBy(() -> SecretEnvelope.open(ring, pw, AAD)).hasMessageContaining("store password");
+        byte[] server = SecretEnvelope.seal(ring, PLAIN, AAD);
+        assertThatThrownBy(() -> SecretEnvelope.openWithPassword("Passw0rd!".toCharArray(), server, AAD))
+                .hasMessageContaining("server key");
+    }
+
+    @Test
+    void notAnEnvelopeIsRefused() {
+        assertThatThrownBy(() -> SecretEnvelope.header("hello world, this is not an envelope".getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("not a Gatehouse envelope");
+    }
+}
