@@ -1,0 +1,81 @@
+package dev.gatehouse.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.core.AuthenticationResult;
+import dev.gatehouse.core.ProcessRef;
+import dev.gatehouse.core.User;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The verified-token cache never extends a token beyond what the registry and the clock allow. */
+class SessionCacheTest {
+
+    private final SessionFixture node = SessionFixture.inMemory();
+    private final User alice = node.user("alice");
+    private final ProcessRef process = node.runningProcess(alice);
+    private final String token = node.tokens.issue(process.id());
+
+    @Test
+    void repeatedTokenIsAnsweredAgainWithTheSameIdentity() {
+        AuthenticationResult first = node.authenticate(token);
+        AuthenticationResult second = node.authenticate(token);
+        assertThat(second).isInstanceOf(AuthenticationResult.Authenticated.class).isEqualTo(first);
+    }
+
+    @Test
+    void cachedTokenIsRefusedAtOnceWhenTheProcessFinishes() {
+        assertThat(node.authenticate(token)).isInstanceOf(AuthenticationResult.Authenticated.class);
+        node.store.updateStatus(process.id(), "FAILED");
+        assertThat(node.authenticate(token)).isInstanceOf(AuthenticationResult.Rejected.class);
+    }
+
+    @Test
+    void cachedTokenIsRefusedAtOnceWhenTheProcessIsForgotten() {
+        assertThat(node.authenticate(token)).isInstanceOf(AuthenticationResult.Authenticated.class);
+        node.store.remove(process.id());
+        assertThat(node.authenticate(token)).isInstanceOf(AuthenticationResult.Rejected.class);
+    }
+
+    @Test
+    void cachedTokenActsForTheNewCurrentUserAtOnce() {
+        User bob = node.user("bob");
+        assertThat(((AuthenticationResult.Authenticated) node.authenticate(token)).identity().username()).isEqualTo("alice");
+        node.store.updateCurrentUser(process.id(), bob.id());
+        assertThat(((AuthenticationResult.Authenticated) node.authenticate(token)).identity().username()).isEqualTo("bob");
+    }
+
+    @Test
+    void cachedTokenIsRefusedAtItsExpiry() {
+        assertThat(node.authenticate(token)).isInstanceOf(AuthenticationResult.Authenticated.class);
+        node.clock.advance(Duration.ofHours(24));
+        assertThat(node.authenticate(token)).isInstanceOf(AuthenticationResult.Rejected.class);
+    }
+
+    @Test
+    void disabledUserIsRefusedOnceTheCacheTtlHasPassed() {
+        assertThat(node.authenticate(token)).isInstanceOf(AuthenticationResult.Authenticated.class);
+        node.users.setDisabled(alice.id(), true);
+        node.clock.advance(Duration.ofSeconds(1));
+        assertThat(node.authenticate(token)).isInstanceOf(AuthenticationResult.Rejected.class);
+    }
+
+    @Test
+    void withTheCacheOffADisabledUserIsRefusedAtOnce() {
+        SessionFixture uncached = SessionFixture.inMemory(SessionFixture.settings("cacheTtl", "0s"));
+        User carol = uncached.user("carol");
+        String t = uncached.tokens.issue(uncached.runningProcess(carol).id());
+        assertThat(uncached.authenticate(t)).isInstanceOf(AuthenticationResult.Authenticated.class);
+        uncached.users.setDisabled(carol.id(), true);
+        assertThat(uncached.authenticate(t)).isInstanceOf(AuthenticationResult.Rejected.class);
+    }
+
+    @Test
+    void aTamperedCopyOfACachedTokenIsNotServedFromTheCache() {
+        assertThat(node.authenticate(token)).isInstanceOf(AuthenticationResult.Authenticated.class);
+        // same authentication tag (the cache's lookup key), different ciphertext
+        assertThat(node.authenticate(Forge.flipBit(token, 3))).isInstanceOf(AuthenticationResult.Rejected.class);
+        assertThat(node.authenticate(Forge.flipBit(token, 0))).isInstanceOf(AuthenticationResult.Rejected.class);
+        assertThat(node.authenticate(token)).isInstanceOf(AuthenticationResult.Authenticated.class);
+    }
+}
