@@ -8,8 +8,9 @@ import java.util.UUID;
 
 /**
  * What {@link SecretManager#create} needs: org, name, value and optional settings. Build with
- * {@link #builder(String, String, SecretValue)}. The store password, if any, is held as given and
- * wiped by the manager after use. {@code toString()} redacts.
+ * {@link #builder(String, String, SecretValue)}. The value's arrays and the store password are held
+ * as given, not copied, and {@link SecretManager#create} wipes them once the secret is sealed (pass a
+ * copy to keep one). {@code toString()} redacts.
  */
 public final class NewSecret {
 

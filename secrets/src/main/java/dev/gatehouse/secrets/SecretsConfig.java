@@ -1,7 +1,7 @@
 package dev.gatehouse.secrets;
 
 import dev.gatehouse.core.ConfigurationException;
-import dev.gatehouse.secrets.internal.Env;
+import dev.gatehouse.core.EnvironmentReferences;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -75,7 +75,7 @@ public record SecretsConfig(ServerKeyRing keyRing, Argon2Parameters argon2, Pass
                 continue;
             }
             if (k.startsWith("secrets.store.")) {
-                store.put(k.substring("secrets.store.".length()), Env.substitute(k, e.getValue(), env));
+                store.put(k.substring("secrets.store.".length()), EnvironmentReferences.resolve(k, e.getValue(), env));
             } else {
                 unknown.add(k);
             }
@@ -115,7 +115,7 @@ public record SecretsConfig(ServerKeyRing keyRing, Argon2Parameters argon2, Pass
             return def;
         }
         try {
-            return Integer.parseInt(Env.substitute(key, v, env).strip());
+            return Integer.parseInt(EnvironmentReferences.resolve(key, v, env).strip());
         } catch (NumberFormatException e) {
             throw new ConfigurationException(key + ": expected an integer, was '" + v.strip() + "'");
         }
@@ -126,7 +126,7 @@ public record SecretsConfig(ServerKeyRing keyRing, Argon2Parameters argon2, Pass
         if (v == null || v.isBlank()) {
             return true;
         }
-        String x = Env.substitute(key, v, env).strip();
+        String x = EnvironmentReferences.resolve(key, v, env).strip();
         if (x.equalsIgnoreCase("true")) {
             return true;
         }

@@ -1,7 +1,7 @@
 package dev.gatehouse.secrets;
 
 import dev.gatehouse.core.ConfigurationException;
-import dev.gatehouse.secrets.internal.Env;
+import dev.gatehouse.core.EnvironmentReferences;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -99,7 +99,7 @@ public final class ServerKeyRing {
                 continue;
             }
             String id = e.getKey().substring(PREFIX.length());
-            String value = Env.substitute(e.getKey(), e.getValue(), env).strip();
+            String value = EnvironmentReferences.resolve(e.getKey(), e.getValue(), env).strip();
             if (id.equals("primary")) {
                 primary = value;
                 continue;

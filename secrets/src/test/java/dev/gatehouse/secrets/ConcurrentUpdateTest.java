@@ -1,0 +1,70 @@
+package dev.gatehouse.secrets;
+
+import static dev.gatehouse.secrets.Fixtures.ORG;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+class ConcurrentUpdateTest {
+
+    @Test
+    void twoConcurrentUpdatesOfOneSecretNeverLoseAnUpdate() throws Exception {
+        SecretStore memory = SecretStores.inMemory();
+        // Both updaters read version 1 before either writes: the barrier holds each find() until both arrived.
+        CyclicBarrier bothRead = new CyclicBarrier(2);
+        AtomicBoolean armed = new AtomicBoolean(false);
+        SecretStore store = new SecretManagerTest.DelegatingStore(memory) {
+            @Override
+            public Optional<StoredSecret> find(String org, String name) {
+                Optional<StoredSecret> s = d.find(org, name);
+                if (armed.get()) {
+                    try {
+                        bothRead.await(10, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+                return s;
+            }
+        };
+        SecretManager secrets = Fixtures.manager(store, ServerKeyRing.generate("k1"));
+        Caller alice = Fixtures.member();
+        secrets.create(alice, NewSecret.builder(ORG, "contended", SecretValue.ofString("v0")).build());
+        armed.set(true);
+
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<String>> results = new ArrayList<>();
+            for (String value : List.of("from-a", "from-b")) {
+                results.add(pool.submit(() -> {
+                    try {
+                        secrets.update(alice, ORG, "contended", SecretUpdate.builder().value(SecretValue.ofString(value)).build());
+                        return value;
+                    } catch (SecretException e) {
+                        return e.kind().name();
+                    }
+                }));
+            }
+            List<String> outcomes = new ArrayList<>();
+            for (Future<String> f : results) {
+                outcomes.add(f.get(20, TimeUnit.SECONDS));
+            }
+            armed.set(false);
+            assertThat(outcomes).containsOnlyOnce("CONFLICT");
+            String winner = outcomes.stream().filter(o -> o.startsWith("from-")).findFirst().orElseThrow();
+            assertThat(((SecretValue.Data) secrets.read(alice, ORG, "contended")).asString()).isEqualTo(winner);
+            assertThat(secrets.metadata(alice, ORG, "contended").version()).isEqualTo(2);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

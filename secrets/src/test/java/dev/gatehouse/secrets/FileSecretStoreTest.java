@@ -1,0 +1,87 @@
+package dev.gatehouse.secrets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.secrets.internal.FileSecretStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileSecretStoreTest extends SecretStoreContract {
+
+    @TempDir
+    Path dir;
+
+    @Override
+    protected SecretStore open() {
+        return SecretStores.open("file", Map.of("path", dir.resolve("store").toString()), Map.of());
+    }
+
+    private List<Path> files() throws IOException {
+        try (Stream<Path> s = Files.walk(dir.resolve("store"))) {
+            return s.toList();
+        }
+    }
+
+    @Test
+    void filesAndDirectoriesAreOwnerOnly() throws IOException {
+        store.insert(secret("acme", "perm", 1, new byte[] {1}));
+        store.insertProjectKeyIfAbsent("acme", "p", new byte[] {1});
+        for (Path p : files()) {
+            String perms = PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+            assertThat(perms).as(p.toString()).isEqualTo(Files.isDirectory(p) ? "rwx------" : "rw-------");
+        }
+    }
+
+    @Test
+    void namesNeverBecomePaths() throws IOException {
+        store.insert(secret("acme", "..", 1, new byte[] {1}));
+        store.insert(secret("acme", "a/../../b", 1, new byte[] {2}));
+        assertThat(store.find("acme", "a/../../b").orElseThrow().envelope()).containsExactly(2);
+        for (Path p : files()) {
+            assertThat(p.normalize()).startsWith(dir.resolve("store"));
+        }
+    }
+
+    @Test
+    void aWriteThatFailsBeforeTheRenameLeavesTheOldValueAndNoTemporaryFile() throws IOException {
+        AtomicBoolean fail = new AtomicBoolean(false);
+        SecretStore faulty = new FileSecretStore(dir.resolve("faulty"), temp -> {
+            if (fail.get()) {
+                // half of the new record reached the disk, then the process "crashed"
+                byte[] content = Files.readAllBytes(temp);
+                Files.write(temp, java.util.Arrays.copyOf(content, content.length / 2));
+                throw new IOException("simulated crash mid-write");
+            }
+        });
+        SecretManager secrets = Fixtures.manager(faulty, ServerKeyRing.generate("k1"));
+        Caller alice = Fixtures.member();
+        secrets.create(alice, NewSecret.builder("acme", "durable", SecretValue.ofString("old")).build());
+        fail.set(true);
+        SecretManagerTest.assertKind(() -> secrets.update(alice, "acme", "durable",
+                SecretUpdate.builder().value(SecretValue.ofString("new")).build()), SecretException.Kind.STORE_FAILURE);
+        fail.set(false);
+        assertThat(((SecretValue.Data) secrets.read(alice, "acme", "durable")).asString()).isEqualTo("old");
+        try (Stream<Path> s = Files.walk(dir.resolve("faulty"))) {
+            assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".tmp-"));
+        }
+        SecretStore reopened = new FileSecretStore(dir.resolve("faulty"));
+        assertThat(reopened.find("acme", "durable").orElseThrow().metadata().version()).isEqualTo(1);
+    }
+
+    @Test
+    void aSecondStoreOnTheSameDirectorySeesTheSameRecords() {
+        store.insert(secret("acme", "shared", 1, new byte[] {7}));
+        SecretStore again = new FileSecretStore(dir.resolve("store"));
+        assertThat(again.find("acme", "shared").orElseThrow().envelope()).containsExactly(7);
+        assertThat(again.replace(secret("acme", "shared", 2, new byte[] {8}), 1)).isTrue();
+        assertThat(store.replace(secret("acme", "shared", 2, new byte[] {9}), 1)).isFalse();
+    }
+}

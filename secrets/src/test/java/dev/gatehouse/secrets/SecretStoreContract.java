@@ -1,0 +1,114 @@
+package dev.gatehouse.secrets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link SecretStore} must do; one subclass per store. */
+abstract class SecretStoreContract {
+
+    protected SecretStore store;
+
+    protected abstract SecretStore open() throws Exception;
+
+    protected void cleanUp() throws Exception {}
+
+    @BeforeEach
+    void openStore() throws Exception {
+        store = open();
+    }
+
+    @AfterEach
+    void closeStore() throws Exception {
+        store.close();
+        cleanUp();
+    }
+
+    static StoredSecret secret(String org, String name, long version, byte[] envelope) {
+        Instant t = Instant.parse("2026-11-29T12:00:00.123456Z");
+        return new StoredSecret(new SecretMetadata(UUID.nameUUIDFromBytes((org + name).getBytes()), org, name,
+                SecretType.KEY_PAIR, Visibility.PUBLIC, UUID.randomUUID(), Set.of("p1", "p2"), false, Optional.of("k1"),
+                Optional.of("ssh-ed25519 AAAA test"), Map.of(Grantee.user(UUID.randomUUID()), AccessLevel.WRITER,
+                        Grantee.team(UUID.randomUUID()), AccessLevel.READER),
+                version, t, t.plus(1, ChronoUnit.HOURS)), envelope);
+    }
+
+    @Test
+    void storesAndReturnsEveryField() {
+        StoredSecret s = secret("acme", "full", 1, new byte[] {1, 2, 3, 0, (byte) 0xff});
+        store.insert(s);
+        StoredSecret back = store.find("acme", "full").orElseThrow();
+        assertThat(back.metadata()).isEqualTo(s.metadata());
+        assertThat(back.envelope()).isEqualTo(s.envelope());
+        assertThat(store.find("acme", "missing")).isEmpty();
+        assertThat(store.find("other", "full")).isEmpty();
+    }
+
+    @Test
+    void aDuplicateNameInTheSameOrgIsRefused() {
+        store.insert(secret("acme", "dup", 1, new byte[] {1}));
+        store.insert(secret("other", "dup", 1, new byte[] {3}));
+        assertThatThrownBy(() -> store.insert(secret("acme", "dup", 1, new byte[] {2})))
+                .isInstanceOf(SecretException.class).hasMessage("Secret already exists: dup");
+        assertThat(store.find("acme", "dup").orElseThrow().envelope()).containsExactly(1);
+    }
+
+    @Test
+    void replaceIsACompareAndSetOnTheVersion() {
+        store.insert(secret("acme", "cas", 1, new byte[] {1}));
+        assertThat(store.replace(secret("acme", "cas", 2, new byte[] {2}), 1)).isTrue();
+        assertThat(store.replace(secret("acme", "cas", 2, new byte[] {3}), 1)).isFalse();
+        assertThat(store.find("acme", "cas").orElseThrow().envelope()).containsExactly(2);
+        assertThat(store.replace(secret("acme", "absent", 2, new byte[] {3}), 1)).isFalse();
+        assertThat(store.find("acme", "absent")).isEmpty();
+    }
+
+    @Test
+    void listIsPerOrgAndSortedByName() {
+        store.insert(secret("acme", "zeta", 1, new byte[] {1}));
+        store.insert(secret("acme", "alpha", 1, new byte[] {1}));
+        store.insert(secret("other", "beta", 1, new byte[] {1}));
+        assertThat(store.list("acme")).extracting(s -> s.metadata().name()).containsExactly("alpha", "zeta");
+        assertThat(store.listAll()).hasSize(3);
+    }
+
+    @Test
+    void deleteRemovesOnlyThatSecret() {
+        store.insert(secret("acme", "one", 1, new byte[] {1}));
+        store.insert(secret("acme", "two", 1, new byte[] {1}));
+        assertThat(store.delete("acme", "one")).isTrue();
+        assertThat(store.delete("acme", "one")).isFalse();
+        assertThat(store.list("acme")).extracting(s -> s.metadata().name()).containsExactly("two");
+    }
+
+    @Test
+    void projectKeysAreStoredOnceAndTheFirstWriterWins() {
+        assertThat(store.findProjectKey("acme", "p")).isEmpty();
+        assertThat(store.insertProjectKeyIfAbsent("acme", "p", new byte[] {1})).containsExactly(1);
+        assertThat(store.insertProjectKeyIfAbsent("acme", "p", new byte[] {2})).containsExactly(1);
+        assertThat(store.replaceProjectKey("acme", "p", new byte[] {9}, new byte[] {3})).isFalse();
+        assertThat(store.replaceProjectKey("acme", "p", new byte[] {1}, new byte[] {3})).isTrue();
+        assertThat(store.findProjectKey("acme", "p").orElseThrow()).containsExactly(3);
+        assertThat(store.projectKeys()).singleElement().satisfies(k -> assertThat(k).containsExactly("acme", "p"));
+    }
+
+    @Test
+    void aManagerOnThisStoreWorksEndToEnd() {
+        SecretManager secrets = Fixtures.manager(store, ServerKeyRing.generate("k1"));
+        Caller alice = Fixtures.member();
+        secrets.create(alice, NewSecret.builder("acme", "e2e", SecretValue.ofString("value")).build());
+        secrets.update(alice, "acme", "e2e", SecretUpdate.builder().value(SecretValue.ofString("value2")).build());
+        assertThat(((SecretValue.Data) secrets.read(alice, "acme", "e2e")).asString()).isEqualTo("value2");
+        String enc = secrets.encryptedStrings().encrypt("acme", "proj", "inline");
+        assertThat(secrets.encryptedStrings().decrypt("acme", "proj", enc)).isEqualTo("inline");
+    }
+}
