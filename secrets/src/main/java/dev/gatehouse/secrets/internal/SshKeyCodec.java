@@ -225,7 +225,14 @@ public final class SshKeyCodec {
     }
 
     private static AsymmetricKeyParameter supported(AsymmetricKeyParameter key) {
-        if (key instanceof Ed25519PrivateKeyParameters || key instanceof RSAPrivateCrtKeyParameters) {
+        if (key instanceof Ed25519PrivateKeyParameters) {
+            return key;
+        }
+        if (key instanceof RSAPrivateCrtKeyParameters rsa) {
+            if (rsa.getModulus().bitLength() < 2048) {
+                throw invalid("RSA keys shorter than 2048 bits are refused (this one has "
+                        + rsa.getModulus().bitLength() + ")");
+            }
             return key;
         }
         if (key instanceof ECPrivateKeyParameters ec) {
