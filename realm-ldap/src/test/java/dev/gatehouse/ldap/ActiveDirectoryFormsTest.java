@@ -32,7 +32,7 @@ class ActiveDirectoryFormsTest {
     @BeforeEach
     void setUp() throws Exception {
         directory = TestDirectory.activeDirectory();
-        directory.server.add("dn: " + JDOE, "objectClass: user", "cn: John Doe", "sAMAccountName: jdoe",
+        directory.server.add("dn: " + JDOE, "objectClass: user", "objectCategory: person", "cn: John Doe", "sAMAccountName: jdoe",
                 "userPrincipalName: jdoe@corp.example.org", "mail: john.doe@example.org", "displayName: John Doe",
                 "userPassword: jdoe-pw", "memberOf: CN=Domain Admins,OU=groups," + TestDirectory.BASE,
                 "memberOf: CN=Engineering,OU=groups," + TestDirectory.BASE, "department: Engineering",
@@ -121,6 +121,49 @@ class ActiveDirectoryFormsTest {
         Map<String, String> attrs = identity(login(realm, "jdoe", "jdoe-pw")).attributes();
         assertThat(attrs).containsEntry("department", "Engineering").containsKey("memberOf");
         assertThat(attrs.keySet()).noneMatch(k -> k.equalsIgnoreCase("unicodePwd") || k.equalsIgnoreCase("userPassword"));
+    }
+
+    @Test
+    void theReadmeActiveDirectoryExampleWorksAsAPropertiesFile() throws Exception {
+        String text = String.join("\n",
+                "gatehouse.realms=ldap",
+                "realm.ldap.type=ldap",
+                "realm.ldap.url=ldap://127.0.0.1:" + TestDirectory.freePort() + "," + directory.url(),
+                "realm.ldap.searchBase=" + TestDirectory.BASE,
+                "realm.ldap.principalSearchFilter=(&(objectCategory=person)(objectClass=user)"
+                        + "(|(sAMAccountName={1})(userPrincipalName={0})))",
+                "realm.ldap.usernameProperty=sAMAccountName",
+                "realm.ldap.userPrincipalNameProperty=userPrincipalName",
+                "realm.ldap.mailProperty=mail",
+                "realm.ldap.displayNameProperty=displayName",
+                "realm.ldap.nestedGroups=true",
+                "realm.ldap.roleMapping.Domain\\ Admins=admin",
+                "realm.ldap.roleMapping.Engineering=developer,reader",
+                "realm.ldap.systemUsername=" + TestDirectory.SERVICE_DN,
+                "realm.ldap.systemPassword=${env:LDAP_SYSTEM_PASSWORD}",
+                "realm.ldap.exposeAttributes=department,title",
+                "realm.ldap.cacheDuration=1m");
+        java.util.Properties p = new java.util.Properties();
+        p.load(new java.io.StringReader(text));
+        // Active Directory resolves the in-chain rule; the in-process server gets a plain member
+        // search over the groups it knows, which memberOf names here.
+        directory.server.add("dn: cn=Domain Admins,ou=groups," + TestDirectory.BASE, "objectClass: group",
+                "cn: Domain Admins", "member: " + JDOE);
+        directory.server.add("dn: cn=Engineering,ou=groups," + TestDirectory.BASE, "objectClass: group",
+                "cn: Engineering", "member: cn=Domain Admins,ou=groups," + TestDirectory.BASE);
+        directory.rewriteFilter = f -> f.contains("1.2.840.113556.1.4.1941")
+                ? "(|(member=" + JDOE + ")(member=cn=Domain Admins,ou=groups," + TestDirectory.BASE + "))" : f;
+        dev.gatehouse.core.Gatehouse g = dev.gatehouse.core.Gatehouse.builder()
+                .environment(name -> name.equals("LDAP_SYSTEM_PASSWORD") ? TestDirectory.SERVICE_PASSWORD : null)
+                .properties(p).build();
+        LdapRealm realm = (LdapRealm) g.realms().get(0);
+        realms.add(realm);
+        Identity id = identity(login(realm, "CORP\\jdoe", "jdoe-pw"));
+        assertThat(id.username()).isEqualTo("jdoe");
+        assertThat(id.domain()).contains("corp.example.org");
+        assertThat(id.roles()).containsExactlyInAnyOrder("admin", "developer", "reader");
+        assertThat(id.attributes()).containsEntry("department", "Engineering");
+        assertThat(directory.searchFilters).anyMatch(f -> f.contains("member:1.2.840.113556.1.4.1941:=" + JDOE));
     }
 
     @Test

@@ -369,6 +369,29 @@ class LdapRealmTest {
     }
 
     @Test
+    void aSmallPoolMakesConcurrentLoginsWaitInsteadOfFailing() throws Exception {
+        for (int i = 0; i < 12; i++) {
+            directory.addPerson("user" + i, "people", "pw-" + i);
+        }
+        LdapRealm realm = realm(Map.of("poolSize", "1", "cacheDuration", "0s"));
+        ExecutorService pool = Executors.newFixedThreadPool(12);
+        try {
+            List<Future<AuthenticationResult>> results = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                String user = "user" + i;
+                String pw = "pw-" + i;
+                results.add(pool.submit(() -> login(realm, user, pw)));
+            }
+            for (Future<AuthenticationResult> f : results) {
+                identity(f.get(30, TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(directory.binds.get()).isEqualTo(12);
+    }
+
+    @Test
     void directoryDownIsUnavailableAndRecoversWhenItIsBack() throws Exception {
         LdapRealm realm = realm(Map.of("cacheDuration", "0s"));
         identity(login(realm, "alice", "alice-pw"));
