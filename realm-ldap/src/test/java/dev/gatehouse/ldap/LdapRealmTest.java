@@ -104,6 +104,17 @@ class LdapRealmTest {
     }
 
     @Test
+    void theUsernameComesFromTheEntryNeverFromTheLogin() throws Exception {
+        directory.server.modify("dn: uid=alice,ou=people," + TestDirectory.BASE, "changetype: modify",
+                "add: mail", "mail: bob@elsewhere.org");
+        LdapRealm realm = realm(Map.of("principalSearchFilter", "(mail={0})"));
+        // alice's entry carries bob's address: logging in by it must not make her "bob"
+        Identity id = identity(login(realm, "bob@elsewhere.org", "alice-pw"));
+        assertThat(id.username()).isEqualTo("alice");
+        assertThat(context.users.findByUsername("bob", Optional.empty())).isEmpty();
+    }
+
+    @Test
     void wrongPasswordIsRejected() {
         AuthenticationResult r = login(realm(), "alice", "wrong");
         assertThat(r).isInstanceOf(AuthenticationResult.Rejected.class);

@@ -166,7 +166,7 @@ public final class LoginVerifier {
             List<ProfileMapper.Group> groups = config.groupSearchFilter.isPresent()
                     ? directory.searchGroups(config.groupSearchFilter.get().expand(entry.getDN(), name.user()))
                     : profiles.memberOf(entry);
-            return new Outcome.Verified(profiles.profile(entry, name, groups));
+            return new Outcome.Verified(profiles.profile(entry, groups));
         } catch (DirectoryUnavailableException e) {
             return new Outcome.Down(e.getMessage());
         } catch (LDAPException e) {

@@ -44,8 +44,13 @@ public final class ProfileMapper {
         this.config = config;
     }
 
-    /** The username part of the user record: {@code usernameProperty}, else the UPN's user part, else the login's. */
-    public String username(SearchResultEntry entry, LoginName login) {
+    /**
+     * The username of the user record, always taken from the directory entry, never from what
+     * was typed (a filter such as {@code (mail={0})} must not let a user name themselves):
+     * {@code usernameProperty}, else the user part of the UPN, else the value of the entry's RDN
+     * ({@code uid=alice,ou=people,...} gives {@code alice}).
+     */
+    public String username(SearchResultEntry entry) {
         Optional<String> byProperty = config.usernameProperty.map(entry::getAttributeValue);
         if (byProperty.isPresent() && !byProperty.get().isBlank()) {
             return byProperty.get();
@@ -54,7 +59,7 @@ public final class ProfileMapper {
         if (upn.isPresent() && upn.get().lastIndexOf('@') > 0) {
             return upn.get().substring(0, upn.get().lastIndexOf('@'));
         }
-        return login.user();
+        return groupName(entry.getDN());
     }
 
     /** The user's {@code userPrincipalNameProperty} value, if configured and present. */
@@ -76,8 +81,8 @@ public final class ProfileMapper {
     }
 
     /** Builds the profile. */
-    public ExternalUser profile(SearchResultEntry entry, LoginName login, Collection<Group> groups) {
-        String username = username(entry, login);
+    public ExternalUser profile(SearchResultEntry entry, Collection<Group> groups) {
+        String username = username(entry);
         Optional<String> domain = userPrincipalName(entry)
                 .filter(upn -> upn.lastIndexOf('@') > 0 && upn.lastIndexOf('@') < upn.length() - 1)
                 .map(upn -> upn.substring(upn.lastIndexOf('@') + 1));
@@ -108,7 +113,7 @@ public final class ProfileMapper {
         return user;
     }
 
-    /** For a group DN, the value of its first RDN; anything else as it is. */
+    /** For a DN, the value of its first RDN; anything else as it is. */
     static String groupName(String group) {
         if (group.indexOf('=') > 0 && DN.isValidDN(group)) {
             try {
