@@ -1,0 +1,12 @@
+package dev.gatehouse.secrets;
+
+import java.nio.file.Path;
+
+/**
+ * Where {@link CryptoTask#exportKeyAsFile} wrote a key pair: both files are owner-only
+ * ({@code rw-------}) in the process's work directory.
+ *
+ * @param publicKey the {@code authorized_keys} line
+ * @param privateKey the OpenSSH private key
+ */
+public record KeyFiles(Path publicKey, Path privateKey) {}

@@ -1,0 +1,90 @@
+package dev.gatehouse.secrets;
+
+import static dev.gatehouse.secrets.SecretManagerTest.assertKind;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gatehouse.secrets.SecretException.Kind;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+
+class EncryptedStringsTest {
+
+    private final SecretStore store = SecretStores.inMemory();
+    private final ServerKeyRing ring = ServerKeyRing.generate("k1");
+    private final EncryptedStrings strings = Fixtures.manager(store, ring).encryptedStrings();
+
+    @Test
+    void aValueEncryptedForAProjectDecryptsForThatProject() {
+        String enc = strings.encrypt("acme", "payments", "Grüße, world");
+        assertThat(enc).startsWith("gh1.").doesNotContain("world");
+        assertThat(strings.decrypt("acme", "payments", enc)).isEqualTo("Grüße, world");
+        assertThat(strings.decrypt("acme", "payments", strings.encrypt("acme", "payments", ""))).isEmpty();
+    }
+
+    @Test
+    void encryptingTheSameValueTwiceGivesDifferentStrings() {
+        assertThat(strings.encrypt("acme", "payments", "same")).isNotEqualTo(strings.encrypt("acme", "payments", "same"));
+    }
+
+    @Test
+    void theStringIsCompact() {
+        // gh1. + base64url(4 + 12 + n + 16)
+        assertThat(strings.encrypt("acme", "payments", "12345678")).hasSize(4 + (int) Math.ceil((4 + 12 + 8 + 16) * 4 / 3.0));
+    }
+
+    @Test
+    void aStringOfAnotherProjectOrOrgIsRefusedClearly() {
+        String enc = strings.encrypt("acme", "payments", "v");
+        strings.encrypt("acme", "billing", "make the key exist");
+        assertThatThrownBy(() -> strings.decrypt("acme", "billing", enc))
+                .isInstanceOf(SecretException.class)
+                .hasMessageContaining("belongs to another project");
+        assertKind(() -> strings.decrypt("other", "payments", enc), Kind.ACCESS_DENIED);
+        assertKind(() -> strings.decrypt("acme", "never-used", enc), Kind.ACCESS_DENIED);
+    }
+
+    @Test
+    void aValueThatIsNotOursIsRefusedClearly() {
+        String concordStyle = Base64.getEncoder().encodeToString("it's not an actual encrypted string".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> strings.decrypt("acme", "payments", concordStyle))
+                .isInstanceOf(SecretException.class)
+                .hasMessageContaining("Not a Gatehouse encrypted string")
+                .hasMessageContaining("migrated");
+        assertThatThrownBy(() -> strings.decrypt("acme", "payments", "gh1.***"))
+                .hasMessageContaining("is not base64url");
+    }
+
+    @Test
+    void aTruncatedStringIsRefusedClearly() {
+        String enc = strings.encrypt("acme", "payments", "value");
+        assertThatThrownBy(() -> strings.decrypt("acme", "payments", enc.substring(0, 20)))
+                .isInstanceOf(SecretException.class).hasMessageContaining("truncated");
+        assertKind(() -> strings.decrypt("acme", "payments", enc.substring(0, enc.length() - 3)), Kind.CORRUPTED);
+    }
+
+    @Test
+    void aModifiedStringIsRefused() {
+        String enc = strings.encrypt("acme", "payments", "value");
+        char last = enc.charAt(enc.length() - 1);
+        String tampered = enc.substring(0, enc.length() - 1) + (last == 'A' ? 'B' : 'A');
+        assertKind(() -> strings.decrypt("acme", "payments", tampered), Kind.CORRUPTED);
+    }
+
+    @Test
+    void theProjectKeyIsStoredWrappedUnderTheServerKeyAndSurvivesARestart() {
+        String enc = strings.encrypt("acme", "payments", "persisted");
+        byte[] wrapped = store.findProjectKey("acme", "payments").orElseThrow();
+        assertThat(SecretEnvelope.header(wrapped).serverKeyId()).contains("k1");
+        EncryptedStrings afterRestart = Fixtures.manager(store, ring).encryptedStrings();
+        assertThat(afterRestart.decrypt("acme", "payments", enc)).isEqualTo("persisted");
+        EncryptedStrings otherServerKey = Fixtures.manager(store, ServerKeyRing.generate("k1")).encryptedStrings();
+        assertKind(() -> otherServerKey.decrypt("acme", "payments", enc), Kind.CORRUPTED);
+    }
+
+    @Test
+    void invalidProjectNamesAreRefused() {
+        assertKind(() -> strings.encrypt("acme", "../x", "v"), Kind.INVALID_INPUT);
+    }
+}

@@ -1,0 +1,82 @@
+package dev.gatehouse.secrets;
+
+import static dev.gatehouse.secrets.Fixtures.ORG;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gatehouse.core.ProcessInfo;
+import dev.gatehouse.core.ProcessRef;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ProcessExpressionsTest {
+
+    @TempDir
+    Path workDir;
+
+    private final SecretManager secrets = Fixtures.manager();
+    private final Caller alice = Fixtures.member();
+    private final ProcessRef process = Fixtures.process("payments");
+    private CryptoTask crypto;
+    private ProcessExpressions expressions;
+
+    @BeforeEach
+    void setUp() {
+        crypto = new CryptoTask(secrets, new ProcessContext(process, workDir, alice));
+        expressions = new ProcessExpressions(new ProcessInfo(process, "session-token-123"), crypto);
+        secrets.create(alice, NewSecret.builder(ORG, "git", SecretValue.usernamePassword("deploy", "pw!".toCharArray())).build());
+    }
+
+    @Test
+    void decryptStringRendersInsideText() {
+        String enc = crypto.encryptString("world");
+        assertThat(expressions.render("Hello, ${crypto.decryptString('" + enc + "')}")).isEqualTo("Hello, world");
+    }
+
+    @Test
+    void theSessionTokenOfTheRecordIsReadable() {
+        assertThat(expressions.render("${processInfo.sessionToken}")).isEqualTo("session-token-123");
+        assertThat(expressions.render("${processInfo.process.org}/${processInfo.process.id}"))
+                .isEqualTo(ORG + "/" + process.id());
+    }
+
+    @Test
+    void cryptoExportsWorkInExpressions() {
+        assertThat(expressions.render("${crypto.exportCredentials('acme', 'git', null).password}")).isEqualTo("pw!");
+        assertThat(expressions.render("${crypto.exportCredentials('acme', 'git', '').username}")).isEqualTo("deploy");
+    }
+
+    @Test
+    void aCryptoFailureSurfacesAsTheSecretException() {
+        assertThatThrownBy(() -> expressions.render("${crypto.decryptString('gh1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')}"))
+                .isInstanceOf(SecretException.class);
+        assertThatThrownBy(() -> expressions.render("${crypto.exportAsString('acme', 'missing', null)}"))
+                .isInstanceOf(SecretException.class).hasMessage("Secret not found: acme/missing");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "${processInfo.getClass()}",
+        "${crypto.getClass().getClassLoader()}",
+        "${Runtime.getRuntime()}",
+        "${''.getClass()}",
+        "${System.getenv('HOME')}",
+        "${processInfo.sessionToken = 'x'}",
+        "${unknownVariable.foo}",
+        "${crypto.hashCode()}",
+        "${Integer.MAX_VALUE}",
+        "${processInfo.process.project.get()}"
+    })
+    void nothingOutsideTheScopeResolves(String template) {
+        assertThatThrownBy(() -> expressions.render(template)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void plainTextStaysAsItIs() {
+        assertThat(expressions.render("no expressions here")).isEqualTo("no expressions here");
+    }
+}
