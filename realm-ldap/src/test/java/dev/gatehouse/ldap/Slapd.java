@@ -32,13 +32,16 @@ final class Slapd implements AutoCloseable {
 
     final Path dir;
     final int port;
+    /** The ldaps:// port when started with TLS files, else -1. */
+    final int ldapsPort;
     private final Path binary;
     private Process process;
 
-    private Slapd(Path binary, Path dir, int port) {
+    private Slapd(Path binary, Path dir, int port, int ldapsPort) {
         this.binary = binary;
         this.dir = dir;
         this.port = port;
+        this.ldapsPort = ldapsPort;
     }
 
     /**
@@ -55,7 +58,7 @@ final class Slapd implements AutoCloseable {
         }
         Path dir = tls != null ? tls.dir() : Files.createTempDirectory("gatehouse-slapd-");
         Files.createDirectories(dir.resolve("db"));
-        Slapd slapd = new Slapd(binary, dir, TestDirectory.freePort());
+        Slapd slapd = new Slapd(binary, dir, TestDirectory.freePort(), tls != null ? TestDirectory.freePort() : -1);
         slapd.writeConfig(tls);
         slapd.start();
         slapd.load();
@@ -64,6 +67,10 @@ final class Slapd implements AutoCloseable {
 
     String url() {
         return "ldap://127.0.0.1:" + port;
+    }
+
+    String ldapsUrl() {
+        return "ldaps://127.0.0.1:" + ldapsPort;
     }
 
     private void writeConfig(TestCa.ServerFiles tls) throws IOException {
@@ -100,7 +107,8 @@ final class Slapd implements AutoCloseable {
 
     /** Starts the server (again) and waits until it answers. */
     void start() throws Exception {
-        process = new ProcessBuilder(binary.toString(), "-f", dir.resolve("slapd.conf").toString(), "-h", url() + "/",
+        String listen = ldapsPort > 0 ? url() + "/ " + ldapsUrl() + "/" : url() + "/";
+        process = new ProcessBuilder(binary.toString(), "-f", dir.resolve("slapd.conf").toString(), "-h", listen,
                 "-d", "0")
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("slapd.log").toFile())
@@ -136,11 +144,12 @@ final class Slapd implements AutoCloseable {
     /** A connection as the root DN, for loading data. */
     LDAPConnection admin() throws LDAPException {
         LDAPConnection c = new LDAPConnection("127.0.0.1", port);
-        if (Files.exists(dir.resolve("ca.pem"))) {
+        if (Files.exists(dir.resolve("trust.p12"))) {
             // the TLS server refuses password binds in clear text
             try {
                 c.processExtendedOperation(new com.unboundid.ldap.sdk.extensions.StartTLSExtendedRequest(
-                        new com.unboundid.util.ssl.SSLUtil(new com.unboundid.util.ssl.TrustAllTrustManager())
+                        new com.unboundid.util.ssl.SSLUtil(new com.unboundid.util.ssl.TrustStoreTrustManager(
+                                dir.resolve("trust.p12").toFile(), TestCa.STORE_PASSWORD.toCharArray(), "PKCS12", true))
                                 .createSSLSocketFactory()));
             } catch (java.security.GeneralSecurityException e) {
                 throw new IllegalStateException(e);

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * StartTLS against a slapd whose certificate a test CA made at run time, and which refuses
+ * StartTLS and ldaps against a slapd whose certificate a test CA made at run time, and which refuses
  * password binds over an unencrypted connection ({@code security simple_bind=128}).
  */
 class SlapdStartTlsTest {
@@ -68,6 +68,29 @@ class SlapdStartTlsTest {
                 "trustStorePassword", TestCa.STORE_PASSWORD, "trustStoreType", "PKCS12"));
         assertThat(login(realm, "alice", "alice-pw")).isInstanceOf(AuthenticationResult.Authenticated.class);
         assertThat(login(realm, "alice", "wrong")).isInstanceOf(AuthenticationResult.Rejected.class);
+    }
+
+    @Test
+    void ldapsWithTheTestCaLogsIn() {
+        LdapRealm realm = realm(Map.of("url", slapd.ldapsUrl(), "trustStore", tls.trustStore().toString(),
+                "trustStorePassword", TestCa.STORE_PASSWORD));
+        assertThat(login(realm, "alice", "alice-pw")).isInstanceOf(AuthenticationResult.Authenticated.class);
+        assertThat(login(realm, "alice", "wrong")).isInstanceOf(AuthenticationResult.Rejected.class);
+    }
+
+    @Test
+    void aCertificateForAnotherHostIsRefused() {
+        // The certificate names only ldap.gatehouse.invalid; reach the server as "localhost".
+        // (The tests above use 127.0.0.1: UnboundID accepts any trusted certificate for a
+        // numeric loopback address, so only a name can show the host name check.)
+        String asLocalhost = slapd.ldapsUrl().replace("127.0.0.1", "localhost");
+        LdapRealm realm = realm(Map.of("url", asLocalhost, "trustStore", tls.trustStore().toString(),
+                "trustStorePassword", TestCa.STORE_PASSWORD));
+        assertThat(login(realm, "alice", "alice-pw")).isInstanceOf(AuthenticationResult.Unavailable.class);
+        // the same URL with the host name check off gets in: the refusal above was that check
+        LdapRealm unchecked = realm(Map.of("url", asLocalhost, "trustStore", tls.trustStore().toString(),
+                "trustStorePassword", TestCa.STORE_PASSWORD, "verifyHostname", "false"));
+        assertThat(login(unchecked, "alice", "alice-pw")).isInstanceOf(AuthenticationResult.Authenticated.class);
     }
 
     @Test

@@ -13,12 +13,15 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A throw-away certificate authority and server certificate (for 127.0.0.1 and localhost), made
+ * A throw-away certificate authority and a server certificate for the name
+ * {@value #SERVER_NAME} (and nothing else, not even localhost: so that reaching the server as
+ * {@code localhost} is a host name mismatch), made
  * at test time with the JDK's {@code keytool} in a temporary folder: no key is ever committed.
  */
 final class TestCa {
 
     static final String STORE_PASSWORD = "changeit";
+    static final String SERVER_NAME = "ldap.gatehouse.invalid";
 
     /**
      * The files a TLS test needs.
@@ -36,13 +39,13 @@ final class TestCa {
         keytool(dir, "-genkeypair", "-alias", "ca", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=Gatehouse Test CA",
                 "-ext", "bc:c", "-validity", "2", "-keystore", ca.toString(), "-storepass", STORE_PASSWORD,
                 "-storetype", "PKCS12");
-        keytool(dir, "-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=localhost",
+        keytool(dir, "-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=Gatehouse Test LDAP",
                 "-validity", "2", "-keystore", server.toString(), "-storepass", STORE_PASSWORD, "-storetype", "PKCS12");
         keytool(dir, "-certreq", "-alias", "server", "-keystore", server.toString(), "-storepass", STORE_PASSWORD,
                 "-file", dir.resolve("server.csr").toString());
         keytool(dir, "-gencert", "-alias", "ca", "-keystore", ca.toString(), "-storepass", STORE_PASSWORD,
                 "-infile", dir.resolve("server.csr").toString(), "-outfile", dir.resolve("server.pem").toString(), "-rfc",
-                "-ext", "san=ip:127.0.0.1,dns:localhost", "-ext", "ku:c=digitalSignature,keyEncipherment",
+                "-ext", "san=dns:" + SERVER_NAME, "-ext", "ku:c=digitalSignature,keyEncipherment",
                 "-ext", "eku=serverAuth", "-validity", "2");
         keytool(dir, "-exportcert", "-alias", "ca", "-keystore", ca.toString(), "-storepass", STORE_PASSWORD, "-rfc",
                 "-file", dir.resolve("ca.pem").toString());
