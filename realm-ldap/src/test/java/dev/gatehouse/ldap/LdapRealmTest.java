@@ -469,6 +469,25 @@ class LdapRealmTest {
     }
 
     @Test
+    void noPasswordEverReachesTheLog() throws Exception {
+        LdapRealm realm = realm(Map.of("cacheDuration", "0s"));
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        try {
+            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            login(realm, "alice", "Wrong-Pass-1");
+            login(realm, "nobody", "Wrong-Pass-2");
+            directory.stop();
+            login(realm, "alice", "Wrong-Pass-3");
+        } finally {
+            System.setErr(original);
+        }
+        String log = captured.toString(StandardCharsets.UTF_8);
+        assertThat(log).contains("directory unavailable"); // the capture works
+        assertThat(log).doesNotContain("Wrong-Pass").doesNotContain(TestDirectory.SERVICE_PASSWORD);
+    }
+
+    @Test
     void toStringShowsNoSecret() {
         assertThat(realm().toString()).doesNotContain(TestDirectory.SERVICE_PASSWORD).contains("<redacted>");
     }
