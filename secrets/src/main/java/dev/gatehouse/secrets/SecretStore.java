@@ -54,8 +54,21 @@ public interface SecretStore extends AutoCloseable {
     /** Replaces a project key that still equals {@code expected}: for re-wrapping under a new server key. */
     boolean replaceProjectKey(String org, String project, byte[] expected, byte[] wrapped);
 
-    /** Every org and project that has a key, as {@code {org, project}} pairs: for re-wrapping. */
-    List<String[]> projectKeys();
+    /** Every org and project that has a key: for re-wrapping. */
+    List<ProjectKeyId> projectKeys();
+
+    /**
+     * Names a project's data key.
+     *
+     * @param org the organisation
+     * @param project the project
+     */
+    record ProjectKeyId(String org, String project) {
+        public ProjectKeyId {
+            java.util.Objects.requireNonNull(org, "org");
+            java.util.Objects.requireNonNull(project, "project");
+        }
+    }
 
     /** Releases what the store holds open. The default does nothing. */
     @Override

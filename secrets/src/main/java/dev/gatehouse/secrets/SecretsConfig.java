@@ -136,6 +136,13 @@ public record SecretsConfig(ServerKeyRing keyRing, Argon2Parameters argon2, Pass
         throw new ConfigurationException(key + ": expected true or false, was '" + x + "'");
     }
 
+    /** Shows the key ids and the store's setting names, never key material or setting values. */
+    @Override
+    public String toString() {
+        return "SecretsConfig[keys=" + keyRing + ", argon2=" + argon2 + ", passwordPolicy=" + passwordPolicy
+                + ", maxValueBytes=" + maxValueBytes + ", store=" + storeType + " " + new TreeSet<>(storeSettings.keySet()) + "]";
+    }
+
     /** Opens the configured store through {@link SecretStores#open}. */
     public SecretStore openStore(Map<Class<?>, Object> services) {
         return SecretStores.open(storeType, storeSettings, services);

@@ -381,7 +381,7 @@ class SecretManagerTest {
         }
 
         @Override
-        public List<String[]> projectKeys() {
+        public List<ProjectKeyId> projectKeys() {
             return d.projectKeys();
         }
     }

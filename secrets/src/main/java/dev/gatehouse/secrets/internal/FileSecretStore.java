@@ -197,8 +197,8 @@ public final class FileSecretStore implements SecretStore {
     }
 
     @Override
-    public List<String[]> projectKeys() {
-        List<String[]> out = new ArrayList<>();
+    public List<ProjectKeyId> projectKeys() {
+        List<ProjectKeyId> out = new ArrayList<>();
         Path dir = root.resolve("project-keys");
         if (!Files.isDirectory(dir)) {
             return out;
@@ -209,9 +209,9 @@ public final class FileSecretStore implements SecretStore {
                 try (DirectoryStream<Path> keys = Files.newDirectoryStream(org, "*.key")) {
                     for (Path k : keys) {
                         String file = k.getFileName().toString();
-                        out.add(new String[] {
-                            new String(hex.parseHex(org.getFileName().toString()), StandardCharsets.UTF_8),
-                            new String(hex.parseHex(file.substring(0, file.length() - 4)), StandardCharsets.UTF_8)});
+                        out.add(new ProjectKeyId(
+                                new String(hex.parseHex(org.getFileName().toString()), StandardCharsets.UTF_8),
+                                new String(hex.parseHex(file.substring(0, file.length() - 4)), StandardCharsets.UTF_8)));
                     }
                 }
             }

@@ -93,10 +93,11 @@ public final class InMemorySecretStore implements SecretStore {
     }
 
     @Override
-    public List<String[]> projectKeys() {
-        List<String[]> out = new ArrayList<>();
+    public List<ProjectKeyId> projectKeys() {
+        List<ProjectKeyId> out = new ArrayList<>();
         for (String k : projectKeys.keySet()) {
-            out.add(k.split("\u0000", 2));
+            String[] p = k.split("\u0000", 2);
+            out.add(new ProjectKeyId(p[0], p[1]));
         }
         return out;
     }

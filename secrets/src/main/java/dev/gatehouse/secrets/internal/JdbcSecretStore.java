@@ -226,13 +226,13 @@ public final class JdbcSecretStore implements SecretStore {
     }
 
     @Override
-    public List<String[]> projectKeys() {
+    public List<ProjectKeyId> projectKeys() {
         return withConnection("list project keys", c -> {
-            List<String[]> out = new ArrayList<>();
+            List<ProjectKeyId> out = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement("SELECT org, project FROM gh_secret_project_keys");
                     ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new String[] {rs.getString(1), rs.getString(2)});
+                    out.add(new ProjectKeyId(rs.getString(1), rs.getString(2)));
                 }
             }
             return out;

@@ -168,18 +168,20 @@ public final class ProjectKeyEncryptedStrings implements EncryptedStrings {
     /** Re-wraps every project key under the primary server key; returns how many moved. */
     int rewrapAll() {
         int moved = 0;
-        for (String[] op : store.projectKeys()) {
-            Optional<byte[]> wrapped = store.findProjectKey(op[0], op[1]);
+        for (SecretStore.ProjectKeyId id : store.projectKeys()) {
+            String org = id.org();
+            String project = id.project();
+            Optional<byte[]> wrapped = store.findProjectKey(org, project);
             if (wrapped.isEmpty()) {
                 continue;
             }
             if (SecretEnvelope.header(wrapped.get()).serverKeyId().orElse("").equals(ring.primaryId())) {
                 continue;
             }
-            byte[] raw = SecretEnvelope.open(ring, wrapped.get(), wrapBinding(op[0], op[1]));
+            byte[] raw = SecretEnvelope.open(ring, wrapped.get(), wrapBinding(org, project));
             try {
-                if (store.replaceProjectKey(op[0], op[1], wrapped.get(),
-                        SecretEnvelope.seal(ring, raw, wrapBinding(op[0], op[1])))) {
+                if (store.replaceProjectKey(org, project, wrapped.get(),
+                        SecretEnvelope.seal(ring, raw, wrapBinding(org, project)))) {
                     moved++;
                 }
             } finally {
