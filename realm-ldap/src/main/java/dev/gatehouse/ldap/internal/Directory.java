@@ -68,6 +68,8 @@ public final class Directory implements AutoCloseable {
             ResultCode.TIMEOUT, ResultCode.UNAVAILABLE, ResultCode.BUSY, ResultCode.LOCAL_ERROR,
             ResultCode.DECODING_ERROR, ResultCode.ENCODING_ERROR, ResultCode.NO_MEMORY);
 
+    private static final long MAX_CONNECTION_AGE_MILLIS = 10 * 60_000L;
+
     private final LdapConfig config;
     private final LDAPConnectionPool searchPool;
     private final LDAPConnectionPool bindPool;
@@ -155,6 +157,8 @@ public final class Directory implements AutoCloseable {
             pool.setCreateIfNecessary(false); // a storm waits for a connection; it does not open more
             pool.setMaxWaitTimeMillis(config.readTimeout.toMillis());
             pool.setRetryFailedOperationsDueToInvalidConnections(EnumSet.allOf(OperationType.class));
+            // replaced before idle-timeouts of servers and firewalls (AD: 15 minutes) cut them
+            pool.setMaxConnectionAgeMillis(MAX_CONNECTION_AGE_MILLIS);
             return pool;
         } catch (LDAPException e) {
             throw new IllegalStateException("realm." + config.realmName + ": cannot set up the " + purpose
