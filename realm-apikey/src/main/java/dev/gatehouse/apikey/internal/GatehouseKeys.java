@@ -59,17 +59,34 @@ public final class GatehouseKeys {
         if (token.length() != length || !token.startsWith(head)) {
             return null;
         }
-        for (int i = head.length(); i < length; i++) {
-            if (Base62.valueOf(token.charAt(i)) < 0) {
-                return null;
+        byte[] ascii = token.getBytes(StandardCharsets.US_ASCII);
+        return isWellFormed(ascii) ? ascii : null;
+    }
+
+    /**
+     * Whether {@code ascii} (the bytes of a token that has this format's prefix and length, as
+     * {@link String#getBytes} with US-ASCII gives them) is base62 after the prefix and carries a
+     * matching checksum.
+     */
+    public boolean isWellFormed(byte[] ascii) {
+        if (ascii.length != length) {
+            return false;
+        }
+        for (int i = 0; i < head.length(); i++) {
+            if (ascii[i] != head.charAt(i)) {
+                return false;
             }
         }
-        byte[] ascii = token.getBytes(StandardCharsets.US_ASCII);
+        for (int i = head.length(); i < length; i++) {
+            if (Base62.valueOf(ascii[i]) < 0) {
+                return false;
+            }
+        }
         long expected = 0;
         for (int i = length - CHECKSUM_CHARS; i < length; i++) {
             expected = expected * 62 + Base62.valueOf(ascii[i]);
         }
-        return expected == crc(ascii, length - CHECKSUM_CHARS) ? ascii : null;
+        return expected == crc(ascii, length - CHECKSUM_CHARS);
     }
 
     private static long crc(byte[] bytes, int n) {

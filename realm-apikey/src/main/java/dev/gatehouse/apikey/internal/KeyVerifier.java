@@ -11,6 +11,7 @@ import dev.gatehouse.core.AuthenticationResult;
 import dev.gatehouse.core.Identity;
 import dev.gatehouse.core.User;
 import dev.gatehouse.core.UserDirectory;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -105,39 +106,56 @@ public final class KeyVerifier implements AutoCloseable {
         return null;
     }
 
-    /** The format of a key whose {@link #digestOf} is not null. */
-    ApiKey.KeyFormat formatOf(String token) {
-        return settings.keys().hasPrefix(token) ? ApiKey.KeyFormat.GATEHOUSE : ApiKey.KeyFormat.CONCORD;
-    }
-
-    /** Verifies a presented key. Never throws; never asks the store about a malformed key. */
+    /**
+     * Verifies a presented key. Never throws; never asks the store (or remembers as unknown) a key
+     * that is not well-formed.
+     *
+     * <p>The hot path is one SHA-256 and one cache probe: a key that has this format's prefix and
+     * length is hashed and looked up among the verified keys first. Only a key found there skips
+     * the character and checksum check, which it passed when it was verified (equal digests mean an
+     * equal key); every other key is checked in full before the negative cache or the store sees it.
+     */
     public AuthenticationResult verify(String token) {
         if (token == null) {
             return MALFORMED;
         }
-        ApiKey.KeyFormat format;
-        byte[] digest;
-        byte[] ascii = settings.keys().wellFormedBytes(token);
-        if (ascii != null) {
-            format = ApiKey.KeyFormat.GATEHOUSE;
-            digest = Digests.sha256(ascii);
-        } else if (settings.keys().hasPrefix(token)) {
-            return MALFORMED;
-        } else if (settings.acceptConcordKeys() && ConcordKeys.isWellFormed(token)) {
-            format = ApiKey.KeyFormat.CONCORD;
-            digest = ConcordKeys.digest(token);
-        } else if (settings.acceptConcordKeys() && token.length() == ConcordKeys.LENGTH) {
-            return MALFORMED;
-        } else {
-            return AuthenticationResult.NotMine.instance();
+        GatehouseKeys keys = settings.keys();
+        if (keys.hasPrefix(token)) {
+            if (token.length() != keys.length()) {
+                return MALFORMED;
+            }
+            byte[] ascii = token.getBytes(StandardCharsets.US_ASCII);
+            Digests.Key key = new Digests.Key(Digests.sha256(ascii));
+            if (cache != null) {
+                Entry hit = cache.getIfPresent(key);
+                if (hit != null) {
+                    return decide(hit, ApiKey.KeyFormat.GATEHOUSE);
+                }
+            }
+            if (!keys.isWellFormed(ascii)) {
+                return MALFORMED;
+            }
+            return verifyWellFormed(key, ApiKey.KeyFormat.GATEHOUSE);
         }
-        Digests.Key key = new Digests.Key(digest);
+        if (settings.acceptConcordKeys() && token.length() == ConcordKeys.LENGTH) {
+            return ConcordKeys.isWellFormed(token)
+                    ? verifyWellFormed(new Digests.Key(ConcordKeys.digest(token)), ApiKey.KeyFormat.CONCORD)
+                    : MALFORMED;
+        }
+        return AuthenticationResult.NotMine.instance();
+    }
+
+    private AuthenticationResult verifyWellFormed(Digests.Key key, ApiKey.KeyFormat format) {
         Entry entry;
         try {
             entry = lookup(key);
         } catch (LookupFailedException e) {
             return new AuthenticationResult.Unavailable(e.getMessage(), RETRY_AFTER);
         }
+        return decide(entry, format);
+    }
+
+    private AuthenticationResult decide(Entry entry, ApiKey.KeyFormat format) {
         if (entry == null || entry.format != format) {
             return UNKNOWN;
         }
