@@ -39,6 +39,28 @@ final class Forge {
         }
     }
 
+    /**
+     * A dir/A256GCM JWE whose header is exactly {@code headerJson} as written, encrypted with the
+     * JDK (RFC 7516 section 5.1: AAD = ASCII(BASE64URL(header))).
+     */
+    static String encryptWithEncodedHeader(String headerJson, String payload, byte[] key) {
+        try {
+            String header = b64url(headerJson);
+            byte[] iv = new byte[12];
+            new java.security.SecureRandom().nextBytes(iv);
+            javax.crypto.Cipher gcm = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+            gcm.init(javax.crypto.Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"),
+                    new javax.crypto.spec.GCMParameterSpec(128, iv));
+            gcm.updateAAD(header.getBytes(StandardCharsets.US_ASCII));
+            byte[] out = gcm.doFinal(payload.getBytes(StandardCharsets.UTF_8));
+            byte[] ct = java.util.Arrays.copyOf(out, out.length - 16);
+            byte[] tag = java.util.Arrays.copyOfRange(out, out.length - 16, out.length);
+            return header + ".." + Base64URL.encode(iv) + "." + Base64URL.encode(ct) + "." + Base64URL.encode(tag);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static String b64url(String json) {
         return Base64URL.encode(json.getBytes(StandardCharsets.UTF_8)).toString();
     }

@@ -8,7 +8,9 @@ import com.nimbusds.jose.JWEHeader;
 import com.nimbusds.jose.JWEObject;
 import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.DirectDecrypter;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.JSONObjectUtils;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.text.ParseException;
 import java.time.Duration;
@@ -45,12 +47,34 @@ public final class TokenCodec {
     private final SessionKeys keys;
     private final long maxLifetimeSeconds;
     private final long clockSkewMillis;
+    private static final boolean[] BASE64URL = base64UrlTable();
+
     private final SecureRandom random = new SecureRandom();
+    private final Map<String, KnownHeader> knownHeaders;
 
     public TokenCodec(SessionKeys keys, Duration maxLifetime, Duration clockSkew) {
         this.keys = keys;
         this.maxLifetimeSeconds = Math.max(1, (maxLifetime.toMillis() + 999) / 1000);
         this.clockSkewMillis = clockSkew.toMillis();
+        Map<String, KnownHeader> known = new java.util.HashMap<>();
+        for (String kid : keys.keyIds()) {
+            JWEHeader header = header(kid);
+            String encoded = header.toBase64URL().toString();
+            try {
+                header = JWEHeader.parse(new Base64URL(encoded));
+            } catch (ParseException e) {
+                throw new IllegalStateException("cannot read back our own header: " + e.getMessage(), e);
+            }
+            if (headerProblem(header) != null) {
+                throw new IllegalStateException("our own header fails our checks: " + headerProblem(header));
+            }
+            known.put(encoded, new KnownHeader(header, keys.decrypter(kid)));
+        }
+        this.knownHeaders = Map.copyOf(known);
+    }
+
+    private static JWEHeader header(String kid) {
+        return new JWEHeader.Builder(JWEAlgorithm.DIR, EncryptionMethod.A256GCM).keyID(kid).type(TYPE).build();
     }
 
     /** What reading a token found. */
@@ -72,10 +96,7 @@ public final class TokenCodec {
         claims.put("iat", iat);
         claims.put("exp", iat + maxLifetimeSeconds);
         claims.put("jti", Base64.getUrlEncoder().withoutPadding().encodeToString(jti));
-        JWEHeader header = new JWEHeader.Builder(JWEAlgorithm.DIR, EncryptionMethod.A256GCM)
-                .keyID(keys.issuingKeyId())
-                .type(TYPE)
-                .build();
+        JWEHeader header = header(keys.issuingKeyId());
         JWEObject jwe = new JWEObject(header, new Payload(JSONObjectUtils.toJSONString(claims)));
         try {
             jwe.encrypt(keys.encrypter());
@@ -85,7 +106,7 @@ public final class TokenCodec {
         return jwe.serialize();
     }
 
-    /** Whether {@code s} has the shape of a compact JWE: five base64url parts, the second empty. */
+    /** Whether {@code s} has the shape of a compact JWE: five base64url parts. */
     public static boolean looksLikeToken(String s) {
         int n = s.length();
         if (n < 40 || n > MAX_TOKEN_LENGTH || !s.startsWith("eyJ")) {
@@ -96,7 +117,7 @@ public final class TokenCodec {
             char c = s.charAt(i);
             if (c == '.') {
                 dots++;
-            } else if (!isBase64Url(c)) {
+            } else if (c >= 128 || !BASE64URL[c]) {
                 return false;
             }
         }
@@ -105,58 +126,96 @@ public final class TokenCodec {
 
     /** Reads {@code token} as of {@code nowMillis}. Never throws for any input. */
     public Result read(String token, long nowMillis) {
-        if (token.length() > MAX_TOKEN_LENGTH) {
+        int n = token.length();
+        if (n > MAX_TOKEN_LENGTH) {
             return new Invalid("token is longer than " + MAX_TOKEN_LENGTH + " characters");
         }
-        if (!looksLikeToken(token)) {
-            return new Invalid("not a compact JWE");
+        // One pass: the four dots, and nothing but base64url between them.
+        int[] dots = new int[4];
+        int found = 0;
+        for (int i = 0; i < n; i++) {
+            char c = token.charAt(i);
+            if (c == '.') {
+                if (found == 4) {
+                    return new Invalid("more than five parts: not a compact JWE");
+                }
+                dots[found++] = i;
+            } else if (c >= 128 || !BASE64URL[c]) {
+                return new Invalid("a character outside base64url: not a compact JWE");
+            }
         }
-        int d1 = token.indexOf('.');
-        int d2 = token.indexOf('.', d1 + 1);
-        int d3 = token.indexOf('.', d2 + 1);
-        int d4 = token.indexOf('.', d3 + 1);
+        if (found != 4) {
+            return new Invalid((found + 1) + " parts: not a compact JWE (alg none, or a JWS?)");
+        }
+        int d1 = dots[0];
+        int d2 = dots[1];
+        int d3 = dots[2];
+        int d4 = dots[3];
+        if (d1 == 0) {
+            return new Invalid("no header");
+        }
         if (d2 != d1 + 1) {
             return new Invalid("has an encrypted key: not alg=dir");
         }
-        if (d3 - d2 - 1 != IV_CHARS || token.length() - d4 - 1 != TAG_CHARS || d4 == d3 + 1) {
+        if (d3 - d2 - 1 != IV_CHARS || n - d4 - 1 != TAG_CHARS || d4 == d3 + 1) {
             return new Invalid("IV, ciphertext or tag has the wrong length for A256GCM");
         }
-        JWEObject jwe;
+        String encodedHeader = token.substring(0, d1);
+        KnownHeader known = knownHeaders.get(encodedHeader);
+        JWEHeader header;
+        DirectDecrypter decrypter;
+        if (known != null) {
+            // The exact header this codec writes for that key: checked once, at start-up.
+            header = known.header;
+            decrypter = known.decrypter;
+        } else {
+            try {
+                header = JWEHeader.parse(new Base64URL(encodedHeader));
+            } catch (ParseException | RuntimeException e) {
+                return new Invalid("header is not a JWE header (alg none?): " + e.getMessage());
+            }
+            String problem = headerProblem(header);
+            if (problem != null) {
+                return new Invalid(problem);
+            }
+            decrypter = keys.decrypter(header.getKeyID());
+        }
+        byte[] plain;
         try {
-            jwe = JWEObject.parse(token);
-        } catch (ParseException | RuntimeException e) {
-            return new Invalid("not a JWE: " + e.getMessage());
-        }
-        JWEHeader header = jwe.getHeader();
-        if (!JWEAlgorithm.DIR.equals(header.getAlgorithm())) {
-            return new Invalid("alg " + header.getAlgorithm() + " is not allowed; only dir");
-        }
-        if (!EncryptionMethod.A256GCM.equals(header.getEncryptionMethod())) {
-            return new Invalid("enc " + header.getEncryptionMethod() + " is not allowed; only A256GCM");
-        }
-        if (!HEADER_PARAMS.containsAll(header.getIncludedParams())) {
-            return new Invalid("header has parameters other than alg, enc, kid, typ (crit, zip, cty ...)");
-        }
-        if (!TYPE.equals(header.getType())) {
-            return new Invalid("typ is not " + TYPE);
-        }
-        String kid = header.getKeyID();
-        DirectDecrypter decrypter = kid == null ? null : keys.decrypter(kid);
-        if (decrypter == null) {
-            return new Invalid("unknown key id");
-        }
-        try {
-            jwe.decrypt(decrypter);
+            plain = decrypter.decrypt(header, null, new Base64URL(token.substring(d2 + 1, d3)),
+                    new Base64URL(token.substring(d3 + 1, d4)), new Base64URL(token.substring(d4 + 1)),
+                    encodedHeader.getBytes(StandardCharsets.US_ASCII));
         } catch (JOSEException | RuntimeException e) {
-            return new Invalid("does not decrypt under key '" + kid + "': tampered, or encrypted under another key");
+            return new Invalid("does not decrypt under key '" + header.getKeyID()
+                    + "': tampered, or encrypted under another key");
         }
-        return claims(jwe.getPayload().toString(), nowMillis);
+        return claims(plain, nowMillis);
     }
 
-    private Result claims(String json, long nowMillis) {
+    /** Why {@code header} is not one this codec accepts, or null; a known key id included. */
+    private String headerProblem(JWEHeader header) {
+        if (!JWEAlgorithm.DIR.equals(header.getAlgorithm())) {
+            return "alg " + header.getAlgorithm() + " is not allowed; only dir";
+        }
+        if (!EncryptionMethod.A256GCM.equals(header.getEncryptionMethod())) {
+            return "enc " + header.getEncryptionMethod() + " is not allowed; only A256GCM";
+        }
+        if (!HEADER_PARAMS.containsAll(header.getIncludedParams())) {
+            return "header has parameters other than alg, enc, kid, typ (crit, zip, cty ...)";
+        }
+        if (!TYPE.equals(header.getType())) {
+            return "typ is not " + TYPE;
+        }
+        if (header.getKeyID() == null || keys.decrypter(header.getKeyID()) == null) {
+            return "unknown key id";
+        }
+        return null;
+    }
+
+    private Result claims(byte[] plain, long nowMillis) {
         Map<String, Object> claims;
         try {
-            claims = JSONObjectUtils.parse(json);
+            claims = JSONObjectUtils.parse(new String(plain, StandardCharsets.UTF_8));
         } catch (ParseException | RuntimeException e) {
             return new Invalid("payload is not a JSON object of claims (a nested JWT?)");
         }
@@ -189,7 +248,22 @@ public final class TokenCodec {
         return new Valid(processId, expSeconds * 1000);
     }
 
-    private static boolean isBase64Url(char c) {
-        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    private static boolean[] base64UrlTable() {
+        boolean[] t = new boolean[128];
+        for (char c = 'A'; c <= 'Z'; c++) {
+            t[c] = true;
+        }
+        for (char c = 'a'; c <= 'z'; c++) {
+            t[c] = true;
+        }
+        for (char c = '0'; c <= '9'; c++) {
+            t[c] = true;
+        }
+        t['-'] = true;
+        t['_'] = true;
+        return t;
     }
+
+    /** The header this codec writes for one key, parsed and checked once. */
+    private record KnownHeader(JWEHeader header, DirectDecrypter decrypter) {}
 }
