@@ -22,7 +22,7 @@ import java.util.function.UnaryOperator;
  * no realm takes, or that every realm refuses, are a 401; a realm that throws counts as a refusal;
  * a realm whose backend is down makes it a 503 unless another realm authenticates.
  */
-public final class Gatehouse {
+public final class Gatehouse implements AutoCloseable {
 
     private final Engine engine;
 
@@ -53,6 +53,26 @@ public final class Gatehouse {
     /** The user directory the realms sign users in against. */
     public UserDirectory users() {
         return engine.users();
+    }
+
+    /**
+     * Closes every realm that holds resources (connection pools, background flushers): those that
+     * implement {@link AutoCloseable}, in reverse order. Failures are logged, and every realm is
+     * closed. The engine must not be used afterwards.
+     */
+    @Override
+    public void close() {
+        List<Realm> realms = engine.realms();
+        for (int i = realms.size() - 1; i >= 0; i--) {
+            if (realms.get(i) instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    org.slf4j.LoggerFactory.getLogger(Gatehouse.class)
+                            .warn("realm {} failed to close", realms.get(i).name(), e);
+                }
+            }
+        }
     }
 
     /**

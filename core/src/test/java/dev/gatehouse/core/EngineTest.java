@@ -160,4 +160,29 @@ class EngineTest {
         assertThat(g.authenticate(request("X-T", "x"), AuthenticationMode.OPTIONAL))
                 .isInstanceOfSatisfying(Decision.Refused.class, r -> assertThat(r.status()).isEqualTo(401));
     }
+
+    @Test
+    void closingTheEngineClosesRealmsThatHoldResourcesEvenWhenOneFails() {
+        List<String> closed = new ArrayList<>();
+        class Closeable extends dev.gatehouse.core.testing.StubRealmBase implements AutoCloseable {
+            Closeable(String name) {
+                super(name);
+            }
+
+            @Override
+            public void close() {
+                closed.add(name());
+                if (name().equals("second")) {
+                    throw new IllegalStateException("pool already closed");
+                }
+            }
+        }
+        Gatehouse g = Gatehouse.builder().realm(new Closeable("first"))
+                .realm(StubRealm.accepting("plain", "X", "k", "u", Set.of()))
+                .realm(new Closeable("second")).realm(new Closeable("third")).build();
+
+        g.close();
+
+        assertThat(closed).containsExactly("third", "second", "first");
+    }
 }
