@@ -15,10 +15,15 @@ package dev.gatehouse.secrets;
  */
 public record Argon2Parameters(int memoryKiB, int iterations, int parallelism) {
 
+    /** OWASP's minimum memory: 19 MiB. */
     public static final int MIN_MEMORY_KIB = 19 * 1024;
+    /** The most memory an envelope may ask for: 1 GiB. */
     public static final int MAX_MEMORY_KIB = 1024 * 1024;
+    /** OWASP's minimum number of passes at 19 MiB. */
     public static final int MIN_ITERATIONS = 2;
+    /** The most passes an envelope may ask for. */
     public static final int MAX_ITERATIONS = 64;
+    /** The most lanes an envelope may ask for. */
     public static final int MAX_PARALLELISM = 16;
 
     /** @throws IllegalArgumentException if a parameter is out of range; the message names it */

@@ -24,6 +24,11 @@ public record Caller(UUID userId, Set<String> orgs, Set<UUID> teams, boolean adm
     /** The role that makes an {@link Identity} an admin in {@link #of(Identity, Set, Set)}. */
     public static final String ADMIN_ROLE = "admin";
 
+    /**
+     * Copies the sets.
+     *
+     * @throws NullPointerException if an argument is null
+     */
     public Caller {
         Objects.requireNonNull(userId, "userId");
         orgs = Set.copyOf(orgs);

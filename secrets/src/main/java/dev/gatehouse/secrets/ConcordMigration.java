@@ -56,6 +56,7 @@ public final class ConcordMigration {
      */
     public record ConcordSecret(String org, String name, SecretType type, byte[] encryptedData, KeyDigest digest,
             Optional<char[]> storePassword, Visibility visibility) {
+        /** @throws NullPointerException if an argument is null */
         public ConcordSecret {
             Objects.requireNonNull(org, "org");
             Objects.requireNonNull(name, "name");

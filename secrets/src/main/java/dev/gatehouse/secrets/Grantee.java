@@ -11,6 +11,7 @@ public sealed interface Grantee {
 
     /** A grant to one user. */
     record User(UUID id) implements Grantee {
+        /** @throws NullPointerException if {@code id} is null */
         public User {
             Objects.requireNonNull(id, "id");
         }
@@ -18,6 +19,7 @@ public sealed interface Grantee {
 
     /** A grant to every member of a team. */
     record Team(UUID id) implements Grantee {
+        /** @throws NullPointerException if {@code id} is null */
         public Team {
             Objects.requireNonNull(id, "id");
         }

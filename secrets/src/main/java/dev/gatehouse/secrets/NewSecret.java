@@ -37,18 +37,22 @@ public final class NewSecret {
         return new Builder(org, name, value);
     }
 
+    /** The organisation the secret belongs to. */
     public String org() {
         return org;
     }
 
+    /** The secret's name, unique in its organisation. */
     public String name() {
         return name;
     }
 
+    /** The value, not a copy. */
     public SecretValue value() {
         return value;
     }
 
+    /** PUBLIC or PRIVATE. */
     public Visibility visibility() {
         return visibility;
     }
@@ -58,6 +62,7 @@ public final class NewSecret {
         return Optional.ofNullable(storePassword);
     }
 
+    /** The projects whose processes alone may read the value; empty for no restriction. */
     public Set<String> projects() {
         return projects;
     }
@@ -97,6 +102,7 @@ public final class NewSecret {
             this.value = Objects.requireNonNull(value, "value");
         }
 
+        /** PUBLIC (org members may read) or PRIVATE (the default). */
         public Builder visibility(Visibility visibility) {
             this.visibility = Objects.requireNonNull(visibility, "visibility");
             return this;
@@ -114,11 +120,13 @@ public final class NewSecret {
             return this;
         }
 
+        /** Makes {@code owner} the owner instead of the caller. */
         public Builder owner(UUID owner) {
             this.owner = Objects.requireNonNull(owner, "owner");
             return this;
         }
 
+        /** The new secret's description; validated by {@link SecretManager#create}. */
         public NewSecret build() {
             return new NewSecret(this);
         }

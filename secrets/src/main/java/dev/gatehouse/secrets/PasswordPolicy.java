@@ -25,6 +25,7 @@ public record PasswordPolicy(int minLength, boolean requireUpper, boolean requir
     /** The length of {@link #generatePassword()}'s passwords: 24 characters of 57, about 140 bits. */
     public static final int GENERATED_LENGTH = 24;
 
+    /** @throws IllegalArgumentException if {@code minLength} is below 1 */
     public PasswordPolicy {
         if (minLength < 1) {
             throw new IllegalArgumentException("minimum password length must be at least 1, was " + minLength);

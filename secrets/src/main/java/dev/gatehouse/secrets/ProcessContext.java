@@ -14,6 +14,7 @@ import java.util.Objects;
  */
 public record ProcessContext(ProcessRef process, Path workDir, Caller caller) {
 
+    /** @throws NullPointerException if an argument is null */
     public ProcessContext {
         Objects.requireNonNull(process, "process");
         Objects.requireNonNull(workDir, "workDir");

@@ -39,11 +39,13 @@ public class SecretException extends RuntimeException {
 
     private final Kind kind;
 
+    /** An exception of {@code kind}; the message must not contain secret material. */
     public SecretException(Kind kind, String message) {
         super(message);
         this.kind = Objects.requireNonNull(kind, "kind");
     }
 
+    /** An exception of {@code kind} caused by {@code cause}. */
     public SecretException(Kind kind, String message, Throwable cause) {
         super(message, cause);
         this.kind = Objects.requireNonNull(kind, "kind");

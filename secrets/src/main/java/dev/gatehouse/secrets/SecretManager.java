@@ -107,11 +107,13 @@ public interface SecretManager {
             return this;
         }
 
+        /** Where secrets are kept (required). */
         public Builder store(SecretStore store) {
             this.store = Objects.requireNonNull(store, "store");
             return this;
         }
 
+        /** The server keys (required, or from {@link #config}). */
         public Builder keyRing(ServerKeyRing keyRing) {
             this.keyRing = Objects.requireNonNull(keyRing, "keyRing");
             return this;
@@ -123,16 +125,19 @@ public interface SecretManager {
             return this;
         }
 
+        /** The clock for created/updated times (default: system UTC). */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
+        /** Argon2id parameters for new store passwords (default: OWASP's minimum). */
         public Builder argon2(Argon2Parameters argon2) {
             this.argon2 = Objects.requireNonNull(argon2, "argon2");
             return this;
         }
 
+        /** The rules for new store passwords (default: {@link PasswordPolicy#standard()}). */
         public Builder passwordPolicy(PasswordPolicy passwordPolicy) {
             this.passwordPolicy = Objects.requireNonNull(passwordPolicy, "passwordPolicy");
             return this;

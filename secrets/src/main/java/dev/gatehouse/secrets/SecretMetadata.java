@@ -30,6 +30,11 @@ public record SecretMetadata(UUID id, String org, String name, SecretType type, 
         Set<String> projects, boolean passwordProtected, Optional<String> serverKeyId, Optional<String> publicKey,
         Map<Grantee, AccessLevel> grants, long version, Instant createdAt, Instant updatedAt) {
 
+    /**
+     * Copies the collections.
+     *
+     * @throws NullPointerException if an argument is null
+     */
     public SecretMetadata {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(org, "org");

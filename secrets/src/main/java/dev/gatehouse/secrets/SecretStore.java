@@ -64,6 +64,7 @@ public interface SecretStore extends AutoCloseable {
      * @param project the project
      */
     record ProjectKeyId(String org, String project) {
+        /** @throws NullPointerException if an argument is null */
         public ProjectKeyId {
             java.util.Objects.requireNonNull(org, "org");
             java.util.Objects.requireNonNull(project, "project");

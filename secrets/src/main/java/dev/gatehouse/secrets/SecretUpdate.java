@@ -35,10 +35,12 @@ public final class SecretUpdate {
         this.expectedVersion = b.expectedVersion;
     }
 
+    /** Starts an update that changes nothing yet. */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** The new value, if it changes. */
     public Optional<SecretValue> value() {
         return Optional.ofNullable(value);
     }
@@ -53,18 +55,22 @@ public final class SecretUpdate {
         return Optional.ofNullable(newPassword);
     }
 
+    /** Whether the store password is removed (the server key seals from now on). */
     public boolean removePassword() {
         return removePassword;
     }
 
+    /** The new visibility, if it changes. */
     public Optional<Visibility> visibility() {
         return Optional.ofNullable(visibility);
     }
 
+    /** The new owner, if it changes. */
     public Optional<UUID> owner() {
         return Optional.ofNullable(owner);
     }
 
+    /** The new project restriction, if it changes. */
     public Optional<Set<String>> projects() {
         return Optional.ofNullable(projects);
     }
@@ -118,6 +124,7 @@ public final class SecretUpdate {
 
         private Builder() {}
 
+        /** Replaces the value (its type may change). */
         public Builder value(SecretValue value) {
             this.value = Objects.requireNonNull(value, "value");
             return this;
@@ -143,26 +150,31 @@ public final class SecretUpdate {
             return this;
         }
 
+        /** Changes the visibility (needs OWNER). */
         public Builder visibility(Visibility visibility) {
             this.visibility = Objects.requireNonNull(visibility, "visibility");
             return this;
         }
 
+        /** Hands the secret to another owner (needs OWNER). */
         public Builder owner(UUID owner) {
             this.owner = Objects.requireNonNull(owner, "owner");
             return this;
         }
 
+        /** Replaces the project restriction; empty removes it (needs OWNER). */
         public Builder projects(Set<String> projects) {
             this.projects = Objects.requireNonNull(projects, "projects");
             return this;
         }
 
+        /** Fails the update with CONFLICT unless the secret is still at {@code version}. */
         public Builder expectedVersion(long version) {
             this.expectedVersion = version;
             return this;
         }
 
+        /** The update. */
         public SecretUpdate build() {
             return new SecretUpdate(this);
         }

@@ -19,6 +19,7 @@ public sealed interface SecretValue {
 
     /** A string or binary data. */
     record Data(byte[] bytes) implements SecretValue {
+        /** @throws NullPointerException if {@code bytes} is null */
         public Data {
             Objects.requireNonNull(bytes, "bytes");
         }
@@ -56,6 +57,7 @@ public sealed interface SecretValue {
 
     /** A username and password. */
     record UsernamePassword(String username, char[] password) implements SecretValue {
+        /** @throws NullPointerException if an argument is null */
         public UsernamePassword {
             Objects.requireNonNull(username, "username");
             Objects.requireNonNull(password, "password");
@@ -95,6 +97,7 @@ public sealed interface SecretValue {
      * @param privateKey the private key as an OpenSSH PEM file ({@code -----BEGIN OPENSSH PRIVATE KEY-----}), UTF-8
      */
     record KeyPair(String publicKey, byte[] privateKey) implements SecretValue {
+        /** @throws NullPointerException if an argument is null */
         public KeyPair {
             Objects.requireNonNull(publicKey, "publicKey");
             Objects.requireNonNull(privateKey, "privateKey");

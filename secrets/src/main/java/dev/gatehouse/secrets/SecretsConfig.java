@@ -44,6 +44,11 @@ public record SecretsConfig(ServerKeyRing keyRing, Argon2Parameters argon2, Pass
             "secrets.argon2.parallelism", "secrets.password.minLength", "secrets.password.requireUpper",
             "secrets.password.requireLower", "secrets.password.requireDigit", "secrets.maxSize");
 
+    /**
+     * Copies the store settings.
+     *
+     * @throws NullPointerException if an argument is null
+     */
     public SecretsConfig {
         Objects.requireNonNull(keyRing, "keyRing");
         Objects.requireNonNull(argon2, "argon2");

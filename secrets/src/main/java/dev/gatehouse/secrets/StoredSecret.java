@@ -12,6 +12,7 @@ import java.util.Objects;
  */
 public record StoredSecret(SecretMetadata metadata, byte[] envelope) {
 
+    /** @throws NullPointerException if an argument is null */
     public StoredSecret {
         Objects.requireNonNull(metadata, "metadata");
         Objects.requireNonNull(envelope, "envelope");

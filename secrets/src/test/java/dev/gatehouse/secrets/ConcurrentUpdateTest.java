@@ -3,8 +3,12 @@ package dev.gatehouse.secrets;
 import static dev.gatehouse.secrets.Fixtures.ORG;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.core.testing.H2Database;
+import dev.gatehouse.core.testing.PostgresSchema;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -12,17 +16,41 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.Test;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+/** Two threads update one secret after both read the same version: one wins, one gets CONFLICT, on every store. */
 class ConcurrentUpdateTest {
 
-    @Test
-    void twoConcurrentUpdatesOfOneSecretNeverLoseAnUpdate() throws Exception {
-        SecretStore memory = SecretStores.inMemory();
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"memory", "file", "h2", "postgresql"})
+    void twoConcurrentUpdatesOfOneSecretNeverLoseAnUpdate(String kind) throws Exception {
+        PostgresSchema schema = kind.equals("postgresql") ? PostgresSchema.create("concurrent") : null;
+        try {
+            SecretStore base = switch (kind) {
+                case "memory" -> SecretStores.inMemory();
+                case "file" -> SecretStores.open("file", Map.of("path", dir.toString()), Map.of());
+                case "h2" -> SecretStores.open("jdbc", Map.of(), Map.of(DataSource.class, H2Database.create()));
+                default -> SecretStores.open("jdbc", Map.of(), Map.of(DataSource.class, schema.dataSource()));
+            };
+            raceOn(base);
+        } finally {
+            if (schema != null) {
+                schema.close();
+            }
+        }
+    }
+
+    private void raceOn(SecretStore base) throws Exception {
         // Both updaters read version 1 before either writes: the barrier holds each find() until both arrived.
         CyclicBarrier bothRead = new CyclicBarrier(2);
         AtomicBoolean armed = new AtomicBoolean(false);
-        SecretStore store = new SecretManagerTest.DelegatingStore(memory) {
+        SecretStore store = new SecretManagerTest.DelegatingStore(base) {
             @Override
             public Optional<StoredSecret> find(String org, String name) {
                 Optional<StoredSecret> s = d.find(org, name);

@@ -93,6 +93,36 @@ class SecretManagerTest {
     }
 
     @Test
+    void anUpdateToAnOverSizeValueIsRefusedAndTheOldValueStays() {
+        SecretManager small = SecretManager.builder().store(store).keyRing(ring).maxValueBytes(16).build();
+        small.create(alice, NewSecret.builder(ORG, "small", SecretValue.ofString("fits")).build());
+        assertKind(() -> small.update(alice, ORG, "small", SecretUpdate.builder().value(SecretValue.ofBytes(new byte[17])).build()),
+                Kind.TOO_LARGE);
+        assertThat(((SecretValue.Data) small.read(alice, ORG, "small")).asString()).isEqualTo("fits");
+        assertKind(() -> small.create(alice, NewSecret.builder(ORG, "creds",
+                SecretValue.usernamePassword("user", new char[13])).build()), Kind.TOO_LARGE);
+    }
+
+    @Test
+    void projectRestrictionsAndGrantsAreBounded() {
+        java.util.Set<String> many = new java.util.HashSet<>();
+        for (int i = 0; i < 33; i++) {
+            many.add("p" + i);
+        }
+        assertThatThrownBy(() -> secrets.create(alice, NewSecret.builder(ORG, "scoped", SecretValue.ofString("v")).projects(many).build()))
+                .hasMessageContaining("at most 32 projects");
+        assertThatThrownBy(() -> secrets.create(alice, NewSecret.builder(ORG, "scoped", SecretValue.ofString("v"))
+                .projects(java.util.Set.of("ok", "not/ok")).build()))
+                .hasMessageStartingWith("Invalid project name");
+        createString("granted", "v");
+        for (int i = 0; i < 256; i++) {
+            secrets.grant(alice, ORG, "granted", Grantee.user(java.util.UUID.randomUUID()), AccessLevel.READER);
+        }
+        assertThatThrownBy(() -> secrets.grant(alice, ORG, "granted", Grantee.team(java.util.UUID.randomUUID()), AccessLevel.READER))
+                .hasMessageContaining("at most 256 grants");
+    }
+
+    @Test
     void theDefaultLimitIsOneMebibyte() {
         secrets.create(alice, NewSecret.builder(ORG, "one-mib", SecretValue.ofBytes(new byte[1024 * 1024])).build());
         assertKind(() -> secrets.create(alice, NewSecret.builder(ORG, "more", SecretValue.ofBytes(new byte[1024 * 1024 + 1]))

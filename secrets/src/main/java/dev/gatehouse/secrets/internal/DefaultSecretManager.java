@@ -34,6 +34,9 @@ import java.util.UUID;
 /** The {@link SecretManager}. Thread-safe: all state is in the store. */
 public final class DefaultSecretManager implements SecretManager {
 
+    /** The most grants one secret may carry. */
+    public static final int MAX_GRANTS = 256;
+
     private final SecretStore store;
     private final ServerKeyRing ring;
     private final AccessPolicy policy;
@@ -316,6 +319,9 @@ public final class DefaultSecretManager implements SecretManager {
         require(caller, m, Operation.MANAGE);
         Map<Grantee, AccessLevel> grants = new HashMap<>(m.grants());
         change.accept(grants);
+        if (grants.size() > MAX_GRANTS) {
+            throw new SecretException(Kind.INVALID_INPUT, "A secret can carry at most " + MAX_GRANTS + " grants");
+        }
         SecretMetadata next = new SecretMetadata(m.id(), m.org(), m.name(), m.type(), m.visibility(), m.owner(),
                 m.projects(), m.passwordProtected(), m.serverKeyId(), m.publicKey(), grants, m.version() + 1,
                 m.createdAt(), clock.instant());

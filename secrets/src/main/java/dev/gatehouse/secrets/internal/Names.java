@@ -35,7 +35,14 @@ public final class Names {
         }
     }
 
+    /** The most projects one secret may be restricted to. */
+    public static final int MAX_PROJECTS = 32;
+
     public static void projects(Set<String> projects) {
+        if (projects.size() > MAX_PROJECTS) {
+            throw new SecretException(SecretException.Kind.INVALID_INPUT, "A secret can be restricted to at most "
+                    + MAX_PROJECTS + " projects, not " + projects.size());
+        }
         projects.forEach(Names::project);
     }
 

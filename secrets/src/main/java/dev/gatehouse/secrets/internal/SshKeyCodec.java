@@ -96,6 +96,9 @@ public final class SshKeyCodec {
     }
 
     private static void checkPair(String publicLine, AsymmetricKeyParameter priv) {
+        if (publicLine.length() > 8192 || publicLine.strip().contains("\n")) {
+            throw invalid("The public key must be one authorized_keys line of at most 8192 characters");
+        }
         String[] parts = publicLine.strip().split("\\s+", 3);
         if (parts.length < 2) {
             throw invalid("The public key is not an authorized_keys line ('type base64 [comment]')");
