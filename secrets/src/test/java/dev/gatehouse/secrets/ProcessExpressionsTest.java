@@ -51,6 +51,14 @@ class ProcessExpressionsTest {
     }
 
     @Test
+    void exportedKeyFilesCanBeNamedInTemplates() throws Exception {
+        secrets.create(alice, NewSecret.builder(ORG, "deploy-key", SshKeys.generate()).build());
+        String path = expressions.render("${crypto.exportKeyAsFile('acme', 'deploy-key', null).privateKey}");
+        assertThat(Path.of(path)).hasParent(workDir.toAbsolutePath());
+        assertThat(java.nio.file.Files.readString(Path.of(path))).startsWith("-----BEGIN OPENSSH PRIVATE KEY-----");
+    }
+
+    @Test
     void aCryptoFailureSurfacesAsTheSecretException() {
         assertThatThrownBy(() -> expressions.render("${crypto.decryptString('gh1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')}"))
                 .isInstanceOf(SecretException.class);

@@ -285,6 +285,51 @@ class SecretManagerTest {
     }
 
     @Test
+    void reencryptionThatLosesARaceToAnUpdateRetriesAndKeepsTheUpdate() {
+        byte[] k1 = ServerKeyRing.generateKeyMaterial();
+        byte[] k2 = ServerKeyRing.generateKeyMaterial();
+        Fixtures.manager(store, ServerKeyRing.of("k1", Map.of("k1", k1)))
+                .create(alice, NewSecret.builder(ORG, "busy", SecretValue.ofString("before")).build());
+        ServerKeyRing both = ServerKeyRing.of("k2", Map.of("k1", k1, "k2", k2));
+        SecretManager user = Fixtures.manager(store, both);
+        boolean[] raced = {false};
+        SecretStore racing = new DelegatingStore(store) {
+            @Override
+            public boolean replace(StoredSecret secret, long expectedVersion) {
+                if (!raced[0]) {
+                    raced[0] = true; // a user's update lands between the re-encryption's read and write
+                    user.update(alice, ORG, "busy", SecretUpdate.builder().value(SecretValue.ofString("during")).build());
+                }
+                return d.replace(secret, expectedVersion);
+            }
+        };
+        ReencryptionReport report = Fixtures.manager(racing, both).reencryptAll();
+        // the user's update already sealed with the new primary, so the retry finds it current
+        assertThat(report.resealed() + report.alreadyCurrent()).isEqualTo(1);
+        assertThat(report.failed()).isZero();
+        assertThat(((SecretValue.Data) user.read(alice, ORG, "busy")).asString()).isEqualTo("during");
+        assertThat(user.metadata(alice, ORG, "busy").serverKeyId()).contains("k2");
+    }
+
+    @Test
+    void reencryptionReportsSecretsWhoseKeyIsMissingAndCarriesOn() {
+        Fixtures.manager(store, ServerKeyRing.generate("lost")).create(alice,
+                NewSecret.builder(ORG, "orphan", SecretValue.ofString("x")).build());
+        createString("fine", "y");
+        ServerKeyRing next = ring.plus(ServerKeyRing.generate("k2"));
+        ReencryptionReport report = Fixtures.manager(store, next).reencryptAll();
+        assertThat(report.resealed()).isEqualTo(1);
+        assertThat(report.failed()).isEqualTo(1);
+    }
+
+    @Test
+    void aPasswordGivenForASecretWithoutOneIsRefused() {
+        createString("plain", "v");
+        assertThatThrownBy(() -> secrets.read(alice, ORG, "plain", "Whatever1".toCharArray()))
+                .hasMessage("Secret plain has no store password");
+    }
+
+    @Test
     void anUpdateBasedOnAnOldVersionIsAConflictAndLosesNothing() {
         createString("shared", "v1");
         long read = secrets.metadata(alice, ORG, "shared").version();

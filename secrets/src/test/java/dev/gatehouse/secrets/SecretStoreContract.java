@@ -110,5 +110,22 @@ abstract class SecretStoreContract {
         assertThat(((SecretValue.Data) secrets.read(alice, "acme", "e2e")).asString()).isEqualTo("value2");
         String enc = secrets.encryptedStrings().encrypt("acme", "proj", "inline");
         assertThat(secrets.encryptedStrings().decrypt("acme", "proj", enc)).isEqualTo("inline");
+        secrets.grant(alice, "acme", "e2e", Grantee.team(UUID.randomUUID()), AccessLevel.READER);
+        assertThat(secrets.list(alice, "acme")).singleElement().satisfies(m -> assertThat(m.grants()).hasSize(1));
+    }
+
+    @Test
+    void rotationMovesEverythingInThisStoreToTheNewKey() {
+        byte[] k1 = ServerKeyRing.generateKeyMaterial();
+        byte[] k2 = ServerKeyRing.generateKeyMaterial();
+        Caller alice = Fixtures.member();
+        SecretManager before = Fixtures.manager(store, ServerKeyRing.of("k1", Map.of("k1", k1)));
+        before.create(alice, NewSecret.builder("acme", "rotated", SecretValue.ofString("value")).build());
+        String enc = before.encryptedStrings().encrypt("acme", "proj", "inline");
+        ReencryptionReport report = Fixtures.manager(store, ServerKeyRing.of("k2", Map.of("k1", k1, "k2", k2))).reencryptAll();
+        assertThat(report).isEqualTo(new ReencryptionReport(1, 0, 0, 0, 1));
+        SecretManager after = Fixtures.manager(store, ServerKeyRing.of("k2", Map.of("k2", k2)));
+        assertThat(((SecretValue.Data) after.read(alice, "acme", "rotated")).asString()).isEqualTo("value");
+        assertThat(after.encryptedStrings().decrypt("acme", "proj", enc)).isEqualTo("inline");
     }
 }

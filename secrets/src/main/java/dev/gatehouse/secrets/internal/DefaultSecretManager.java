@@ -330,52 +330,44 @@ public final class DefaultSecretManager implements SecretManager {
 
     @Override
     public ReencryptionReport reencryptAll() {
-        int resealed = 0;
-        int current = 0;
-        int password = 0;
-        int failed = 0;
+        Map<Reseal, Integer> counts = new java.util.EnumMap<>(Reseal.class);
         for (StoredSecret listed : store.listAll()) {
             SecretMetadata lm = listed.metadata();
-            int outcome = -1;
-            for (int attempt = 0; attempt < 3 && outcome < 0; attempt++) {
-                Optional<StoredSecret> fresh = attempt == 0 ? Optional.of(listed) : store.find(lm.org(), lm.name());
-                if (fresh.isEmpty()) {
-                    outcome = 1; // deleted meanwhile: nothing to move
-                    break;
+            Reseal outcome = Reseal.LOST_RACE;
+            Optional<StoredSecret> current = Optional.of(listed);
+            for (int attempt = 0; attempt < 3 && outcome == Reseal.LOST_RACE; attempt++) {
+                if (attempt > 0) {
+                    current = store.find(lm.org(), lm.name());
                 }
-                outcome = reseal(fresh.get());
+                outcome = current.isEmpty() ? Reseal.ALREADY_CURRENT : reseal(current.get());
             }
-            switch (outcome) {
-                case 0 -> resealed++;
-                case 1 -> current++;
-                case 2 -> password++;
-                default -> failed++;
-            }
+            counts.merge(outcome, 1, Integer::sum);
         }
-        return new ReencryptionReport(resealed, current, password, failed, strings.rewrapAll());
+        ProjectKeyEncryptedStrings.Rewrapped keys = strings.rewrapAll();
+        return new ReencryptionReport(counts.getOrDefault(Reseal.RESEALED, 0),
+                counts.getOrDefault(Reseal.ALREADY_CURRENT, 0), counts.getOrDefault(Reseal.PASSWORD_PROTECTED, 0),
+                counts.getOrDefault(Reseal.LOST_RACE, 0) + counts.getOrDefault(Reseal.UNREADABLE, 0) + keys.failed(),
+                keys.moved());
     }
 
-    /** 0 resealed, 1 already current, 2 password-protected, -1 lost a race, -2 cannot open. */
-    private int reseal(StoredSecret s) {
+    private enum Reseal { RESEALED, ALREADY_CURRENT, PASSWORD_PROTECTED, LOST_RACE, UNREADABLE }
+
+    /** Moves one secret to the primary key with a compare-and-set on its version. */
+    private Reseal reseal(StoredSecret s) {
         SecretMetadata m = s.metadata();
-        SecretEnvelope.Header h;
-        try {
-            h = SecretEnvelope.header(s.envelope());
-        } catch (SecretException e) {
-            return -2;
-        }
-        if (h.passwordProtected()) {
-            return 2;
-        }
-        if (h.serverKeyId().orElseThrow().equals(ring.primaryId())) {
-            return 1;
-        }
         byte[] aad = binding(m.id(), m.org(), m.name(), m.type());
         byte[] plain;
         try {
+            SecretEnvelope.Header h = SecretEnvelope.header(s.envelope());
+            if (h.passwordProtected()) {
+                return Reseal.PASSWORD_PROTECTED;
+            }
+            if (h.serverKeyId().orElseThrow().equals(ring.primaryId())) {
+                return Reseal.ALREADY_CURRENT;
+            }
             plain = SecretEnvelope.open(ring, s.envelope(), aad);
         } catch (SecretException e) {
-            return -2;
+            return Reseal.UNREADABLE; // unknown key or corrupted: reported, left as it is
         }
         byte[] envelope;
         try {
@@ -386,7 +378,7 @@ public final class DefaultSecretManager implements SecretManager {
         SecretMetadata next = new SecretMetadata(m.id(), m.org(), m.name(), m.type(), m.visibility(), m.owner(),
                 m.projects(), false, Optional.of(ring.primaryId()), m.publicKey(), m.grants(), m.version() + 1,
                 m.createdAt(), clock.instant());
-        return store.replace(new StoredSecret(next, envelope), m.version()) ? 0 : -1;
+        return store.replace(new StoredSecret(next, envelope), m.version()) ? Reseal.RESEALED : Reseal.LOST_RACE;
     }
 
     @Override

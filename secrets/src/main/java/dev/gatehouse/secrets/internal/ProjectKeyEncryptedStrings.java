@@ -165,29 +165,37 @@ public final class ProjectKeyEncryptedStrings implements EncryptedStrings {
         }
     }
 
-    /** Re-wraps every project key under the primary server key; returns how many moved. */
-    int rewrapAll() {
+    /** What {@link #rewrapAll()} did. */
+    record Rewrapped(int moved, int failed) {}
+
+    /** Re-wraps every project key under the primary server key; a key that does not open is counted, not fatal. */
+    Rewrapped rewrapAll() {
         int moved = 0;
+        int failed = 0;
         for (SecretStore.ProjectKeyId id : store.projectKeys()) {
             String org = id.org();
             String project = id.project();
-            Optional<byte[]> wrapped = store.findProjectKey(org, project);
-            if (wrapped.isEmpty()) {
-                continue;
-            }
-            if (SecretEnvelope.header(wrapped.get()).serverKeyId().orElse("").equals(ring.primaryId())) {
-                continue;
-            }
-            byte[] raw = SecretEnvelope.open(ring, wrapped.get(), wrapBinding(org, project));
             try {
-                if (store.replaceProjectKey(org, project, wrapped.get(),
-                        SecretEnvelope.seal(ring, raw, wrapBinding(org, project)))) {
-                    moved++;
+                Optional<byte[]> wrapped = store.findProjectKey(org, project);
+                if (wrapped.isEmpty()
+                        || SecretEnvelope.header(wrapped.get()).serverKeyId().orElse("").equals(ring.primaryId())) {
+                    continue;
                 }
-            } finally {
-                Arrays.fill(raw, (byte) 0);
+                byte[] raw = SecretEnvelope.open(ring, wrapped.get(), wrapBinding(org, project));
+                try {
+                    if (store.replaceProjectKey(org, project, wrapped.get(),
+                            SecretEnvelope.seal(ring, raw, wrapBinding(org, project)))) {
+                        moved++;
+                    } else {
+                        failed++;
+                    }
+                } finally {
+                    Arrays.fill(raw, (byte) 0);
+                }
+            } catch (SecretException e) {
+                failed++;
             }
         }
-        return moved;
+        return new Rewrapped(moved, failed);
     }
 }
