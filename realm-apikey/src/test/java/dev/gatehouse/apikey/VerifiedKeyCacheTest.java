@@ -124,6 +124,36 @@ class VerifiedKeyCacheTest {
     }
 
     @Test
+    void hotKeyIsReloadedInTheBackgroundNotOnTheRequestPath() throws Exception {
+        List<String> lookupThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ApiKeyStore recording = new CountingStore(store) {
+            @Override
+            public Optional<StoredApiKey> findByDigest(byte[] digest) {
+                lookupThreads.add(Thread.currentThread().getName());
+                return super.findByDigest(digest);
+            }
+        };
+        ApiKeyRealm realm = node(recording, users, ApiKeyRealm.builder("apikey", recording, users)
+                .revocationBound(BOUND).lastUsedFlushInterval(Duration.ofHours(1)));
+        String key = realm.keys().create(asAlice, NewApiKey.forUser(alice.id())).revealKey();
+        assertThat(accepted(realm, key)).isTrue();
+        assertThat(lookupThreads).hasSize(1);
+        time.advance(BOUND.multipliedBy(6).dividedBy(10));
+        assertThat(accepted(realm, key)).as("served from the cache while it reloads").isTrue();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (lookupThreads.size() < 2) {
+            assertThat(System.nanoTime()).as("background reload").isLessThan(deadline);
+            Thread.sleep(10);
+        }
+        assertThat(lookupThreads.get(1)).startsWith("gatehouse-apikey-refresh-");
+        // the reloaded entry is fresh: past the first entry's bound, still no lookup on this thread
+        time.advance(BOUND.multipliedBy(6).dividedBy(10));
+        assertThat(accepted(realm, key)).isTrue();
+        String self = Thread.currentThread().getName();
+        assertThat(lookupThreads.stream().filter(self::equals).count()).as("only the first load").isEqualTo(1);
+    }
+
+    @Test
     void unknownKeyIsLookedUpOncePerBound() {
         ApiKeyRealm realm = node(store, users);
         String unknown = new GatehouseKeys("gh").generate(new SecureRandom());

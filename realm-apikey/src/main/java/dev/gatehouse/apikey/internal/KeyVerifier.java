@@ -17,7 +17,10 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -41,6 +44,7 @@ public final class KeyVerifier implements AutoCloseable {
 
     static final long LOOKUP_WAIT_MILLIS = 250;
     static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+    static final int REFRESH_THREADS = 2;
 
     private static final AuthenticationResult.Rejected MALFORMED =
             AuthenticationResult.Rejected.because("malformed API key (length, characters or checksum)");
@@ -61,6 +65,7 @@ public final class KeyVerifier implements AutoCloseable {
     private final LastUsedRecorder lastUsed;
     private final LongSupplier ticker;
     private final long boundNanos;
+    private final ExecutorService refresher;
 
     public KeyVerifier(Settings settings, ApiKeyStore store, UserDirectory users, Clock clock, LongSupplier ticker) {
         this.settings = settings;
@@ -72,7 +77,16 @@ public final class KeyVerifier implements AutoCloseable {
         this.lookups = new Semaphore(settings.maxConcurrentLookups());
         this.lastUsed = new LastUsedRecorder(store, settings.lastUsedFlushInterval(), settings.realmName());
         if (settings.cacheSize() > 0 && boundNanos > 0) {
+            // Reloads block on JDBC: keep them off the common fork-join pool.
+            // After close(), maintenance tasks are dropped quietly (CallerRunsPolicy discards them).
+            this.refresher = new ThreadPoolExecutor(REFRESH_THREADS, REFRESH_THREADS, 0, TimeUnit.MILLISECONDS,
+                    new LinkedBlockingQueue<>(), r -> {
+                        Thread t = new Thread(r, "gatehouse-apikey-refresh-" + settings.realmName());
+                        t.setDaemon(true);
+                        return t;
+                    }, new ThreadPoolExecutor.CallerRunsPolicy());
             this.cache = Caffeine.newBuilder()
+                    .executor(refresher)
                     .maximumSize(settings.cacheSize())
                     .expireAfter(new BoundedStaleness(boundNanos))
                     .refreshAfterWrite(Duration.ofNanos(Math.max(1, boundNanos / 2)))
@@ -84,6 +98,7 @@ public final class KeyVerifier implements AutoCloseable {
                     .ticker(ticker::getAsLong)
                     .build();
         } else {
+            this.refresher = null;
             this.cache = null;
             this.negative = null;
         }
@@ -270,6 +285,9 @@ public final class KeyVerifier implements AutoCloseable {
     @Override
     public void close() {
         lastUsed.close();
+        if (refresher != null) {
+            refresher.shutdown();
+        }
     }
 
     /** A store or directory failure, or too many lookups at once: the realm answers 503. */
