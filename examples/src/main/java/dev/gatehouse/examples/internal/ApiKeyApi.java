@@ -1,0 +1,103 @@
+package dev.gatehouse.examples.internal;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gatehouse.apikey.ApiKey;
+import dev.gatehouse.apikey.ApiKeyException;
+import dev.gatehouse.apikey.ApiKeyService;
+import dev.gatehouse.apikey.IssuedApiKey;
+import dev.gatehouse.apikey.NewApiKey;
+import dev.gatehouse.core.Identity;
+import dev.gatehouse.core.User;
+import dev.gatehouse.core.UserDirectory;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The API-key endpoint: {@code POST /api/v1/apikey} {@code {"username"?,"name"?}},
+ * {@code GET /api/v1/apikey} (admins: {@code ?username=}), {@code DELETE /api/v1/apikey/{id}}.
+ * Who may do what is the key service's permission check (admins for anyone, others for
+ * themselves).
+ */
+public final class ApiKeyApi {
+
+    private final ApiKeyService keys;
+    private final UserDirectory users;
+
+    public ApiKeyApi(ApiKeyService keys, UserDirectory users) {
+        this.keys = keys;
+        this.users = users;
+    }
+
+    public void register(Router router) {
+        router.route("POST", "/api/v1/apikey", this::create)
+                .route("GET", "/api/v1/apikey", this::list)
+                .route("DELETE", "/api/v1/apikey/{id}", this::revoke);
+    }
+
+    private UUID owner(Identity caller, Optional<String> username) {
+        if (username.isEmpty()) {
+            return caller.userId();
+        }
+        return users.findByUsername(username.get(), Optional.empty()).map(User::id)
+                .orElseThrow(() -> ApiException.notFound("User not found: " + username.get()));
+    }
+
+    private Object create(Router.Call call) {
+        Identity caller = call.caller();
+        ObjectNode body = call.json();
+        NewApiKey request = NewApiKey.forUser(owner(caller, UserApi.text(body, "username")));
+        Optional<String> name = UserApi.text(body, "name");
+        if (name.isPresent()) {
+            request = request.withName(name.get());
+        }
+        IssuedApiKey issued;
+        try {
+            issued = keys.create(caller, request);
+        } catch (ApiKeyException e) {
+            throw translate(e);
+        }
+        return Router.JSON.createObjectNode().put("ok", true).put("id", issued.metadata().id().toString())
+                .put("name", issued.metadata().name()).put("key", issued.revealKey()).put("result", "CREATED");
+    }
+
+    private Object list(Router.Call call) {
+        Identity caller = call.caller();
+        UUID owner = owner(caller, Optional.ofNullable(call.request().getParameter("username")).filter(s -> !s.isBlank()));
+        ArrayNode out = Router.JSON.createArrayNode();
+        try {
+            for (ApiKey k : keys.list(caller, owner)) {
+                out.addObject().put("id", k.id().toString()).put("name", k.name()).put("userId", k.owner().toString())
+                        .put("expiredAt", k.expiresAt().map(Object::toString).orElse(null))
+                        .put("lastUsedAt", k.lastUsedAt().map(Object::toString).orElse(null));
+            }
+        } catch (ApiKeyException e) {
+            throw translate(e);
+        }
+        return out;
+    }
+
+    private Object revoke(Router.Call call) {
+        Identity caller = call.caller();
+        boolean revoked;
+        try {
+            revoked = keys.revoke(caller, UserApi.id(call.param(0)));
+        } catch (ApiKeyException e) {
+            throw translate(e);
+        }
+        if (!revoked) {
+            throw ApiException.notFound("API key not found: " + call.param(0));
+        }
+        return Router.JSON.createObjectNode().put("ok", true).put("result", "DELETED");
+    }
+
+    private static ApiException translate(ApiKeyException e) {
+        int status = switch (e.reason()) {
+            case FORBIDDEN -> 403;
+            case NAME_TAKEN, KEY_TAKEN -> 409;
+            case UNKNOWN_USER -> 404;
+            default -> 400;
+        };
+        return new ApiException(status, e.getMessage());
+    }
+}

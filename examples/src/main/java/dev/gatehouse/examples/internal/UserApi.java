@@ -1,0 +1,145 @@
+package dev.gatehouse.examples.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gatehouse.core.Identity;
+import dev.gatehouse.core.NewUser;
+import dev.gatehouse.core.User;
+import dev.gatehouse.core.UserDirectory;
+import dev.gatehouse.core.UserType;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * {@code whoami} and the user endpoint: {@code POST /api/v1/user} (admin),
+ * {@code GET /api/v1/user/{username}}, {@code POST /api/v1/user/{id}/disable|enable} (admin),
+ * {@code DELETE /api/v1/user/{id}} (admin).
+ */
+public final class UserApi {
+
+    private final UserDirectory users;
+
+    public UserApi(UserDirectory users) {
+        this.users = users;
+    }
+
+    public void register(Router router) {
+        router.route("GET", "/api/service/console/whoami", this::whoami)
+                .route("POST", "/api/v1/user", this::create)
+                .route("GET", "/api/v1/user/{username}", this::get)
+                .route("POST", "/api/v1/user/{id}/disable", call -> setDisabled(call, true))
+                .route("POST", "/api/v1/user/{id}/enable", call -> setDisabled(call, false))
+                .route("DELETE", "/api/v1/user/{id}", this::delete);
+    }
+
+    static void requireAdmin(Identity caller) {
+        if (!caller.hasRole("admin")) {
+            throw ApiException.forbidden("Only administrators can do that");
+        }
+    }
+
+    private Object whoami(Router.Call call) {
+        Identity me = call.caller();
+        ObjectNode out = Router.JSON.createObjectNode()
+                .put("username", me.username())
+                .put("domain", me.domain().orElse(null))
+                .put("displayName", me.displayName().orElse(null))
+                .put("realm", me.realm())
+                .put("userType", me.userType().name());
+        ArrayNode roles = out.putArray("roles");
+        me.roles().stream().sorted().forEach(roles::add);
+        me.process().ifPresent(p -> out.put("processId", p.id().toString()));
+        return out;
+    }
+
+    private Object create(Router.Call call) {
+        requireAdmin(call.caller());
+        ObjectNode body = call.json();
+        String username = text(body, "username").orElseThrow(() -> ApiException.badRequest("'username' is required"));
+        UserType type;
+        try {
+            type = UserType.of(text(body, "type").orElse("LOCAL"));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("Invalid 'type': " + e.getMessage());
+        }
+        if (!type.equals(UserType.LOCAL) && !type.equals(UserType.LDAP)) {
+            throw ApiException.badRequest("'type' must be LOCAL or LDAP");
+        }
+        Set<String> roles = new LinkedHashSet<>();
+        JsonNode r = body.get("roles");
+        if (r != null && r.isArray()) {
+            r.forEach(n -> roles.add(n.asText()));
+        }
+        User created;
+        try {
+            created = users.create(NewUser.of(username, type).withDisplayName(text(body, "displayName").orElse(null))
+                    .withEmail(text(body, "email").orElse(null)).withRoles(roles));
+        } catch (UserDirectory.DuplicateUserException e) {
+            throw ApiException.conflict(e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        return Router.JSON.createObjectNode().put("ok", true).put("id", created.id().toString()).put("result", "CREATED");
+    }
+
+    private Object get(Router.Call call) {
+        call.caller();
+        User u = users.findByUsername(call.param(0), Optional.empty())
+                .orElseThrow(() -> ApiException.notFound("User not found: " + call.param(0)));
+        return json(u);
+    }
+
+    private Object setDisabled(Router.Call call, boolean disabled) {
+        requireAdmin(call.caller());
+        if (!users.setDisabled(id(call.param(0)), disabled)) {
+            throw ApiException.notFound("User not found: " + call.param(0));
+        }
+        return Router.JSON.createObjectNode().put("ok", true).put("result", disabled ? "DISABLED" : "ENABLED");
+    }
+
+    private Object delete(Router.Call call) {
+        requireAdmin(call.caller());
+        if (!users.delete(id(call.param(0)))) {
+            throw ApiException.notFound("User not found: " + call.param(0));
+        }
+        return Router.JSON.createObjectNode().put("ok", true).put("result", "DELETED");
+    }
+
+    static UUID id(String text) {
+        try {
+            return UUID.fromString(text);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("Invalid id: not a UUID");
+        }
+    }
+
+    static ObjectNode json(User u) {
+        ObjectNode out = Router.JSON.createObjectNode()
+                .put("id", u.id().toString())
+                .put("username", u.username())
+                .put("domain", u.domain().orElse(null))
+                .put("type", u.type().name())
+                .put("displayName", u.displayName().orElse(null))
+                .put("email", u.email().orElse(null))
+                .put("disabled", u.disabled())
+                .put("createdAt", u.createdAt().toString())
+                .put("lastLoginAt", u.lastLoginAt().map(Object::toString).orElse(null));
+        ArrayNode roles = out.putArray("roles");
+        u.roles().stream().sorted().forEach(roles::add);
+        return out;
+    }
+
+    static Optional<String> text(ObjectNode body, String field) {
+        JsonNode n = body.get(field);
+        if (n == null || n.isNull()) {
+            return Optional.empty();
+        }
+        if (!n.isTextual()) {
+            throw ApiException.badRequest("'" + field + "' must be a string");
+        }
+        return n.asText().isBlank() ? Optional.empty() : Optional.of(n.asText());
+    }
+}
