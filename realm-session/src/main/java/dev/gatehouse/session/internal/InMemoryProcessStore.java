@@ -15,6 +15,7 @@ public final class InMemoryProcessStore implements ProcessStore {
     private final ConcurrentHashMap<UUID, ProcessState> processes = new ConcurrentHashMap<>();
     private final FinalStatuses finalStatuses;
 
+    /** An empty store; {@code finalStatuses} are compared case-insensitively. */
     public InMemoryProcessStore(Set<String> finalStatuses) {
         this.finalStatuses = new FinalStatuses(finalStatuses);
     }

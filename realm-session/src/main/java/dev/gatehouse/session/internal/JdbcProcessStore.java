@@ -51,6 +51,14 @@ public final class JdbcProcessStore implements ProcessStore {
     /** A local copy of a row ({@code state} null: the row is gone), read under write count {@code version}. */
     private record Copy(ProcessState state, long readAtMillis, long version) {}
 
+    /**
+     * A store over {@code dataSource}.
+     *
+     * @param maxStaleness how long a local copy of a row answers lookups
+     * @param maxCached how many copies are kept before the local copies are dropped
+     * @param migrate whether to apply the schema scripts first
+     * @throws IllegalStateException if the schema cannot be applied
+     */
     public JdbcProcessStore(DataSource dataSource, Set<String> finalStatuses, Clock clock, Duration maxStaleness,
             int maxCached, boolean migrate) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");

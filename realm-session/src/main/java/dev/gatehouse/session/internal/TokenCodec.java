@@ -29,7 +29,12 @@ import java.util.UUID;
  * <p>Reading is strict and checks the cheap things first: length and shape, then the header (only
  * {@code dir}/{@code A256GCM}, a known {@code kid}, our {@code typ}, no {@code crit}, {@code zip},
  * {@code cty} or any other parameter), and only then decrypts; after that the claims must be
- * exactly the four above, well-typed, and within their lifetime. Thread-safe.
+ * exactly the four above, well-typed, and within their lifetime.
+ *
+ * <p>The header this codec writes for each key is the same string in every token; it is parsed and
+ * checked once, at construction, and recognised afterwards by exact match, which spares the JSON
+ * parse on every request. A header encoded any other way takes the full parse and the same checks.
+ * Thread-safe.
  */
 public final class TokenCodec {
 
@@ -52,6 +57,12 @@ public final class TokenCodec {
     private final SecureRandom random = new SecureRandom();
     private final Map<String, KnownHeader> knownHeaders;
 
+    /**
+     * A codec over {@code keys}; parses and checks, once, the header it writes for each key.
+     *
+     * @param maxLifetime written into every token as {@code exp - iat}, and the most a token may claim
+     * @param clockSkew how far in the future {@code iat} may lie
+     */
     public TokenCodec(SessionKeys keys, Duration maxLifetime, Duration clockSkew) {
         this.keys = keys;
         this.maxLifetimeSeconds = Math.max(1, (maxLifetime.toMillis() + 999) / 1000);
