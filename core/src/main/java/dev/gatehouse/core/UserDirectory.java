@@ -63,7 +63,7 @@ public interface UserDirectory {
     /**
      * A directory in a relational database (H2 or PostgreSQL). The tables must exist: apply
      * {@link dev.gatehouse.core.jdbc.SchemaMigrations#applyCore(DataSource)} once, or run the
-     * scripts under {@code dev/gatehouse/core/schema/} with the host's own migration tool.
+     * scripts under {@code META-INF/gatehouse/core/schema/} with the host's own migration tool.
      */
     static UserDirectory jdbc(DataSource dataSource, Clock clock) {
         return new JdbcUserDirectory(dataSource, clock);

@@ -28,7 +28,7 @@ import javax.sql.DataSource;
 public final class SchemaMigrations {
 
     private static final Pattern SCRIPT = Pattern.compile("V(\\d+)__([A-Za-z0-9_]+)\\.sql");
-    private static final String CORE_BASE = "dev/gatehouse/core/schema";
+    private static final String CORE_BASE = "META-INF/gatehouse/core/schema";
     private static final List<String> CORE_SCRIPTS = List.of("V1__users.sql");
 
     private SchemaMigrations() {}
@@ -41,7 +41,9 @@ public final class SchemaMigrations {
     /**
      * Applies the {@code scripts} of {@code component} that were not applied yet, in order.
      *
-     * @param base the resource folder holding one sub-folder per dialect
+     * @param base the resource folder holding one sub-folder per dialect; keep it under
+     *     {@code META-INF/} so that it stays readable when the jar is a named module (resources in a
+     *     module's packages are encapsulated)
      * @param scripts file names such as {@code V1__users.sql}, in version order
      * @throws IllegalStateException if a script is missing or fails; the message names it
      */

@@ -66,6 +66,17 @@ public final class PostgresSchema implements AutoCloseable {
         return dataSource;
     }
 
+    /** A JDBC URL for this schema, for hosts that configure their own pool. */
+    public String jdbcUrl() {
+        return "jdbc:postgresql://" + dataSource.getServerNames()[0] + ":" + dataSource.getPortNumbers()[0] + "/"
+                + dataSource.getDatabaseName() + "?currentSchema=" + schema;
+    }
+
+    /** The user to connect as. */
+    public String user() {
+        return dataSource.getUser();
+    }
+
     /** The schema's name. */
     public String name() {
         return schema;
