@@ -27,7 +27,7 @@ public final class Orgs {
 
     public Orgs(DataSource db) {
         this.db = db;
-        SchemaMigrations.apply(db, "examples", Orgs.class.getClassLoader(), "dev/gatehouse/examples/schema",
+        SchemaMigrations.apply(db, "examples", Orgs.class.getClassLoader(), "META-INF/gatehouse/examples/schema",
                 java.util.List.of("V1__orgs.sql"));
         if (find(DEFAULT_ORG).isEmpty()) {
             try {

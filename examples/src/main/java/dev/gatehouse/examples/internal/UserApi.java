@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * {@code whoami} and the user endpoint: {@code POST /api/v1/user} (admin),
@@ -21,9 +22,15 @@ import java.util.UUID;
 public final class UserApi {
 
     private final UserDirectory users;
+    private final Consumer<UUID> changed;
 
-    public UserApi(UserDirectory users) {
+    /**
+     * @param changed called after a user is disabled, enabled or deleted, so that realms caching
+     *     identities (the API-key realm) drop theirs at once on this node
+     */
+    public UserApi(UserDirectory users, Consumer<UUID> changed) {
         this.users = users;
+        this.changed = changed;
     }
 
     public void register(Router router) {
@@ -94,17 +101,21 @@ public final class UserApi {
 
     private Object setDisabled(Router.Call call, boolean disabled) {
         requireAdmin(call.caller());
-        if (!users.setDisabled(id(call.param(0)), disabled)) {
+        UUID id = id(call.param(0));
+        if (!users.setDisabled(id, disabled)) {
             throw ApiException.notFound("User not found: " + call.param(0));
         }
+        changed.accept(id);
         return Router.JSON.createObjectNode().put("ok", true).put("result", disabled ? "DISABLED" : "ENABLED");
     }
 
     private Object delete(Router.Call call) {
         requireAdmin(call.caller());
-        if (!users.delete(id(call.param(0)))) {
+        UUID id = id(call.param(0));
+        if (!users.delete(id)) {
             throw ApiException.notFound("User not found: " + call.param(0));
         }
+        changed.accept(id);
         return Router.JSON.createObjectNode().put("ok", true).put("result", "DELETED");
     }
 

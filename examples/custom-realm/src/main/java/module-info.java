@@ -1,0 +1,8 @@
+/** An example third-party realm: HMAC-signed requests. Needs gatehouse-core only. */
+module com.example.gatehouse.hmac {
+    requires dev.gatehouse.core;
+
+    exports com.example.gatehouse.hmac;
+
+    provides dev.gatehouse.core.RealmProvider with com.example.gatehouse.hmac.HmacRealmProvider;
+}

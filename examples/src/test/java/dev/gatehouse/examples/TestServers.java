@@ -1,0 +1,89 @@
+package dev.gatehouse.examples;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gatehouse.examples.internal.Settings;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+/** Starts example servers for tests and talks to them over real HTTP. */
+final class TestServers {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private TestServers() {}
+
+    /** A server on a free port with its data in {@code dataDir} and {@code extra} settings (key, value, ...). */
+    static ExampleServer start(Path dataDir, Map<String, String> env, String... extra) throws Exception {
+        Properties p = new Properties();
+        p.setProperty("server.port", "0");
+        p.setProperty("server.dataDir", dataDir.toString());
+        for (int i = 0; i < extra.length; i += 2) {
+            p.setProperty(extra[i], extra[i + 1]);
+        }
+        return ExampleServer.start(Settings.of(p, env));
+    }
+
+    static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** One client bound to a server. */
+    record Client(ExampleServer server) {
+        URI uri(String path) {
+            return URI.create("http://127.0.0.1:" + server.port() + path);
+        }
+
+        HttpResponse<String> send(String method, String path, String body, String contentType, String... headers)
+                throws IOException, InterruptedException {
+            HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(body));
+            if (contentType != null) {
+                b.header("Content-Type", contentType);
+            }
+            for (int i = 0; i < headers.length; i += 2) {
+                b.header(headers[i], headers[i + 1]);
+            }
+            return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        }
+
+        HttpResponse<String> get(String path, String... headers) throws IOException, InterruptedException {
+            return send("GET", path, null, null, headers);
+        }
+
+        HttpResponse<String> postJson(String path, String json, String... headers) throws IOException, InterruptedException {
+            return send("POST", path, json, "application/json", headers);
+        }
+
+        /** A multipart/form-data POST of text fields (name, value, ...), with the given auth header. */
+        HttpResponse<String> postForm(String path, String authorization, String... fields)
+                throws IOException, InterruptedException {
+            String boundary = "gh" + UUID.randomUUID().toString().replace("-", "");
+            StringBuilder body = new StringBuilder();
+            for (int i = 0; i < fields.length; i += 2) {
+                body.append("--").append(boundary).append("\r\n")
+                        .append("Content-Disposition: form-data; name=\"").append(fields[i]).append("\"\r\n\r\n")
+                        .append(fields[i + 1]).append("\r\n");
+            }
+            body.append("--").append(boundary).append("--\r\n");
+            return send("POST", path, body.toString(), "multipart/form-data; boundary=" + boundary,
+                    "Authorization", authorization);
+        }
+    }
+
+    static JsonNode json(HttpResponse<String> r) throws IOException {
+        return JSON.readTree(r.body());
+    }
+}
