@@ -75,6 +75,19 @@ class SshKeysTest {
     }
 
     @Test
+    void aKeyPairStoredInPkcs1FormIsKeptInOpenSshForm() throws IOException {
+        Path key = SshKeygen.generate(dir, "", "-t", "rsa", "-b", "2048", "-m", "PEM");
+        SecretManager secrets = Fixtures.manager();
+        Caller alice = Fixtures.member();
+        String pub = text(Path.of(key + ".pub")).strip();
+        secrets.create(alice, NewSecret.builder("acme", "pkcs1-key",
+                new SecretValue.KeyPair(pub, Files.readAllBytes(key))).build());
+        SecretValue.KeyPair stored = (SecretValue.KeyPair) secrets.read(alice, "acme", "pkcs1-key");
+        assertThat(new String(stored.privateKey(), StandardCharsets.US_ASCII)).startsWith("-----BEGIN OPENSSH PRIVATE KEY-----");
+        assertThat(SshKeygen.publicKeyOf(dir, stored.privateKey())).isEqualTo(SshKeygen.typeAndKey(pub));
+    }
+
+    @Test
     void aPkcs8Ed25519KeyFromTheJdkImports() throws Exception {
         java.security.KeyPair jdk = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         String pem = "-----BEGIN PRIVATE KEY-----\n"

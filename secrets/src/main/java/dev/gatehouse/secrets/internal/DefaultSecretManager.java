@@ -73,7 +73,7 @@ public final class DefaultSecretManager implements SecretManager {
             if (!policy.permitsCreate(caller, secret.org())) {
                 throw new SecretException(Kind.ACCESS_DENIED, "Not allowed to create secrets in " + secret.org());
             }
-            checkValue(secret.value());
+            SecretValue value = checkValue(secret.value());
             Optional<char[]> password = secret.storePassword();
             if (password.isPresent()) {
                 checkNewPassword(password.get());
@@ -83,19 +83,20 @@ public final class DefaultSecretManager implements SecretManager {
             }
             UUID id = UUID.randomUUID();
             Instant now = clock.instant();
-            byte[] plain = Payloads.encode(secret.value());
+            byte[] plain = Payloads.encode(value);
             byte[] envelope;
             try {
-                byte[] aad = binding(id, secret.org(), secret.name(), secret.value().type());
+                byte[] aad = binding(id, secret.org(), secret.name(), value.type());
                 envelope = password.isPresent()
                         ? SecretEnvelope.sealWithPassword(password.get(), argon2, plain, aad)
                         : SecretEnvelope.seal(ring, plain, aad);
             } finally {
                 Arrays.fill(plain, (byte) 0);
+                value.wipe();
             }
-            SecretMetadata m = new SecretMetadata(id, secret.org(), secret.name(), secret.value().type(),
+            SecretMetadata m = new SecretMetadata(id, secret.org(), secret.name(), value.type(),
                     secret.visibility(), secret.owner().orElse(caller.userId()), secret.projects(), password.isPresent(),
-                    password.isPresent() ? Optional.empty() : Optional.of(ring.primaryId()), publicKeyOf(secret.value()),
+                    password.isPresent() ? Optional.empty() : Optional.of(ring.primaryId()), publicKeyOf(value),
                     Map.of(), 1, now, now);
             store.insert(new StoredSecret(m, envelope));
             return m;
@@ -108,15 +109,24 @@ public final class DefaultSecretManager implements SecretManager {
         return v instanceof SecretValue.KeyPair kp ? Optional.of(kp.publicKey()) : Optional.empty();
     }
 
-    private void checkValue(SecretValue value) {
+    /**
+     * Checks the size and, for key pairs, that the halves match; returns the value to seal. A private
+     * key in OpenSSH format is kept byte for byte; PKCS#1, SEC1 and PKCS#8 are re-encoded as OpenSSH.
+     */
+    private SecretValue checkValue(SecretValue value) {
         long size = Payloads.size(value);
         if (size > maxValueBytes) {
             throw new SecretException(Kind.TOO_LARGE, "The secret value is " + size + " bytes, more than the limit of "
                     + maxValueBytes + " bytes");
         }
         if (value instanceof SecretValue.KeyPair kp) {
-            SshKeyCodec.checkPair(kp.publicKey(), kp.privateKey());
+            if (SshKeyCodec.isOpenSsh(kp.privateKey())) {
+                SshKeyCodec.checkPair(kp.publicKey(), kp.privateKey());
+                return new SecretValue.KeyPair(kp.publicKey(), kp.privateKey().clone());
+            }
+            return SshKeyCodec.importPair(kp.publicKey(), kp.privateKey());
         }
+        return value;
     }
 
     private void checkNewPassword(char[] password) {
@@ -239,7 +249,7 @@ public final class DefaultSecretManager implements SecretManager {
                 require(caller, m, Operation.MANAGE);
             }
             update.projects().ifPresent(Names::projects);
-            update.value().ifPresent(this::checkValue);
+            Optional<SecretValue> newValue = update.value().map(this::checkValue);
             update.newPassword().ifPresent(this::checkNewPassword);
 
             byte[] envelope = current.envelope();
@@ -254,7 +264,7 @@ public final class DefaultSecretManager implements SecretManager {
                 }
                 // Decrypting first proves the current password (or the envelope's integrity).
                 SecretValue old = decrypt(current, m.passwordProtected() ? oldPassword : null);
-                SecretValue next = update.value().orElse(old);
+                SecretValue next = newValue.orElse(old);
                 char[] nextPassword = update.newPassword().orElse(
                         update.removePassword() ? null : (m.passwordProtected() ? oldPassword : null));
                 type = next.type();
@@ -267,6 +277,7 @@ public final class DefaultSecretManager implements SecretManager {
                 } finally {
                     Arrays.fill(plain, (byte) 0);
                     old.wipe();
+                    newValue.ifPresent(SecretValue::wipe);
                 }
                 protectedNow = nextPassword != null;
             }

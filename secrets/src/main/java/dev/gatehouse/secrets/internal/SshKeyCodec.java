@@ -182,6 +182,12 @@ public final class SshKeyCodec {
                 .getBytes(StandardCharsets.US_ASCII);
     }
 
+    /** Whether {@code pem} is an OpenSSH private key file (by its first line). */
+    public static boolean isOpenSsh(byte[] pem) {
+        return new String(pem, 0, Math.min(pem.length, 64), StandardCharsets.US_ASCII).strip()
+                .startsWith("-----BEGIN OPENSSH PRIVATE KEY-----");
+    }
+
     /** Reads a PEM private key: OpenSSH, PKCS#1 RSA, SEC1 EC or PKCS#8. */
     public static AsymmetricKeyParameter parsePrivate(byte[] pem) {
         String text = new String(pem, StandardCharsets.UTF_8);
