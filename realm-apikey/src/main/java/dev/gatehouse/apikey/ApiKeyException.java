@@ -32,16 +32,19 @@ public final class ApiKeyException extends RuntimeException {
 
     private final Reason reason;
 
+    /** A failure for {@code reason}; {@code message} must not contain a key. */
     public ApiKeyException(Reason reason, String message) {
         super(message);
         this.reason = Objects.requireNonNull(reason, "reason");
     }
 
+    /** A failure for {@code reason} caused by {@code cause} (a store failure). */
     public ApiKeyException(Reason reason, String message, Throwable cause) {
         super(message, cause);
         this.reason = Objects.requireNonNull(reason, "reason");
     }
 
+    /** Why the request failed. */
     public Reason reason() {
         return reason;
     }

@@ -81,6 +81,7 @@ public final class ApiKeyRealm implements Realm, AutoCloseable {
         return keys;
     }
 
+    /** The name this realm was built with. */
     @Override
     public String name() {
         return name;
@@ -104,6 +105,12 @@ public final class ApiKeyRealm implements Realm, AutoCloseable {
         return verifier.claims(token) ? Optional.of(new TokenCredentials(token)) : Optional.empty();
     }
 
+    /**
+     * Verifies a key read by {@link #credentials(RequestView)}: {@code Authenticated} as the key's
+     * owner; {@code Rejected} with the same client message for malformed, unknown, revoked and
+     * expired keys and disabled owners; {@code Unavailable} when the store cannot answer. Never
+     * throws for any token.
+     */
     @Override
     public AuthenticationResult authenticate(Credentials credentials) {
         if (!(credentials instanceof TokenCredentials token)) {
@@ -112,6 +119,7 @@ public final class ApiKeyRealm implements Realm, AutoCloseable {
         return verifier.verify(token.token());
     }
 
+    /** {@code Bearer realm="<name>"}. */
     @Override
     public List<String> challenges() {
         return challenges;
@@ -266,6 +274,7 @@ public final class ApiKeyRealm implements Realm, AutoCloseable {
             return this;
         }
 
+        /** Builds the realm and starts its background writer of last-used times. */
         public ApiKeyRealm build() {
             return new ApiKeyRealm(this);
         }

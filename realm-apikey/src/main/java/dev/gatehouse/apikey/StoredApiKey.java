@@ -19,6 +19,8 @@ public final class StoredApiKey {
     private final byte[] digest;
 
     /**
+     * A stored key; {@code digest} is copied.
+     *
      * @throws IllegalArgumentException if {@code digest} is not 32 bytes long
      */
     public StoredApiKey(ApiKey key, byte[] digest) {
@@ -35,10 +37,12 @@ public final class StoredApiKey {
         return key;
     }
 
+    /** The key's id. */
     public UUID id() {
         return key.id();
     }
 
+    /** The id of the user the key authenticates as. */
     public UUID owner() {
         return key.owner();
     }
