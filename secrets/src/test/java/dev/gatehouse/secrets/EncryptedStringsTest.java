@@ -67,9 +67,23 @@ class EncryptedStringsTest {
     @Test
     void aModifiedStringIsRefused() {
         String enc = strings.encrypt("acme", "payments", "value");
-        char last = enc.charAt(enc.length() - 1);
-        String tampered = enc.substring(0, enc.length() - 1) + (last == 'A' ? 'B' : 'A');
-        assertKind(() -> strings.decrypt("acme", "payments", tampered), Kind.CORRUPTED);
+        // every character after the key check value (4 bytes = first 6 characters) is covered by the tag
+        for (int i = "gh1.".length() + 6; i < enc.length() - 1; i++) {
+            char c = enc.charAt(i);
+            String tampered = enc.substring(0, i) + (c == 'A' ? 'B' : 'A') + enc.substring(i + 1);
+            assertKind(() -> strings.decrypt("acme", "payments", tampered), Kind.CORRUPTED);
+        }
+    }
+
+    @Test
+    void aNonCanonicalEncodingOfAValidStringIsRefused() {
+        // "value" gives 37 bytes: 50 characters whose last one carries 2 unused bits
+        String enc = strings.encrypt("acme", "payments", "value");
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        int last = alphabet.indexOf(enc.charAt(enc.length() - 1));
+        String sameBytes = enc.substring(0, enc.length() - 1) + alphabet.charAt(last ^ 1);
+        assertThat(Base64.getUrlDecoder().decode(sameBytes.substring(4))).isEqualTo(Base64.getUrlDecoder().decode(enc.substring(4)));
+        assertKind(() -> strings.decrypt("acme", "payments", sameBytes), Kind.INVALID_INPUT);
     }
 
     @Test

@@ -77,6 +77,31 @@ class FileSecretStoreTest extends SecretStoreContract {
     }
 
     @Test
+    void twoStoreInstancesOnOneDirectoryWriteConcurrentlyWithoutErrors() throws Exception {
+        SecretStore other = new FileSecretStore(dir.resolve("store"));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (SecretStore s : List.of(store, other)) {
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < 50; i++) {
+                        s.insert(secret("acme", "n-" + System.identityHashCode(s) + "-" + i, 1, new byte[] {1}));
+                        s.insertProjectKeyIfAbsent("acme", "shared", new byte[] {(byte) System.identityHashCode(s)});
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(store.list("acme")).hasSize(100);
+        assertThat(other.findProjectKey("acme", "shared")).isPresent();
+    }
+
+    @Test
     void aSecondStoreOnTheSameDirectorySeesTheSameRecords() {
         store.insert(secret("acme", "shared", 1, new byte[] {7}));
         SecretStore again = new FileSecretStore(dir.resolve("store"));

@@ -37,8 +37,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Every write goes to a temporary file in the same directory, is forced to disk ({@code fsync}),
  * then atomically renamed over the old file, and the directory is forced too: a crash or failure at
- * any point leaves either the old or the new record, never a torn one. Mutations hold a JVM lock and
- * an OS file lock on {@code .lock}, so two processes sharing the directory do not lose updates.
+ * any point leaves either the old or the new record, never a torn one. Mutations hold a lock per
+ * directory in this JVM and an OS file lock on {@code .lock}, so neither two instances nor two
+ * processes sharing the directory lose updates.
  * Thread-safe.
  */
 public final class FileSecretStore implements SecretStore {
@@ -52,9 +53,13 @@ public final class FileSecretStore implements SecretStore {
     private static final Set<PosixFilePermission> DIR = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
 
+    /** One lock per directory in this JVM: OS file locks are per process, not per thread or instance. */
+    private static final java.util.concurrent.ConcurrentHashMap<Path, ReentrantLock> LOCKS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private final Path root;
     private final WriteHook hook;
-    private final ReentrantLock lock = new ReentrantLock();
+    private final ReentrantLock lock;
     private final boolean posix;
 
     public FileSecretStore(Path root) {
@@ -67,6 +72,7 @@ public final class FileSecretStore implements SecretStore {
         this.posix = root.getFileSystem().supportedFileAttributeViews().contains("posix");
         try {
             createDirectories(this.root);
+            this.lock = LOCKS.computeIfAbsent(this.root.toRealPath(), p -> new ReentrantLock());
         } catch (IOException e) {
             throw failure("cannot create the secret store directory " + this.root, e);
         }

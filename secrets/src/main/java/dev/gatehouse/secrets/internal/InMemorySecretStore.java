@@ -52,13 +52,12 @@ public final class InMemorySecretStore implements SecretStore {
 
     @Override
     public boolean replace(StoredSecret secret, long expectedVersion) {
+        // ConcurrentSkipListMap may run the function more than once under contention: only the last
+        // run counts, so the flag is set from each run, never just raised.
         boolean[] done = {false};
         secrets.computeIfPresent(key(secret.metadata().org(), secret.metadata().name()), (k, current) -> {
-            if (current.metadata().version() == expectedVersion) {
-                done[0] = true;
-                return secret;
-            }
-            return current;
+            done[0] = current.metadata().version() == expectedVersion;
+            return done[0] ? secret : current;
         });
         return done[0];
     }
@@ -83,11 +82,8 @@ public final class InMemorySecretStore implements SecretStore {
     public boolean replaceProjectKey(String org, String project, byte[] expected, byte[] wrapped) {
         boolean[] done = {false};
         projectKeys.computeIfPresent(key(org, project), (k, current) -> {
-            if (java.util.Arrays.equals(current, expected)) {
-                done[0] = true;
-                return wrapped;
-            }
-            return current;
+            done[0] = java.util.Arrays.equals(current, expected);
+            return done[0] ? wrapped : current;
         });
         return done[0];
     }

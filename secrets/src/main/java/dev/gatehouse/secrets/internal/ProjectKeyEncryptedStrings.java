@@ -131,9 +131,13 @@ public final class ProjectKeyEncryptedStrings implements EncryptedStrings {
                     + PREFIX + "' (Concord's encrypted strings must be migrated first)");
         }
         byte[] raw;
+        String body = encrypted.substring(PREFIX.length());
         try {
-            raw = Base64.getUrlDecoder().decode(encrypted.substring(PREFIX.length()));
+            raw = Base64.getUrlDecoder().decode(body);
         } catch (IllegalArgumentException e) {
+            raw = null;
+        }
+        if (raw == null) {
             throw new SecretException(Kind.INVALID_INPUT, "Not a Gatehouse encrypted string: the text after '"
                     + PREFIX + "' is not base64url");
         }
@@ -153,6 +157,11 @@ public final class ProjectKeyEncryptedStrings implements EncryptedStrings {
             c.updateAAD(aad(org, project));
             byte[] plain = c.doFinal(raw, KCV_BYTES + NONCE_BYTES, raw.length - KCV_BYTES - NONCE_BYTES);
             try {
+                // The decoder ignores unused low bits of the last character: accept one spelling per value.
+                if (!Base64.getUrlEncoder().withoutPadding().encodeToString(raw).equals(body)) {
+                    throw new SecretException(Kind.INVALID_INPUT, "Not a Gatehouse encrypted string: the text after '"
+                            + PREFIX + "' is not canonical unpadded base64url");
+                }
                 return new String(plain, StandardCharsets.UTF_8);
             } finally {
                 Arrays.fill(plain, (byte) 0);
