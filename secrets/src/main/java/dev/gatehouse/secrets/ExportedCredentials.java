@@ -2,7 +2,7 @@ package dev.gatehouse.secrets;
 
 /**
  * A username and password exported by {@link CryptoTask#exportCredentials} for use in a flow
- * ({@code ${crypto.exportCredentials('acme', 'git', null).password}}). {@code toString()} redacts.
+ * ({@code ${crypto.exportCredentials('acme', 'git', null).password}}). {@code toString()} redacts. Immutable.
  *
  * @param username the username
  * @param password the password

@@ -3,7 +3,7 @@ package dev.gatehouse.secrets;
 import java.util.Objects;
 import java.util.UUID;
 
-/** Who a grant is given to: a user or a team, by id. */
+/** Who a grant is given to: a user or a team, by id. Immutable. */
 public sealed interface Grantee {
 
     /** The user's or team's id. */

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 
 /**
  * Where {@link CryptoTask#exportKeyAsFile} wrote a key pair: both files are owner-only
- * ({@code rw-------}) in the process's work directory.
+ * ({@code rw-------}) in the process's work directory. Immutable.
  *
  * @param publicKey the {@code authorized_keys} line
  * @param privateKey the OpenSSH private key

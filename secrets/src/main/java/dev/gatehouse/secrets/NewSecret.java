@@ -10,7 +10,8 @@ import java.util.UUID;
  * What {@link SecretManager#create} needs: org, name, value and optional settings. Build with
  * {@link #builder(String, String, SecretValue)}. The value's arrays and the store password are held
  * as given, not copied, and {@link SecretManager#create} wipes them once the secret is sealed (pass a
- * copy to keep one). {@code toString()} redacts.
+ * copy to keep one). {@code toString()} redacts. Immutable once built, apart from {@link #wipe()}; not
+ * meant to be shared between threads.
  */
 public final class NewSecret {
 

@@ -1,7 +1,7 @@
 package dev.gatehouse.secrets;
 
 /**
- * What {@link SecretManager#reencryptAll()} did.
+ * What {@link SecretManager#reencryptAll()} did. Immutable.
  *
  * @param resealed secrets moved to the primary server key
  * @param alreadyCurrent secrets that were on the primary key already

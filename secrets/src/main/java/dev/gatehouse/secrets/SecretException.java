@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * A secret operation failed. {@link #kind()} says why, so that a host can map it to a status
- * (404, 409, 403, 400, 413, 503). Messages never contain secret material.
+ * (404, 409, 403, 400, 413, 503). Messages never contain secret material. Immutable.
  */
 public class SecretException extends RuntimeException {
 

@@ -11,7 +11,8 @@ import java.util.UUID;
  * The changes of one {@link SecretManager#update}: any of a new value, a new or removed store
  * password, visibility, owner and projects, optionally guarded by the version the caller read.
  * Changing the value or password of a password-protected secret needs its current password.
- * {@code toString()} redacts.
+ * {@code toString()} redacts. Immutable once built, apart from {@link #wipe()}; not meant to be shared
+ * between threads.
  */
 public final class SecretUpdate {
 

@@ -5,7 +5,7 @@ import java.util.Objects;
 /**
  * What a {@link SecretStore} keeps for one secret: the non-secret metadata and the sealed envelope.
  * A store never sees a value or a key. The envelope array is not copied; stores and callers treat
- * it as read-only.
+ * it as read-only. Thread-safe as long as nobody writes to the array.
  *
  * @param metadata everything but the value
  * @param envelope the value, sealed by {@link SecretEnvelope}
