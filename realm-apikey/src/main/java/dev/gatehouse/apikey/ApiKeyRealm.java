@@ -50,7 +50,8 @@ public final class ApiKeyRealm implements Realm, AutoCloseable {
         this.name = b.name;
         GatehouseKeys format = new GatehouseKeys(b.prefix);
         this.verifier = new KeyVerifier(new KeyVerifier.Settings(b.name, format, b.acceptConcordKeys, b.revocationBound,
-                b.cacheSize, b.negativeCacheSize, b.maxConcurrentLookups, b.lastUsedFlushInterval), b.store, b.users,
+                b.cacheSize, b.negativeCacheSize, b.maxConcurrentLookups, b.lookupTimeout, b.lastUsedFlushInterval),
+                b.store, b.users,
                 b.clock, b.ticker);
         this.keys = new DefaultApiKeyService(b.store, b.users, verifier, format, b.acceptConcordKeys, b.permissions,
                 b.defaultLifetime, b.clock);
@@ -166,6 +167,7 @@ public final class ApiKeyRealm implements Realm, AutoCloseable {
         private int cacheSize = 100_000;
         private int negativeCacheSize = 10_000;
         private int maxConcurrentLookups = 16;
+        private Duration lookupTimeout = Duration.ofSeconds(2);
         private Duration lastUsedFlushInterval = Duration.ofSeconds(10);
         private Optional<Duration> defaultLifetime = Optional.empty();
         private boolean acceptConcordKeys;
@@ -233,14 +235,27 @@ public final class ApiKeyRealm implements Realm, AutoCloseable {
         }
 
         /**
-         * At most this many store lookups run at once; a request that waits longer than 250 ms for
-         * one is answered 503 with {@code Retry-After}. Default 16.
+         * At most this many store lookups (cache misses) run at once, on their own threads, with
+         * four times as many queued; beyond that a miss is answered 503 with {@code Retry-After} at
+         * once. Default 16. Does not apply when the cache is off.
          */
         public Builder maxConcurrentLookups(int max) {
             if (max < 1) {
                 throw new IllegalArgumentException("maxConcurrentLookups must be at least 1, was " + max);
             }
             this.maxConcurrentLookups = max;
+            return this;
+        }
+
+        /**
+         * How long a request waits for its store lookup before it is answered 503 (the lookup goes
+         * on and fills the cache); default 2 s.
+         */
+        public Builder lookupTimeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("lookupTimeout must be positive, was " + timeout);
+            }
+            this.lookupTimeout = timeout;
             return this;
         }
 

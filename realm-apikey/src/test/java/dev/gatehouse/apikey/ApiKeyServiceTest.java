@@ -243,6 +243,20 @@ class ApiKeyServiceTest {
     }
 
     @Test
+    void malformedConcordShapedKeysNeverReachTheStore() {
+        realm.close();
+        realm = realm(ApiKeyRealm.builder("apikey", store, users).acceptConcordKeys(true));
+        keys = realm.keys();
+        // 22 characters, but: a character outside base64, and a last character carrying stray bits
+        for (String bad : List.of("AAAAAAAAAAAAAAAAAAAA-A", "AAAAAAAAAAAAAAAAAAAAAB", "AAAAAAAAAAAAAAAAAAAA=A")) {
+            assertThat(keys.verify(bad)).isInstanceOf(AuthenticationResult.Rejected.class);
+        }
+        assertThat(store.digestLookups.get()).isZero();
+        assertThat(keys.verify("AAAAAAAAAAAAAAAAAAAAAA")).isInstanceOf(AuthenticationResult.Rejected.class);
+        assertThat(store.digestLookups.get()).isEqualTo(1);
+    }
+
+    @Test
     void concordImportNeedsPermissionToChooseAValueAndAValidDigest() {
         assertRefused(() -> keys.importConcordKey(as(alice), NewApiKey.forUser(alice.id()), "x".repeat(43)),
                 Reason.FORBIDDEN);

@@ -149,8 +149,8 @@ class VerifiedKeyCacheTest {
         // the reloaded entry is fresh: past the first entry's bound, still no lookup on this thread
         time.advance(BOUND.multipliedBy(6).dividedBy(10));
         assertThat(accepted(realm, key)).isTrue();
-        String self = Thread.currentThread().getName();
-        assertThat(lookupThreads.stream().filter(self::equals).count()).as("only the first load").isEqualTo(1);
+        assertThat(lookupThreads.get(0)).startsWith("gatehouse-apikey-lookup-");
+        assertThat(lookupThreads).doesNotContain(Thread.currentThread().getName());
     }
 
     @Test
@@ -189,31 +189,94 @@ class VerifiedKeyCacheTest {
         assertThat(accepted(realm, chosen)).isTrue();
     }
 
+    /** A store whose digest lookups wait until the test releases them. */
+    private static final class GatedStore extends CountingStore {
+        final CountDownLatch release = new CountDownLatch(1);
+        final java.util.concurrent.Semaphore entered = new java.util.concurrent.Semaphore(0);
+
+        GatedStore(ApiKeyStore delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public Optional<StoredApiKey> findByDigest(byte[] digest) {
+            entered.release();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return super.findByDigest(digest);
+        }
+    }
+
     @Test
-    void lookupsBeyondTheConcurrencyLimitAreUnavailableNotQueuedForever() throws Exception {
-        CountDownLatch inLookup = new CountDownLatch(1);
+    void aStuckLookupDoesNotStallOtherKeys() throws Exception {
+        String stuckKey = new GatehouseKeys("gh").generate(new SecureRandom());
+        byte[] stuckDigest = dev.gatehouse.apikey.internal.Digests.sha256(
+                stuckKey.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        ApiKeyStore slow = new CountingStore(store) {
+        ApiKeyStore selective = new CountingStore(store) {
             @Override
             public Optional<StoredApiKey> findByDigest(byte[] digest) {
-                inLookup.countDown();
-                try {
-                    release.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                if (java.util.Arrays.equals(digest, stuckDigest)) {
+                    entered.countDown();
+                    try {
+                        release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
                 }
                 return super.findByDigest(digest);
             }
         };
-        ApiKeyRealm realm = node(slow, users, ApiKeyRealm.builder("apikey", slow, users).maxConcurrentLookups(1));
+        ApiKeyRealm realm = node(selective, users, ApiKeyRealm.builder("apikey", selective, users)
+                .revocationBound(BOUND).lookupTimeout(Duration.ofSeconds(20)));
+        String cached = realm.keys().create(asAlice, NewApiKey.forUser(alice.id())).revealKey();
+        assertThat(accepted(realm, cached)).isTrue();
+        try {
+            CompletableFuture<Boolean> stuck = CompletableFuture.supplyAsync(() -> accepted(realm, stuckKey));
+            assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+            // while that lookup hangs, a cached key and a key never seen before both go through
+            assertThat(accepted(realm, cached)).isTrue();
+            String fresh = realm.keys().create(asAlice, NewApiKey.forUser(alice.id())).revealKey();
+            assertThat(accepted(realm, fresh)).isTrue();
+            assertThat(stuck).isNotDone();
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void lookupsBeyondTheConcurrencyLimitAreUnavailableNotQueuedForever() throws Exception {
+        GatedStore gated = new GatedStore(store);
+        ApiKeyRealm realm = node(gated, users, ApiKeyRealm.builder("apikey", gated, users).revocationBound(BOUND)
+                .maxConcurrentLookups(1).lookupTimeout(Duration.ofMillis(200)));
         GatehouseKeys format = new GatehouseKeys("gh");
         SecureRandom random = new SecureRandom();
-        String first = format.generate(random);
-        CompletableFuture<AuthenticationResult> blocked = CompletableFuture.supplyAsync(() -> realm.keys().verify(first));
-        assertThat(inLookup.await(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(realm.keys().verify(format.generate(random))).isInstanceOf(AuthenticationResult.Unavailable.class);
-        release.countDown();
-        assertThat(blocked.get(10, TimeUnit.SECONDS)).isInstanceOf(AuthenticationResult.Rejected.class);
+        String cached = realm.keys().create(asAlice, NewApiKey.forUser(alice.id())).revealKey();
+        try {
+            // the one lookup thread is taken by a slow lookup...
+            CompletableFuture<AuthenticationResult> blocked =
+                    CompletableFuture.supplyAsync(() -> realm.keys().verify(format.generate(random)));
+            assertThat(gated.entered.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
+            // ...so further misses wait at most the lookup timeout (queued), then are refused at once (queue full)
+            List<AuthenticationResult> results = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                results.add(realm.keys().verify(format.generate(random)));
+            }
+            assertThat(results).allSatisfy(r -> assertThat(r).isInstanceOf(AuthenticationResult.Unavailable.class));
+            assertThat(blocked.get(10, TimeUnit.SECONDS)).isInstanceOf(AuthenticationResult.Unavailable.class);
+        } finally {
+            gated.release.countDown();
+        }
+        // once the store answers, lookups work again
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!accepted(realm, cached)) {
+            assertThat(System.nanoTime()).as("lookups work again").isLessThan(deadline);
+            Thread.sleep(20);
+        }
     }
 
     @Test

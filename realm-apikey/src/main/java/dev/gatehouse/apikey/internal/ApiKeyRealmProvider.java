@@ -38,6 +38,11 @@ public final class ApiKeyRealmProvider implements RealmProvider {
         b.cacheSize(settings.getInt("cacheSize", 100_000, 0, 10_000_000));
         b.negativeCacheSize(settings.getInt("negativeCacheSize", 10_000, 0, 10_000_000));
         b.maxConcurrentLookups(settings.getInt("maxConcurrentLookups", 16, 1, 10_000));
+        Duration lookupTimeout = settings.getDuration("lookupTimeout", Duration.ofSeconds(2));
+        if (lookupTimeout.isZero()) {
+            throw settings.invalid("lookupTimeout", "must be positive");
+        }
+        b.lookupTimeout(lookupTimeout);
         Duration flush = settings.getDuration("lastUsedFlushInterval", Duration.ofSeconds(10));
         if (flush.isZero()) {
             throw settings.invalid("lastUsedFlushInterval", "must be positive");

@@ -1,9 +1,10 @@
 package dev.gatehouse.apikey.internal;
 
+import com.github.benmanes.caffeine.cache.AsyncCacheLoader;
+import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
-import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.gatehouse.apikey.ApiKey;
 import dev.gatehouse.apikey.ApiKeyStore;
 import dev.gatehouse.apikey.StoredApiKey;
@@ -17,11 +18,16 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,14 +41,19 @@ import org.slf4j.LoggerFactory;
  * background once it is older than half the revocation bound, and expires when the state it
  * holds was read more than the bound ago; so another node's revocation, or a user disabled in the
  * directory, takes effect here within the bound. Unknown digests are remembered in a separate,
- * size-bounded negative cache for the same bound, and at most {@code maxConcurrentLookups} store
- * lookups run at once.
+ * size-bounded negative cache for the same bound.
+ *
+ * <p>Lookups run on a bounded pool ({@code maxConcurrentLookups} threads, a short queue), never
+ * inside the cache's own locks: a slow store cannot stall requests for other keys, a full pool is
+ * a 503 at once, and a requester waits at most {@link #LOOKUP_TIMEOUT} for its lookup. A key
+ * revoked while its lookup is in flight is dropped from the cache when the revocation completes.
  */
 public final class KeyVerifier implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KeyVerifier.class);
 
-    static final long LOOKUP_WAIT_MILLIS = 250;
+    static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(2);
+    static final int QUEUED_LOOKUPS_PER_THREAD = 4;
     static final Duration RETRY_AFTER = Duration.ofSeconds(1);
     static final int REFRESH_THREADS = 2;
 
@@ -53,15 +64,18 @@ public final class KeyVerifier implements AutoCloseable {
 
     /** The settings of one verifier. */
     public record Settings(String realmName, GatehouseKeys keys, boolean acceptConcordKeys, Duration revocationBound,
-            int cacheSize, int negativeCacheSize, int maxConcurrentLookups, Duration lastUsedFlushInterval) {}
+            int cacheSize, int negativeCacheSize, int maxConcurrentLookups, Duration lookupTimeout,
+            Duration lastUsedFlushInterval) {}
 
     private final Settings settings;
     private final ApiKeyStore store;
     private final UserDirectory users;
     private final Clock clock;
-    private final LoadingCache<Digests.Key, Entry> cache;
+    private final AsyncLoadingCache<Digests.Key, Entry> cache;
+    private final Cache<Digests.Key, Entry> verified;
     private final Cache<Digests.Key, Boolean> negative;
-    private final Semaphore lookups;
+    private final ThreadPoolExecutor lookups;
+    private final long lookupTimeoutNanos;
     private final LastUsedRecorder lastUsed;
     private final LongSupplier ticker;
     private final long boundNanos;
@@ -74,7 +88,7 @@ public final class KeyVerifier implements AutoCloseable {
         this.clock = clock;
         this.ticker = ticker;
         this.boundNanos = settings.revocationBound().toNanos();
-        this.lookups = new Semaphore(settings.maxConcurrentLookups());
+        this.lookupTimeoutNanos = settings.lookupTimeout().toNanos();
         this.lastUsed = new LastUsedRecorder(store, settings.lastUsedFlushInterval(), settings.realmName());
         if (settings.cacheSize() > 0 && boundNanos > 0) {
             // Reloads block on JDBC: keep them off the common fork-join pool.
@@ -85,13 +99,22 @@ public final class KeyVerifier implements AutoCloseable {
                         t.setDaemon(true);
                         return t;
                     }, new ThreadPoolExecutor.CallerRunsPolicy());
+            int n = settings.maxConcurrentLookups();
+            this.lookups = new ThreadPoolExecutor(n, n, 60, TimeUnit.SECONDS,
+                    new ArrayBlockingQueue<>(n * QUEUED_LOOKUPS_PER_THREAD), r -> {
+                        Thread t = new Thread(r, "gatehouse-apikey-lookup-" + settings.realmName());
+                        t.setDaemon(true);
+                        return t;
+                    }, new ThreadPoolExecutor.AbortPolicy());
+            lookups.allowCoreThreadTimeOut(true);
             this.cache = Caffeine.newBuilder()
                     .executor(refresher)
                     .maximumSize(settings.cacheSize())
                     .expireAfter(new BoundedStaleness(boundNanos))
                     .refreshAfterWrite(Duration.ofNanos(Math.max(1, boundNanos / 2)))
                     .ticker(ticker::getAsLong)
-                    .build(this::load);
+                    .buildAsync(new Loader());
+            this.verified = cache.synchronous();
             this.negative = Caffeine.newBuilder()
                     .maximumSize(settings.negativeCacheSize())
                     .expireAfterWrite(settings.revocationBound())
@@ -99,7 +122,9 @@ public final class KeyVerifier implements AutoCloseable {
                     .build();
         } else {
             this.refresher = null;
+            this.lookups = null;
             this.cache = null;
+            this.verified = null;
             this.negative = null;
         }
     }
@@ -142,7 +167,7 @@ public final class KeyVerifier implements AutoCloseable {
             byte[] ascii = token.getBytes(StandardCharsets.US_ASCII);
             Digests.Key key = new Digests.Key(Digests.sha256(ascii));
             if (cache != null) {
-                Entry hit = cache.getIfPresent(key);
+                Entry hit = verified.getIfPresent(key);
                 if (hit != null) {
                     return decide(hit, ApiKey.KeyFormat.GATEHOUSE);
                 }
@@ -187,39 +212,52 @@ public final class KeyVerifier implements AutoCloseable {
 
     private Entry lookup(Digests.Key key) {
         if (cache == null) {
-            return loadOrFail(key);
+            Entry entry = load(key, ticker.getAsLong());
+            if (entry == Entry.FAILED) {
+                throw new LookupFailedException("API-key store or user directory unavailable");
+            }
+            return entry;
         }
-        Entry entry = cache.getIfPresent(key);
+        Entry entry = verified.getIfPresent(key);
         if (entry != null) {
             return entry;
         }
         if (negative.getIfPresent(key) != null) {
             return null;
         }
-        entry = cache.get(key); // loads once per key even under concurrent misses
+        CompletableFuture<Entry> pending;
+        try {
+            pending = cache.get(key); // one lookup per key, however many requests miss at once
+        } catch (RejectedExecutionException e) {
+            throw new LookupFailedException("API-key lookups: all " + settings.maxConcurrentLookups()
+                    + " busy and the queue is full");
+        }
+        try {
+            entry = pending.get(lookupTimeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new LookupFailedException("API-key lookup did not finish within " + settings.lookupTimeout());
+        } catch (ExecutionException e) {
+            throw new LookupFailedException("API-key store or user directory unavailable");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LookupFailedException("API-key lookup interrupted");
+        }
+        if (entry == Entry.FAILED) {
+            throw new LookupFailedException("API-key store or user directory unavailable");
+        }
         if (entry == null) {
             negative.put(key, Boolean.TRUE);
         }
         return entry;
     }
 
-    private Entry load(Digests.Key key) {
-        return loadOrFail(key);
-    }
-
-    private Entry loadOrFail(Digests.Key key) {
-        long started = ticker.getAsLong();
-        boolean acquired;
-        try {
-            acquired = lookups.tryAcquire(LOOKUP_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LookupFailedException("API-key lookup interrupted");
-        }
-        if (!acquired) {
-            throw new LookupFailedException("API-key store: more than " + settings.maxConcurrentLookups()
-                    + " lookups at once");
-        }
+    /**
+     * Reads a key and its owner: the entry, {@code null} if the key is unknown, or
+     * {@link Entry#FAILED} if the store or directory failed (a value, not an exception, so that a
+     * failure is neither cached nor logged by the cache with a stack trace). Runs on the lookup
+     * pool (misses) or the refresh pool (reloads).
+     */
+    private Entry load(Digests.Key key, long startedNanos) {
         try {
             Optional<StoredApiKey> found = store.findByDigest(key.bytes());
             if (found.isEmpty() || !Digests.same(found.get().digest(), key.bytes())) {
@@ -227,28 +265,51 @@ public final class KeyVerifier implements AutoCloseable {
             }
             ApiKey k = found.get().key();
             Optional<User> owner = users.findById(k.owner());
-            return Entry.of(k, owner, settings.realmName(), started);
+            return Entry.of(k, owner, settings.realmName(), startedNanos);
         } catch (RuntimeException e) {
             LOG.warn("realm {}: API-key lookup failed: {}", settings.realmName(), e.toString());
-            throw new LookupFailedException("API-key store or user directory unavailable");
-        } finally {
-            lookups.release();
+            return Entry.FAILED;
         }
     }
 
-    /** Forgets a key on this node at once (after it was revoked here). */
+    /** Loads on the bounded lookup pool; reloads on the refresh pool. Never inside a cache lock. */
+    private final class Loader implements AsyncCacheLoader<Digests.Key, Entry> {
+        @Override
+        public CompletableFuture<Entry> asyncLoad(Digests.Key key, Executor executor) {
+            long started = ticker.getAsLong();
+            return CompletableFuture.supplyAsync(() -> load(key, started), lookups);
+        }
+
+        /**
+         * A failed reload keeps the old entry with its old read time, so it still expires when the
+         * state it holds is older than the bound: an outage never stretches the bound.
+         */
+        @Override
+        public CompletableFuture<Entry> asyncReload(Digests.Key key, Entry old, Executor executor) {
+            long started = ticker.getAsLong();
+            return CompletableFuture.supplyAsync(() -> {
+                Entry fresh = load(key, started);
+                return fresh == Entry.FAILED ? old : fresh;
+            }, executor);
+        }
+    }
+
+    /**
+     * Forgets a key on this node at once (after it was revoked here), including a lookup of it in
+     * flight, whose result is then not cached.
+     */
     public void invalidate(StoredApiKey key) {
         if (cache != null) {
-            cache.invalidate(new Digests.Key(key.digest()));
+            verified.invalidate(new Digests.Key(key.digest()));
             UUID id = key.id();
-            cache.asMap().values().removeIf(e -> e.keyId.equals(id));
+            verified.asMap().values().removeIf(e -> e.keyId.equals(id));
         }
     }
 
     /** Forgets every cached key of {@code owner} on this node at once. */
     public void invalidateOwner(UUID owner) {
         if (cache != null) {
-            cache.asMap().values().removeIf(e -> e.owner.equals(owner));
+            verified.asMap().values().removeIf(e -> e.owner.equals(owner));
         }
     }
 
@@ -278,8 +339,8 @@ public final class KeyVerifier implements AutoCloseable {
         if (cache == null) {
             return 0;
         }
-        cache.cleanUp();
-        return cache.estimatedSize();
+        verified.cleanUp();
+        return verified.estimatedSize();
     }
 
     @Override
@@ -287,6 +348,7 @@ public final class KeyVerifier implements AutoCloseable {
         lastUsed.close();
         if (refresher != null) {
             refresher.shutdown();
+            lookups.shutdown();
         }
     }
 
@@ -301,6 +363,9 @@ public final class KeyVerifier implements AutoCloseable {
 
     /** A verified key with its owner's standing, as read at {@link #loadedAtNanos}. */
     static final class Entry {
+        /** The outcome of a lookup that failed; expires at once, never served. */
+        static final Entry FAILED = new Entry();
+
         final UUID keyId;
         final UUID owner;
         final ApiKey.KeyFormat format;
@@ -309,6 +374,16 @@ public final class KeyVerifier implements AutoCloseable {
         final String refusal;
         final long loadedAtNanos;
         volatile long lastRecordedMillis;
+
+        private Entry() {
+            this.keyId = new UUID(0, 0);
+            this.owner = new UUID(0, 0);
+            this.format = null;
+            this.expiresAtMillis = Long.MIN_VALUE;
+            this.authenticated = null;
+            this.refusal = "lookup failed";
+            this.loadedAtNanos = Long.MIN_VALUE;
+        }
 
         private Entry(ApiKey key, AuthenticationResult.Authenticated authenticated, String refusal, long loadedAtNanos) {
             this.keyId = key.id();
@@ -349,7 +424,7 @@ public final class KeyVerifier implements AutoCloseable {
         }
 
         private long remaining(Entry e, long now) {
-            return Math.max(0, boundNanos - (now - e.loadedAtNanos));
+            return e == Entry.FAILED ? 0 : Math.max(0, boundNanos - (now - e.loadedAtNanos));
         }
 
         @Override
