@@ -86,7 +86,8 @@ public record SecretsConfig(ServerKeyRing keyRing, Argon2Parameters argon2, Pass
             }
         }
         if (!unknown.isEmpty()) {
-            throw new ConfigurationException("unknown setting(s): " + unknown + " (check the spelling)");
+            throw new ConfigurationException("unknown setting(s): " + unknown + " (check the spelling"
+                    + (unknown.contains("secrets.serverKey") ? "; server keys are secrets.serverKey.<id>" : "") + ")");
         }
         ServerKeyRing ring = ServerKeyRing.fromSettings(settings, env);
         Argon2Parameters argon2;

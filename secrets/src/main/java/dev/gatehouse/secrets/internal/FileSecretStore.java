@@ -231,6 +231,7 @@ public final class FileSecretStore implements SecretStore {
         T run() throws IOException;
     }
 
+    @SuppressWarnings("try") // the FileLock is held for the body, never referenced
     private <T> T mutate(Mutation<T> m) {
         lock.lock();
         try (FileChannel ch = FileChannel.open(root.resolve(".lock"), EnumSet.of(StandardOpenOption.CREATE,
