@@ -51,7 +51,7 @@ class ApiKeyRealmProviderTest {
     void everySettingIsRead() {
         Gatehouse g = builder().realm("keys", "apikey", Map.ofEntries(Map.entry("store", "memory"),
                 Map.entry("prefix", "acme"), Map.entry("revocationBound", "2s"), Map.entry("cacheSize", "10"),
-                Map.entry("negativeCacheSize", "10"), Map.entry("maxConcurrentLookups", "4"),
+                Map.entry("negativeCacheSize", "10"), Map.entry("maxConcurrentLookups", "4"), Map.entry("lookupTimeout", "1s"),
                 Map.entry("lastUsedFlushInterval", "1m"), Map.entry("defaultLifetime", "30d"),
                 Map.entry("acceptConcordKeys", "true"), Map.entry("adminRole", "keymaster"),
                 Map.entry("applySchema", "false"))).build();
