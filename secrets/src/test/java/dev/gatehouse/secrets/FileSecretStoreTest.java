@@ -30,6 +30,17 @@ class FileSecretStoreTest extends SecretStoreContract {
         }
     }
 
+    @Override
+    protected byte[] rawContents() throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (Path p : files()) {
+            if (Files.isRegularFile(p)) {
+                out.write(Files.readAllBytes(p));
+            }
+        }
+        return out.toByteArray();
+    }
+
     @Test
     void filesAndDirectoriesAreOwnerOnly() throws IOException {
         store.insert(secret("acme", "perm", 1, new byte[] {1}));

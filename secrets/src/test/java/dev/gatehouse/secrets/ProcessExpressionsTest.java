@@ -84,6 +84,12 @@ class ProcessExpressionsTest {
     }
 
     @Test
+    void aDecryptedValueThatLooksLikeAnExpressionIsNotEvaluatedAgain() {
+        String enc = crypto.encryptString("${processInfo.sessionToken}");
+        assertThat(expressions.render("${crypto.decryptString('" + enc + "')}")).isEqualTo("${processInfo.sessionToken}");
+    }
+
+    @Test
     void plainTextStaysAsItIs() {
         assertThat(expressions.render("no expressions here")).isEqualTo("no expressions here");
     }

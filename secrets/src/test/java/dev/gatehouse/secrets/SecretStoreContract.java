@@ -114,6 +114,29 @@ abstract class SecretStoreContract {
         assertThat(secrets.list(alice, "acme")).singleElement().satisfies(m -> assertThat(m.grants()).hasSize(1));
     }
 
+    /** Everything this store holds, as bytes, for scanning; stores that persist override it. */
+    protected byte[] rawContents() throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (StoredSecret s : store.listAll()) {
+            out.write(s.envelope());
+            out.write(s.metadata().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void theStoreNeverSeesAValueOrAStorePassword() throws Exception {
+        SecretManager secrets = Fixtures.manager(store, ServerKeyRing.generate("k1"));
+        Caller alice = Fixtures.member();
+        secrets.create(alice, NewSecret.builder("acme", "plain", SecretValue.ofString("PLAINTEXT-MARKER-1")).build());
+        secrets.create(alice, NewSecret.builder("acme", "creds",
+                SecretValue.usernamePassword("user", "PLAINTEXT-MARKER-2".toCharArray()))
+                .storePassword("PasswordMarker3".toCharArray()).build());
+        secrets.encryptedStrings().encrypt("acme", "proj", "PLAINTEXT-MARKER-4");
+        String raw = new String(rawContents(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(raw).isNotEmpty().doesNotContain("PLAINTEXT-MARKER").doesNotContain("PasswordMarker3");
+    }
+
     @Test
     void rotationMovesEverythingInThisStoreToTheNewKey() {
         byte[] k1 = ServerKeyRing.generateKeyMaterial();
