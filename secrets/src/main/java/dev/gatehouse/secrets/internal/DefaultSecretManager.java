@@ -46,6 +46,7 @@ public final class DefaultSecretManager implements SecretManager {
     private final int maxValueBytes;
     private final ProjectKeyEncryptedStrings strings;
 
+    /** A manager; see {@link SecretManager.Builder} for the parameters. */
     public DefaultSecretManager(SecretStore store, ServerKeyRing ring, AccessPolicy policy, Clock clock,
             Argon2Parameters argon2, PasswordPolicy passwordPolicy, int maxValueBytes) {
         this.store = store;

@@ -47,6 +47,7 @@ public final class FileSecretStore implements SecretStore {
     /** Called after the temporary file is written and before it replaces the record: lets tests fail a write. */
     @FunctionalInterface
     public interface WriteHook {
+        /** Runs before {@code temporary} replaces the record; throwing aborts the write. */
         void beforeCommit(Path temporary) throws IOException;
     }
 
@@ -62,10 +63,12 @@ public final class FileSecretStore implements SecretStore {
     private final ReentrantLock lock;
     private final boolean posix;
 
+    /** A store in {@code root}, created owner-only if missing. */
     public FileSecretStore(Path root) {
         this(root, temp -> { });
     }
 
+    /** A store in {@code root} that calls {@code hook} before every commit (tests). */
     public FileSecretStore(Path root, WriteHook hook) {
         this.root = root.toAbsolutePath();
         this.hook = hook;

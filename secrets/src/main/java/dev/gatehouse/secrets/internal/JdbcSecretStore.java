@@ -35,6 +35,7 @@ public final class JdbcSecretStore implements SecretStore {
 
     private final DataSource dataSource;
 
+    /** A store on {@code dataSource}; the tables must exist ({@link #migrate}). */
     public JdbcSecretStore(DataSource dataSource) {
         this.dataSource = dataSource;
     }

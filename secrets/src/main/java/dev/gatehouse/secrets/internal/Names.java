@@ -14,6 +14,7 @@ public final class Names {
 
     private Names() {}
 
+    /** @throws SecretException INVALID_INPUT unless {@code name} is a valid secret name */
     public static void secret(String name) {
         if (!SECRET.matcher(name).matches()) {
             throw new SecretException(SecretException.Kind.INVALID_INPUT, "Invalid secret name '" + printable(name)
@@ -21,6 +22,7 @@ public final class Names {
         }
     }
 
+    /** @throws SecretException INVALID_INPUT unless {@code org} is a valid organisation name */
     public static void org(String org) {
         if (!ORG_OR_PROJECT.matcher(org).matches()) {
             throw new SecretException(SecretException.Kind.INVALID_INPUT, "Invalid organisation name '"
@@ -28,6 +30,7 @@ public final class Names {
         }
     }
 
+    /** @throws SecretException INVALID_INPUT unless {@code project} is a valid project name */
     public static void project(String project) {
         if (!ORG_OR_PROJECT.matcher(project).matches()) {
             throw new SecretException(SecretException.Kind.INVALID_INPUT, "Invalid project name '"
@@ -38,6 +41,7 @@ public final class Names {
     /** The most projects one secret may be restricted to. */
     public static final int MAX_PROJECTS = 32;
 
+    /** @throws SecretException INVALID_INPUT for too many or invalid project names */
     public static void projects(Set<String> projects) {
         if (projects.size() > MAX_PROJECTS) {
             throw new SecretException(SecretException.Kind.INVALID_INPUT, "A secret can be restricted to at most "

@@ -13,6 +13,7 @@ public final class Payloads {
 
     private Payloads() {}
 
+    /** The plaintext to seal; the caller wipes it. */
     public static byte[] encode(SecretValue value) {
         if (value instanceof SecretValue.Data d) {
             return d.bytes().clone();
@@ -41,6 +42,7 @@ public final class Payloads {
         return kp.publicKey().length() + (long) kp.privateKey().length;
     }
 
+    /** The value of {@code type} in {@code plain}; wipes {@code plain} unless it becomes a DATA value. */
     public static SecretValue decode(SecretType type, byte[] plain) {
         if (type == SecretType.DATA) {
             return new SecretValue.Data(plain);

@@ -42,6 +42,7 @@ public final class ProjectKeyEncryptedStrings implements EncryptedStrings {
 
     private record DataKey(SecretKey key, byte[] checkValue) {}
 
+    /** Encrypted strings whose project keys live in {@code store}, wrapped under {@code ring}. */
     public ProjectKeyEncryptedStrings(SecretStore store, ServerKeyRing ring) {
         this.store = store;
         this.ring = ring;

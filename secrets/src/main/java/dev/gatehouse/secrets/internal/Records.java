@@ -35,6 +35,7 @@ public final class Records {
         return String.join(";", parts);
     }
 
+    /** Parses {@link #grantsToText}. */
     public static Map<Grantee, AccessLevel> grantsFromText(String text) {
         Map<Grantee, AccessLevel> out = new LinkedHashMap<>();
         if (text == null || text.isEmpty()) {
@@ -54,6 +55,7 @@ public final class Records {
         return String.join(",", new TreeSet<>(projects));
     }
 
+    /** Parses {@link #projectsToText}. */
     public static Set<String> projectsFromText(String text) {
         return text == null || text.isEmpty() ? Set.of() : Set.of(text.split(","));
     }

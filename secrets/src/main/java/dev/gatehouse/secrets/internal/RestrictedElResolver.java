@@ -26,6 +26,7 @@ public final class RestrictedElResolver extends ELResolver {
     private final Map<Class<?>, Set<String>> callableMethods;
     private final RecordELResolver records = new RecordELResolver();
 
+    /** A resolver for {@code scope}, reading only {@code readableRecords}, calling only {@code callableMethods}. */
     public RestrictedElResolver(Map<String, Object> scope, Set<Class<?>> readableRecords,
             Map<Class<?>, Set<String>> callableMethods) {
         this.scope = Map.copyOf(scope);

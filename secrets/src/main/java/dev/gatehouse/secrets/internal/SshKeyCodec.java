@@ -56,6 +56,7 @@ public final class SshKeyCodec {
         return new SecretException(Kind.INVALID_INPUT, message);
     }
 
+    /** A new key pair; see {@link dev.gatehouse.secrets.SshKeys#generate(SshKeyType, String)}. */
     public static SecretValue.KeyPair generate(SshKeyType type, String comment) {
         if (comment.indexOf('\n') >= 0 || comment.indexOf('\r') >= 0) {
             throw invalid("An SSH key comment cannot contain a line break");
@@ -82,6 +83,7 @@ public final class SshKeyCodec {
         return new SecretValue.KeyPair(publicLine(priv, comment), encodePrivatePem(priv, comment));
     }
 
+    /** Checks and re-encodes a pair; see {@link dev.gatehouse.secrets.SshKeys#importPair}. */
     public static SecretValue.KeyPair importPair(String publicLine, byte[] privatePem) {
         AsymmetricKeyParameter priv = parsePrivate(privatePem);
         String[] parts = publicLine.strip().split("\\s+", 3);

@@ -14,6 +14,7 @@ import java.util.Optional;
 /** The rules of {@link AccessPolicy#standard()}. Stateless, thread-safe. */
 public final class StandardAccessPolicy implements AccessPolicy {
 
+    /** The one instance. */
     public static final StandardAccessPolicy INSTANCE = new StandardAccessPolicy();
 
     private StandardAccessPolicy() {}
