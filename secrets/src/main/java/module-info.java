@@ -12,11 +12,6 @@ module dev.gatehouse.secrets {
 
     exports dev.gatehouse.secrets;
 
-    // Schema scripts: SchemaMigrations (in core) reads them through a ClassLoader, which finds
-    // resources of a named module only in packages opened unconditionally.
-    opens dev.gatehouse.secrets.schema.h2;
-    opens dev.gatehouse.secrets.schema.postgresql;
-
     uses dev.gatehouse.secrets.SecretStoreProvider;
 
     provides dev.gatehouse.secrets.SecretStoreProvider with

@@ -27,7 +27,10 @@ import javax.sql.DataSource;
  */
 public final class JdbcSecretStore implements SecretStore {
 
-    /** The schema scripts, under {@code dev/gatehouse/secrets/schema/<dialect>/}. */
+    /**
+     * The schema scripts, under {@code META-INF/gatehouse/secrets/schema/<dialect>/}: not a package,
+     * so they stay readable when the jar is a named module.
+     */
     public static final List<String> SCRIPTS = List.of("V1__secrets.sql");
 
     private static final String COLUMNS = "id, org, name, secret_type, visibility, owner_id, projects, "
@@ -43,7 +46,7 @@ public final class JdbcSecretStore implements SecretStore {
     /** Creates or upgrades the tables through core's {@link SchemaMigrations}. */
     public static void migrate(DataSource dataSource) {
         SchemaMigrations.apply(dataSource, "secrets", JdbcSecretStore.class.getClassLoader(),
-                "dev/gatehouse/secrets/schema", SCRIPTS);
+                "META-INF/gatehouse/secrets/schema", SCRIPTS);
     }
 
     private interface Work<T> {
