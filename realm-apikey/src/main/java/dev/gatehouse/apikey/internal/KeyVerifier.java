@@ -72,7 +72,7 @@ public final class KeyVerifier implements AutoCloseable {
     private final UserDirectory users;
     private final Clock clock;
     private final AsyncLoadingCache<Digests.Key, Entry> cache;
-    private final Cache<Digests.Key, Entry> verified;
+    private final Cache<Digests.Key, Entry> verified; // the synchronous view of cache: hits only
     private final Cache<Digests.Key, Boolean> negative;
     private final ThreadPoolExecutor lookups;
     private final long lookupTimeoutNanos;
@@ -156,6 +156,31 @@ public final class KeyVerifier implements AutoCloseable {
      * equal key); every other key is checked in full before the negative cache or the store sees it.
      */
     public AuthenticationResult verify(String token) {
+        GatehouseKeys keys = settings.keys();
+        Cache<Digests.Key, Entry> hot = verified;
+        if (hot != null && token != null && token.length() == keys.length() && keys.hasPrefix(token)) {
+            Digests.Key key = new Digests.Key(Digests.sha256(token.getBytes(StandardCharsets.US_ASCII)));
+            Entry hit = hot.getIfPresent(key);
+            if (hit != null) {
+                long now = clock.millis();
+                if (hit.authenticated != null && now < hit.expiresAtMillis && hit.format == ApiKey.KeyFormat.GATEHOUSE) {
+                    lastUsed.touch(hit, now);
+                    return hit.authenticated;
+                }
+                return decide(hit, ApiKey.KeyFormat.GATEHOUSE);
+            }
+            return verifyUncached(token, key);
+        }
+        return verifyUncached(token, null);
+    }
+
+    /**
+     * Everything but a cache hit, kept out of {@link #verify} so that the hot path stays small
+     * enough for the JIT to inline it into the engine's loop.
+     *
+     * @param key the digest of a token of the right prefix and length, if already computed
+     */
+    private AuthenticationResult verifyUncached(String token, Digests.Key key) {
         if (token == null) {
             return MALFORMED;
         }
@@ -165,17 +190,11 @@ public final class KeyVerifier implements AutoCloseable {
                 return MALFORMED;
             }
             byte[] ascii = token.getBytes(StandardCharsets.US_ASCII);
-            Digests.Key key = new Digests.Key(Digests.sha256(ascii));
-            if (cache != null) {
-                Entry hit = verified.getIfPresent(key);
-                if (hit != null) {
-                    return decide(hit, ApiKey.KeyFormat.GATEHOUSE);
-                }
-            }
             if (!keys.isWellFormed(ascii)) {
                 return MALFORMED;
             }
-            return verifyWellFormed(key, ApiKey.KeyFormat.GATEHOUSE);
+            return verifyWellFormed(key != null ? key : new Digests.Key(Digests.sha256(ascii)),
+                    ApiKey.KeyFormat.GATEHOUSE);
         }
         if (settings.acceptConcordKeys() && token.length() == ConcordKeys.LENGTH) {
             return ConcordKeys.isWellFormed(token)
@@ -373,7 +392,11 @@ public final class KeyVerifier implements AutoCloseable {
         final AuthenticationResult.Authenticated authenticated;
         final String refusal;
         final long loadedAtNanos;
-        volatile long lastRecordedMillis;
+        /**
+         * When this node last queued a last-used time for the key. Plain, not volatile: a stale
+         * read costs at most one extra queued time, and the hot path stays a plain load.
+         */
+        long lastRecordedMillis;
 
         private Entry() {
             this.keyId = new UUID(0, 0);

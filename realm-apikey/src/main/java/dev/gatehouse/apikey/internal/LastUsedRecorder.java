@@ -40,11 +40,17 @@ final class LastUsedRecorder implements AutoCloseable {
         flusher.scheduleWithFixedDelay(this::flushQuietly, ms, ms, TimeUnit.MILLISECONDS);
     }
 
+    /** The request-path half: a field read, and once a second per key a call to {@link #record}. */
     void touch(KeyVerifier.Entry entry, long nowMillis) {
         if (nowMillis - entry.lastRecordedMillis >= GRANULARITY_MILLIS) {
-            entry.lastRecordedMillis = nowMillis;
-            pending.merge(entry.keyId, nowMillis, Math::max);
+            record(entry, nowMillis);
         }
+    }
+
+    /** Kept out of {@link #touch} so that the hot path stays small enough to inline. */
+    private void record(KeyVerifier.Entry entry, long nowMillis) {
+        entry.lastRecordedMillis = nowMillis;
+        pending.merge(entry.keyId, nowMillis, Math::max);
     }
 
     /** Writes what is pending in one batch; on failure the times stay pending for the next try. */
