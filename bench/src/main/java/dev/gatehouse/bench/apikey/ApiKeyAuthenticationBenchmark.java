@@ -65,6 +65,7 @@ public class ApiKeyAuthenticationBenchmark {
     private RequestView cachedView;
     private AuthenticationFilter ceilingFilter;
     private AuthenticationFilter h2Filter;
+    private Gatehouse h2Gatehouse;
     private ConcordStyleRealm h2Realm;
     private AuthenticationFilter postgresFilter;
     private ConcordStyleRealm postgresRealm;
@@ -91,7 +92,8 @@ public class ApiKeyAuthenticationBenchmark {
         ceilingFilter = filter(users, new FixedIdentityRealm(aliceIdentity));
 
         h2Realm = new ConcordStyleRealm(h2);
-        h2Filter = filter(users, h2Realm);
+        h2Gatehouse = Gatehouse.builder().users(users).realm(h2Realm).build();
+        h2Filter = AuthenticationFilter.builder(h2Gatehouse).build();
 
         postgresAdmin = new PGSimpleDataSource();
         postgresAdmin.setServerNames(new String[] {env("GATEHOUSE_PG_HOST", "127.0.0.1")});
@@ -120,6 +122,7 @@ public class ApiKeyAuthenticationBenchmark {
         postgresLookupThroughFilter();
         cachedThroughGatehouse();
         ceilingThroughFilter();
+        h2LookupThroughGatehouse();
     }
 
     private static UserDirectory prepare(DataSource ds) {
@@ -165,7 +168,16 @@ public class ApiKeyAuthenticationBenchmark {
     /** Gatehouse: the same cache hit through {@code Gatehouse.authenticate}, without the servlet layer. */
     @Benchmark
     public Object cachedThroughGatehouse() {
-        Decision d = cachedGatehouse.authenticate(cachedView, AuthenticationMode.REQUIRED);
+        return authenticated(cachedGatehouse.authenticate(cachedView, AuthenticationMode.REQUIRED));
+    }
+
+    /** The Concord way on in-memory H2 through {@code Gatehouse.authenticate}, for the same comparison. */
+    @Benchmark
+    public Object h2LookupThroughGatehouse() {
+        return authenticated(h2Gatehouse.authenticate(cachedView, AuthenticationMode.REQUIRED));
+    }
+
+    private static Decision authenticated(Decision d) {
         if (!(d instanceof Decision.Authenticated)) {
             throw new IllegalStateException("the request was refused: " + d);
         }
