@@ -75,6 +75,35 @@ class VerifiedKeyCacheTest {
     }
 
     @Test
+    void revocationDuringALookupInFlightIsNotUndoneByItsResult() throws Exception {
+        CountDownLatch read = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ApiKeyStore slowAnswer = new CountingStore(store) {
+            @Override
+            public Optional<StoredApiKey> findByDigest(byte[] digest) {
+                Optional<StoredApiKey> found = super.findByDigest(digest); // read before the revocation...
+                read.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS); // ...answer after it
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return found;
+            }
+        };
+        ApiKeyRealm realm = node(slowAnswer, users, ApiKeyRealm.builder("apikey", slowAnswer, users)
+                .revocationBound(BOUND).lookupTimeout(Duration.ofSeconds(20)));
+        IssuedApiKey k = realm.keys().create(asAlice, NewApiKey.forUser(alice.id()));
+        CompletableFuture<AuthenticationResult> inFlight = CompletableFuture.supplyAsync(
+                () -> realm.keys().verify(k.revealKey()));
+        assertThat(read.await(10, TimeUnit.SECONDS)).isTrue();
+        realm.keys().revoke(asAlice, k.metadata().id());
+        release.countDown();
+        inFlight.get(10, TimeUnit.SECONDS); // began before the revocation returned: either answer is fine
+        assertThat(realm.keys().verify(k.revealKey())).isInstanceOf(AuthenticationResult.Rejected.class);
+    }
+
+    @Test
     void revokeAllIsEffectiveAtOnceOnTheNodeThatRevoked() {
         ApiKeyRealm realm = node(store, users);
         String k1 = realm.keys().create(asAlice, NewApiKey.forUser(alice.id())).revealKey();

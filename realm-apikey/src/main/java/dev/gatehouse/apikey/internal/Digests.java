@@ -2,7 +2,6 @@ package dev.gatehouse.apikey.internal;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 
 /** SHA-256 and the one constant-time comparison of this module. */
 public final class Digests {
@@ -57,11 +56,6 @@ public final class Digests {
         @Override
         public String toString() {
             return "DigestKey[redacted]";
-        }
-
-        /** For tests: a copy. */
-        byte[] copy() {
-            return Arrays.copyOf(digest, digest.length);
         }
     }
 }

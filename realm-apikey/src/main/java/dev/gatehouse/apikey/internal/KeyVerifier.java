@@ -33,8 +33,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Verifies presented keys: shape and checksum first, then the verified-key cache, then (on a miss)
- * one bounded store lookup and one user lookup. Thread-safe.
+ * Verifies presented keys. A key of the right prefix and length is hashed and probed in the
+ * verified-key cache; anything else, and every miss, has its characters and checksum checked before
+ * the negative cache or the store is asked; a well-formed miss costs one bounded store lookup and
+ * one user lookup. Thread-safe.
  *
  * <p>Cache entries hold the key's metadata together with the owner's identity and status, so a
  * repeated key costs neither a store nor a user-directory lookup. An entry is reloaded in the
@@ -45,14 +47,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Lookups run on a bounded pool ({@code maxConcurrentLookups} threads, a short queue), never
  * inside the cache's own locks: a slow store cannot stall requests for other keys, a full pool is
- * a 503 at once, and a requester waits at most {@link #LOOKUP_TIMEOUT} for its lookup. A key
- * revoked while its lookup is in flight is dropped from the cache when the revocation completes.
+ * a 503 at once, and a requester waits at most {@code lookupTimeout} for its lookup. Revoking a
+ * key on this node also discards a lookup of it in flight, so its result is never cached.
  */
 public final class KeyVerifier implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KeyVerifier.class);
 
-    static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(2);
     static final int QUEUED_LOOKUPS_PER_THREAD = 4;
     static final Duration RETRY_AFTER = Duration.ofSeconds(1);
     static final int REFRESH_THREADS = 2;
