@@ -38,6 +38,7 @@ public final class DefaultApiKeyService implements ApiKeyService {
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
+    /** The service of one realm; {@code verifier} is the realm's, so revocations reach its cache. */
     public DefaultApiKeyService(ApiKeyStore store, UserDirectory users, KeyVerifier verifier, GatehouseKeys keys,
             boolean acceptConcordKeys, ApiKeyPermissions permissions, Optional<Duration> defaultLifetime, Clock clock) {
         this.store = store;

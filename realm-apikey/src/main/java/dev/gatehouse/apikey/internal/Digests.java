@@ -33,6 +33,7 @@ public final class Digests {
         private final byte[] digest;
         private final int hash;
 
+        /** Wraps {@code digest} (at least 4 bytes) without copying it. */
         public Key(byte[] digest) {
             this.digest = digest;
             this.hash = ((digest[0] & 0xff) << 24) | ((digest[1] & 0xff) << 16) | ((digest[2] & 0xff) << 8)

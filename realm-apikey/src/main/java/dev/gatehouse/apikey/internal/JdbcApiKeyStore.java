@@ -31,6 +31,7 @@ public final class JdbcApiKeyStore implements ApiKeyStore {
 
     private final DataSource dataSource;
 
+    /** A store over {@code dataSource}, whose schema must already be applied. */
     public JdbcApiKeyStore(DataSource dataSource) {
         this.dataSource = java.util.Objects.requireNonNull(dataSource, "dataSource");
     }

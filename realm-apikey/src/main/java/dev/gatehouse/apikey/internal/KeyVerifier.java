@@ -63,7 +63,7 @@ public final class KeyVerifier implements AutoCloseable {
     private static final AuthenticationResult.Rejected UNKNOWN =
             AuthenticationResult.Rejected.because("unknown or revoked API key");
 
-    /** The settings of one verifier. */
+    /** The settings of one verifier, as {@link dev.gatehouse.apikey.ApiKeyRealm.Builder} documents them. */
     public record Settings(String realmName, GatehouseKeys keys, boolean acceptConcordKeys, Duration revocationBound,
             int cacheSize, int negativeCacheSize, int maxConcurrentLookups, Duration lookupTimeout,
             Duration lastUsedFlushInterval) {}
@@ -82,6 +82,7 @@ public final class KeyVerifier implements AutoCloseable {
     private final long boundNanos;
     private final ExecutorService refresher;
 
+    /** A verifier; starts its background threads (stopped by {@link #close()}). */
     public KeyVerifier(Settings settings, ApiKeyStore store, UserDirectory users, Clock clock, LongSupplier ticker) {
         this.settings = settings;
         this.store = store;
