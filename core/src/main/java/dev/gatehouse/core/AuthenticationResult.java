@@ -27,8 +27,12 @@ public sealed interface AuthenticationResult {
      *     containing the credential itself
      * @param clientMessage what the client is told; the same for every reason that must not be
      *     told apart (unknown, revoked, expired), so that the response is not an oracle
+     * @param conclusive whether the request is refused at once, without asking the realms after
+     *     this one about other credentials it carries. A realm whose credentials take precedence
+     *     (an API key over a session token, as in Concord) rejects conclusively, so that a bad key
+     *     is never rescued by another credential on the same request.
      */
-    record Rejected(String reason, String clientMessage) implements AuthenticationResult {
+    record Rejected(String reason, String clientMessage, boolean conclusive) implements AuthenticationResult {
         /** The message clients get unless a realm has a more specific, non-revealing one. */
         public static final String INVALID_CREDENTIALS = "Invalid credentials";
 
@@ -37,9 +41,19 @@ public sealed interface AuthenticationResult {
             Objects.requireNonNull(clientMessage, "clientMessage");
         }
 
+        /** A rejection after which later realms may still authenticate the request. */
+        public Rejected(String reason, String clientMessage) {
+            this(reason, clientMessage, false);
+        }
+
         /** A rejection whose client message is the generic {@value #INVALID_CREDENTIALS}. */
         public static Rejected because(String reason) {
-            return new Rejected(reason, INVALID_CREDENTIALS);
+            return new Rejected(reason, INVALID_CREDENTIALS, false);
+        }
+
+        /** A {@link #conclusive()} rejection with the generic {@value #INVALID_CREDENTIALS}. */
+        public static Rejected conclusively(String reason) {
+            return new Rejected(reason, INVALID_CREDENTIALS, true);
         }
     }
 

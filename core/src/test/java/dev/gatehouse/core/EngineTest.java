@@ -55,6 +55,18 @@ class EngineTest {
     }
 
     @Test
+    void conclusiveRejectionIsNotRescuedByAnotherCredentialOnTheSameRequest() {
+        StubRealm keys = new StubRealm("apikey", "X-Key", t -> AuthenticationResult.Rejected.conclusively("revoked key"));
+        StubRealm sessions = StubRealm.accepting("session", "X-Session", "s", "process-user", Set.of());
+        Gatehouse g = Gatehouse.builder().realm(keys).realm(sessions).build();
+
+        Decision d = g.authenticate(request("X-Key", "bad", "X-Session", "s"), AuthenticationMode.REQUIRED);
+
+        assertThat(d).isEqualTo(new Decision.Refused(401, "Invalid credentials", java.util.Optional.empty()));
+        assertThat(sessions.verified()).isZero();
+    }
+
+    @Test
     void firstRejectionsClientMessageIsWhatTheClientSees() {
         StubRealm first = new StubRealm("first", "X-Token", t -> new AuthenticationResult.Rejected("revoked key 42", "Invalid API key"));
         StubRealm second = new StubRealm("second", "X-Token", t -> AuthenticationResult.Rejected.because("other"));

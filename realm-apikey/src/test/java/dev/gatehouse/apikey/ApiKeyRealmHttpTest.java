@@ -264,6 +264,14 @@ class ApiKeyRealmHttpTest {
     }
 
     @Test
+    void badApiKeyIsNotRescuedByAValidSessionTokenOnTheSameRequest() throws Exception {
+        assertThat(jetty.get("/x", "Authorization", unknownKey(), StubSessionRealm.HEADER, "valid").statusCode())
+                .isEqualTo(401);
+        assertThat(jetty.get("/x", "Authorization", withWrongChecksum(aliceKey), StubSessionRealm.HEADER, "valid")
+                .statusCode()).as("a mistyped key of ours decides too").isEqualTo(401);
+    }
+
+    @Test
     void repeatedKeyCostsNoStoreLookup() throws Exception {
         withAuthorization(carolKey);
         int after = store.digestLookups.get();

@@ -138,6 +138,10 @@ public final class Engine {
                 notify(new AuthenticationEvent.Succeeded(clock.instant(), request.remoteAddress(), authenticated.identity()));
                 return new Decision.Authenticated(authenticated.identity());
             } else if (result instanceof AuthenticationResult.Rejected r) {
+                if (r.conclusive()) {
+                    return fail(request, throttleKey(claimed, request), Optional.of(realm.name()), claimed, r.reason(),
+                            r.clientMessage());
+                }
                 if (rejected == null) {
                     rejected = r;
                     rejectedBy = realm.name();

@@ -59,9 +59,9 @@ public final class KeyVerifier implements AutoCloseable {
     static final int REFRESH_THREADS = 2;
 
     private static final AuthenticationResult.Rejected MALFORMED =
-            AuthenticationResult.Rejected.because("malformed API key (length, characters or checksum)");
+            AuthenticationResult.Rejected.conclusively("malformed API key (length, characters or checksum)");
     private static final AuthenticationResult.Rejected UNKNOWN =
-            AuthenticationResult.Rejected.because("unknown or revoked API key");
+            AuthenticationResult.Rejected.conclusively("unknown or revoked API key");
 
     /** The settings of one verifier, as {@link dev.gatehouse.apikey.ApiKeyRealm.Builder} documents them. */
     public record Settings(String realmName, GatehouseKeys keys, boolean acceptConcordKeys, Duration revocationBound,
@@ -222,10 +222,10 @@ public final class KeyVerifier implements AutoCloseable {
         }
         long now = clock.millis();
         if (now >= entry.expiresAtMillis) {
-            return AuthenticationResult.Rejected.because("API key " + entry.keyId + " expired");
+            return AuthenticationResult.Rejected.conclusively("API key " + entry.keyId + " expired");
         }
         if (entry.authenticated == null) {
-            return AuthenticationResult.Rejected.because(entry.refusal);
+            return AuthenticationResult.Rejected.conclusively(entry.refusal);
         }
         lastUsed.touch(entry, now);
         return entry.authenticated;
