@@ -35,13 +35,22 @@ public final class PathFirewall {
                 }
             }
         }
-        if (rawUri.contains("//")) {
-            return Optional.of("Request path must not contain '//'");
-        }
-        for (String segment : rawUri.split("/", -1)) {
-            if (segment.equals(".") || segment.equals("..")) {
+        // One pass over the segments, without allocating: '//' is an empty segment, '.' and '..' are dot segments.
+        int start = 0;
+        int n = rawUri.length();
+        while (start <= n) {
+            int end = rawUri.indexOf('/', start);
+            if (end < 0) {
+                end = n;
+            }
+            int length = end - start;
+            if (length == 0 && start > 0 && end < n) {
+                return Optional.of("Request path must not contain '//'");
+            }
+            if ((length == 1 || length == 2) && rawUri.charAt(start) == '.' && rawUri.charAt(end - 1) == '.') {
                 return Optional.of("Request path must not contain '.' or '..' segments");
             }
+            start = end + 1;
         }
         return Optional.empty();
     }
