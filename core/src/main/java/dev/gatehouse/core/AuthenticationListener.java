@@ -13,6 +13,16 @@ public interface AuthenticationListener {
     void on(AuthenticationEvent event);
 
     /**
+     * Whether this listener wants {@link AuthenticationEvent.Succeeded} events right now. Every
+     * authenticated request would create one; a listener that discards them says so here, and the
+     * engine then does not build them (about a tenth of a cached authentication's cost). Failures
+     * and throttling are always delivered. Defaults to {@code true}.
+     */
+    default boolean receivesSuccesses() {
+        return true;
+    }
+
+    /**
      * The default listener: logs through SLF4J under {@code dev.gatehouse.audit}; successes at
      * DEBUG, failures and throttling at INFO. It logs usernames, realms, addresses and reasons,
      * never a credential.

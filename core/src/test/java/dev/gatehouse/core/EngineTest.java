@@ -122,6 +122,29 @@ class EngineTest {
     }
 
     @Test
+    void listenerThatDeclinesSuccessesStillReceivesFailures() {
+        List<AuthenticationEvent> events = Collections.synchronizedList(new ArrayList<>());
+        AuthenticationListener failuresOnly = new AuthenticationListener() {
+            @Override
+            public void on(AuthenticationEvent event) {
+                events.add(event);
+            }
+
+            @Override
+            public boolean receivesSuccesses() {
+                return false;
+            }
+        };
+        StubRealm keys = StubRealm.accepting("apikey", "X-Key", "k", "u", Set.of());
+        Gatehouse g = Gatehouse.builder().realm(keys).listener(failuresOnly).build();
+
+        assertThat(g.authenticate(request("X-Key", "k"), AuthenticationMode.REQUIRED)).isInstanceOf(Decision.Authenticated.class);
+        g.authenticate(request("X-Key", "bad"), AuthenticationMode.REQUIRED);
+
+        assertThat(events).singleElement().isInstanceOf(AuthenticationEvent.Failed.class);
+    }
+
+    @Test
     void listenerThatThrowsDoesNotChangeTheDecision() {
         StubRealm keys = StubRealm.accepting("apikey", "X-Key", "k", "u", Set.of());
         Gatehouse g = Gatehouse.builder().realm(keys).listener(e -> {

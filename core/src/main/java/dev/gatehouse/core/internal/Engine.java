@@ -135,7 +135,9 @@ public final class Engine {
                 if (!throttle.isEmpty()) {
                     throttle.success(throttleKey(claimed, request));
                 }
-                notify(new AuthenticationEvent.Succeeded(clock.instant(), request.remoteAddress(), authenticated.identity()));
+                if (listener.receivesSuccesses()) {
+                    notify(new AuthenticationEvent.Succeeded(clock.instant(), request.remoteAddress(), authenticated.identity()));
+                }
                 return new Decision.Authenticated(authenticated.identity());
             } else if (result instanceof AuthenticationResult.Rejected r) {
                 if (r.conclusive()) {

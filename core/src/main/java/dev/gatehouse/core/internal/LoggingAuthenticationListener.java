@@ -32,6 +32,12 @@ public final class LoggingAuthenticationListener implements AuthenticationListen
         }
     }
 
+    /** Successes are logged at DEBUG only: without it, there is nothing to receive. */
+    @Override
+    public boolean receivesSuccesses() {
+        return LOG.isDebugEnabled();
+    }
+
     /** Usernames are attacker-chosen: keep them from forging log lines. */
     static String printable(String s) {
         StringBuilder b = new StringBuilder(Math.min(s.length(), 128));
