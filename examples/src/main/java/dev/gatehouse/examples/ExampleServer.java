@@ -121,6 +121,7 @@ public final class ExampleServer implements AutoCloseable {
     public static ExampleServer start(Settings settings) throws Exception {
         DataDir dataDir = new DataDir(Path.of(settings.get("server.dataDir", "data")));
         HikariDataSource db = dataSource(settings, dataDir);
+        dataDir.restrictFilesToOwner(); // the H2 files the pool just created
         DemoDirectory demo = null;
         Gatehouse gatehouse = null;
         try {

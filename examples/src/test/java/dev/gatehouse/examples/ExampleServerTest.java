@@ -247,7 +247,7 @@ class ExampleServerTest {
     void keysAndDatabaseInTheDataFolderAreOwnerOnly() throws Exception {
         Path data = dataDir.resolve("data");
         assertThat(Files.getPosixFilePermissions(data)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
-        for (String file : new String[] {"server.key", "session.key", "admin-api-key"}) {
+        for (String file : new String[] {"server.key", "session.key", "admin-api-key", "gatehouse.mv.db"}) {
             assertThat(Files.getPosixFilePermissions(data.resolve(file))).as(file)
                     .isEqualTo(PosixFilePermissions.fromString("rw-------"));
         }

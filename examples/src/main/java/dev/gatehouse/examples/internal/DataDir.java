@@ -68,6 +68,19 @@ public final class DataDir {
         }
     }
 
+    /** Makes every file directly in the folder owner-only (files that libraries created, such as H2's). */
+    public void restrictFilesToOwner() {
+        try (var files = Files.list(root)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (Files.isRegularFile(f)) {
+                    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot restrict permissions in " + root, e);
+        }
+    }
+
     /** Whether {@code name} exists. */
     public boolean exists(String name) {
         return Files.exists(root.resolve(name));

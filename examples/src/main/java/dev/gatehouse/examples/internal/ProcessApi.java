@@ -89,9 +89,12 @@ public final class ProcessApi {
         ProcessRef ref = new ProcessRef(id, org, project);
         processes.register(ref, caller.userId(), "RUNNING");
         ProcessInfo info = tokens.processInfo(id);
-        Path workDir = workRoot.resolve(id.toString());
-        Files.createDirectories(workDir);
-        Files.setPosixFilePermissions(workDir, PosixFilePermissions.fromString("rwx------"));
+        if (!Files.isDirectory(workRoot)) {
+            Files.createDirectories(workRoot);
+            Files.setPosixFilePermissions(workRoot, PosixFilePermissions.fromString("rwx------"));
+        }
+        Path workDir = Files.createDirectory(workRoot.resolve(id.toString()),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         CryptoTask crypto = new CryptoTask(secrets, new ProcessContext(ref, workDir, callers.apply(caller).inProcess(ref)));
         String output;
         try {
