@@ -47,11 +47,9 @@ public final class AuthorizationParser {
         }
         int space = trimmed.indexOf(' ');
         if (space < 0) {
-            if (isToken(trimmed)) {
-                // A lone word that is also a scheme name ("Basic", "Bearer") is a scheme without credentials.
-                if (trimmed.equalsIgnoreCase("Basic") || trimmed.equalsIgnoreCase("Bearer")) {
-                    return new Malformed(trimmed + " credentials are missing");
-                }
+            // A lone scheme name ("Basic", "Bearer") is a scheme without credentials, not a token.
+            if (trimmed.equalsIgnoreCase("Basic") || trimmed.equalsIgnoreCase("Bearer")) {
+                return new Malformed(trimmed + " credentials are missing");
             }
             return isToken68(trimmed)
                     ? new Bare(trimmed)
