@@ -162,7 +162,7 @@ public final class ExampleServer implements AutoCloseable {
             new UserApi(users, id -> apiKeys.ifPresent(realm -> realm.invalidateUser(id))).register(router);
             OrgApi orgApi = new OrgApi(orgs, secrets.encryptedStrings());
             orgApi.register(router);
-            new SecretApi(secrets, callers).register(router);
+            new SecretApi(secrets, orgs, callers).register(router);
             String adminKey = null;
             if (apiKeys.isPresent()) {
                 new ApiKeyApi(apiKeys.get().keys(), users).register(router);

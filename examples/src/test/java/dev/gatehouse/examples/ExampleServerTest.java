@@ -157,10 +157,29 @@ class ExampleServerTest {
 
         assertThat(http.postForm(base, MYUSER, "name", "plain-data", "type", "data", "data", "again").statusCode())
                 .isEqualTo(409);
+        assertThat(http.postForm(base, MYUSER, "name", "for-nothing", "type", "data", "data", "x", "project", "nope")
+                .statusCode()).as("restricted to a project that does not exist").isEqualTo(404);
+        assertThat(http.postForm("/api/v1/org/Nope/secret", admin, "name", "orphan", "type", "data", "data", "x")
+                .statusCode()).as("even an admin cannot create a secret in an org that does not exist").isEqualTo(404);
         assertThat(http.get(base, "Authorization", MYUSER).body()).contains("\"name\":\"guarded\"")
                 .doesNotContain("tiger").doesNotContain("hello");
         assertThat(http.send("DELETE", base + "/plain-data", null, null, "Authorization", MYUSER).body())
                 .isEqualTo("{\"ok\":true,\"result\":\"DELETED\"}");
+    }
+
+    @Test
+    void oversizedSecretsAreA413NotA400OrA500() throws Exception {
+        String base = "/api/v1/org/Default/secret";
+        HttpResponse<String> overLimit = http.postForm(base, MYUSER, "name", "too-big", "type", "data", "data",
+                "a".repeat(1024 * 1024 + 1));
+        HttpResponse<String> overUpload = http.postForm(base, MYUSER, "name", "way-too-big", "type", "data", "data",
+                "a".repeat(3 * 1024 * 1024));
+
+        assertThat(overLimit.statusCode()).isEqualTo(413);
+        assertThat(json(overLimit).get("message").asText()).contains("more than the limit of 1048576 bytes");
+        assertThat(overUpload.statusCode()).isEqualTo(413);
+        assertThat(http.send("POST", base + "/too-big/data", null, null, "Authorization", MYUSER).statusCode())
+                .as("nothing was stored").isEqualTo(404);
     }
 
     @Test

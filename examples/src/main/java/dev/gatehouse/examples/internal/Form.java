@@ -25,9 +25,22 @@ final class Form {
             } catch (IllegalStateException e) {
                 throw new ApiException(413, "Request is larger than the limit");
             } catch (IOException | ServletException e) {
+                if (tooLarge(e)) {
+                    throw new ApiException(413, "Request is larger than the limit");
+                }
                 throw ApiException.badRequest("Malformed multipart request");
             }
         }
+    }
+
+    /** Jetty reports an oversized part or request as an IllegalStateException somewhere in the causes. */
+    private static boolean tooLarge(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IllegalStateException || String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT).contains("exceed")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     Optional<byte[]> bytes(String name) {

@@ -27,10 +27,12 @@ import java.util.function.Function;
 public final class SecretApi {
 
     private final SecretManager secrets;
+    private final Orgs orgs;
     private final Function<Identity, Caller> callers;
 
-    public SecretApi(SecretManager secrets, Function<Identity, Caller> callers) {
+    public SecretApi(SecretManager secrets, Orgs orgs, Function<Identity, Caller> callers) {
         this.secrets = secrets;
+        this.orgs = orgs;
         this.callers = callers;
     }
 
@@ -58,7 +60,12 @@ public final class SecretApi {
     private Object create(Router.Call call) {
         Caller caller = callers.apply(call.caller());
         String org = call.param(0);
+        orgs.require(org);
         Form form = new Form(call.request());
+        Optional<String> project = form.text("project");
+        if (project.isPresent() && !orgs.projectExists(org, project.get())) {
+            throw ApiException.notFound("Project not found: " + org + "/" + project.get());
+        }
         String name = form.text("name").orElseThrow(() -> ApiException.badRequest("'name' is required"));
         String type = form.text("type").orElseThrow(() -> ApiException.badRequest("'type' is required"));
         ObjectNode out = Router.JSON.createObjectNode().put("ok", true);
@@ -83,7 +90,7 @@ public final class SecretApi {
             }
             storePassword.ifPresent(b::storePassword);
             b.visibility(parseVisibility(form.text("visibility").orElse("PUBLIC")));
-            form.text("project").ifPresent(p -> b.projects(Set.of(p)));
+            project.ifPresent(p -> b.projects(Set.of(p)));
             SecretMetadata created = secrets.create(caller, b.build());
             out.put("id", created.id().toString()).put("result", "CREATED");
             created.publicKey().ifPresent(k -> out.put("publicKey", k));
