@@ -40,7 +40,19 @@ final class TestServers {
     }
 
     /** One client bound to a server. */
-    record Client(ExampleServer server) {
+    record Client(ExampleServer server, HttpClient http) {
+        Client(ExampleServer server) {
+            this(server, CLIENT);
+        }
+
+        /**
+         * A client with its own connections, for requests the server refuses before reading their
+         * body: it closes that connection, which must not be reused for the next request.
+         */
+        Client alone() {
+            return new Client(server, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
+        }
+
         URI uri(String path) {
             return URI.create("http://127.0.0.1:" + server.port() + path);
         }
@@ -56,7 +68,7 @@ final class TestServers {
             for (int i = 0; i < headers.length; i += 2) {
                 b.header(headers[i], headers[i + 1]);
             }
-            return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
         }
 
         HttpResponse<String> get(String path, String... headers) throws IOException, InterruptedException {
