@@ -1,6 +1,6 @@
 /** An example third-party realm: HMAC-signed requests. Needs gatehouse-core only. */
 module com.example.gatehouse.hmac {
-    requires dev.gatehouse.core;
+    requires transitive dev.gatehouse.core;
 
     exports com.example.gatehouse.hmac;
 

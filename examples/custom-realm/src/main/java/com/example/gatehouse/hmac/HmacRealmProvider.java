@@ -17,6 +17,9 @@ import dev.gatehouse.core.RealmSettings;
  */
 public final class HmacRealmProvider implements RealmProvider {
 
+    /** Used by {@link java.util.ServiceLoader}. */
+    public HmacRealmProvider() {}
+
     @Override
     public String type() {
         return "hmac";
