@@ -36,9 +36,18 @@ public final class Accounts {
      * they changed; refuses a disabled user.
      *
      * @param realm the realm's name, recorded in the identity
-     * @return {@link AuthenticationResult.Authenticated} or {@link AuthenticationResult.Rejected}
+     * @return {@link AuthenticationResult.Authenticated}, {@link AuthenticationResult.Rejected}, or
+     *     {@link AuthenticationResult.Unavailable} when the user directory does not answer
      */
     public AuthenticationResult signIn(String realm, ExternalUser external, boolean autoCreate) {
+        try {
+            return doSignIn(realm, external, autoCreate);
+        } catch (BackendUnavailableException e) {
+            return e.toResult(); // the directory is down: not the caller's failure, never a 401
+        }
+    }
+
+    private AuthenticationResult doSignIn(String realm, ExternalUser external, boolean autoCreate) {
         NewUser profile;
         try {
             profile = new NewUser(external.username(), external.domain(), external.type(),
@@ -76,10 +85,16 @@ public final class Accounts {
 
     /**
      * The identity of a user known by id (the owner of an API key, the current user of a
-     * process), refusing users that were deleted or disabled.
+     * process), refusing users that were deleted or disabled; {@link AuthenticationResult.Unavailable}
+     * when the user directory does not answer.
      */
     public AuthenticationResult identify(String realm, UUID userId) {
-        Optional<User> user = users.findById(userId);
+        Optional<User> user;
+        try {
+            user = users.findById(userId);
+        } catch (BackendUnavailableException e) {
+            return e.toResult();
+        }
         if (user.isEmpty()) {
             return AuthenticationResult.Rejected.because("user " + userId + " no longer exists");
         }

@@ -9,8 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.function.UnaryOperator;
+import org.slf4j.LoggerFactory;
 
 /**
  * The authentication engine: realms in their configured order, throttling and audit. Build one
@@ -45,6 +47,20 @@ public final class Gatehouse implements AutoCloseable {
         return engine.realms();
     }
 
+    /**
+     * The first realm that is an instance of {@code type}, e.g. {@code ApiKeyRealm.class} to reach
+     * its key service. The one way to find a configured realm.
+     */
+    public <T> Optional<T> realm(Class<T> type) {
+        Objects.requireNonNull(type, "type");
+        for (Realm r : engine.realms()) {
+            if (type.isInstance(r)) {
+                return Optional.of(type.cast(r));
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The {@code WWW-Authenticate} challenges sent with every 401. */
     public List<String> challenges() {
         return engine.challenges();
@@ -68,7 +84,7 @@ public final class Gatehouse implements AutoCloseable {
                 try {
                     closeable.close();
                 } catch (Exception e) {
-                    org.slf4j.LoggerFactory.getLogger(Gatehouse.class)
+                    LoggerFactory.getLogger(Gatehouse.class)
                             .warn("realm {} failed to close", realms.get(i).name(), e);
                 }
             }

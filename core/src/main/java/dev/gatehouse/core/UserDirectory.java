@@ -62,7 +62,7 @@ public interface UserDirectory {
 
     /**
      * A directory in a relational database (H2 or PostgreSQL). The tables must exist: apply
-     * {@link dev.gatehouse.core.jdbc.SchemaMigrations#applyCore(DataSource)} once, or run the
+     * {@code SchemaMigrations.apply(dataSource, "core")} once, or run the
      * scripts under {@code META-INF/gatehouse/core/schema/} with the host's own migration tool.
      */
     static UserDirectory jdbc(DataSource dataSource, Clock clock) {

@@ -22,7 +22,7 @@ public abstract class JdbcUserDirectoryContract extends UserDirectoryContract {
     @Override
     protected UserDirectory directory() {
         dataSource = newDatabase();
-        SchemaMigrations.applyCore(dataSource);
+        SchemaMigrations.apply(dataSource, "core");
         return open(dataSource);
     }
 
@@ -34,7 +34,7 @@ public abstract class JdbcUserDirectoryContract extends UserDirectoryContract {
     @Test
     void schemaIsAppliedOnceEvenWhenAskedTwice() throws Exception {
         directory();
-        SchemaMigrations.applyCore(dataSource);
+        SchemaMigrations.apply(dataSource, "core");
 
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM gh_schema_history WHERE component = 'core'")) {

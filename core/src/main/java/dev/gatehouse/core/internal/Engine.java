@@ -5,6 +5,7 @@ import dev.gatehouse.core.AuthenticationListener;
 import dev.gatehouse.core.AuthenticationMode;
 import dev.gatehouse.core.AuthenticationResult;
 import dev.gatehouse.core.AuthorizationHeader;
+import dev.gatehouse.core.BackendUnavailableException;
 import dev.gatehouse.core.Credentials;
 import dev.gatehouse.core.Decision;
 import dev.gatehouse.core.Realm;
@@ -181,6 +182,8 @@ public final class Engine {
                 return AuthenticationResult.Rejected.because("realm " + realm.name() + " returned no result");
             }
             return result;
+        } catch (BackendUnavailableException e) {
+            return e.toResult(); // an outage is never the caller's failure
         } catch (RuntimeException | LinkageError e) {
             LOG.error("realm {} failed; refusing the request", realm.name(), e);
             return AuthenticationResult.Rejected.because("realm " + realm.name() + " failed: " + e.getClass().getName());

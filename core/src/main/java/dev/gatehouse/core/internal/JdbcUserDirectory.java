@@ -4,7 +4,7 @@ import dev.gatehouse.core.NewUser;
 import dev.gatehouse.core.User;
 import dev.gatehouse.core.UserDirectory;
 import dev.gatehouse.core.UserType;
-import dev.gatehouse.core.jdbc.SchemaMigrations;
+import dev.gatehouse.core.jdbc.Jdbc;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,14 +26,17 @@ import javax.sql.DataSource;
 
 /**
  * See {@link UserDirectory#jdbc(DataSource, Clock)}. Thread-safe; every call takes a connection
- * from the data source and returns it. SQL errors surface as {@link IllegalStateException}s that
- * name the operation.
+ * from the data source and returns it. A database that does not answer surfaces as
+ * {@link dev.gatehouse.core.BackendUnavailableException}, naming the operation; a duplicate user as
+ * {@link UserDirectory.DuplicateUserException}.
  */
 public final class JdbcUserDirectory implements UserDirectory {
 
     private static final String SELECT = "SELECT u.id, u.username, u.domain, u.user_type, u.display_name, u.email, "
             + "u.disabled, u.created_at, u.last_login_at, r.role FROM gh_users u "
             + "LEFT JOIN gh_user_roles r ON r.user_id = u.id ";
+
+    private static final String BACKEND = "user directory";
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -68,11 +71,11 @@ public final class JdbcUserDirectory implements UserDirectory {
     public User create(NewUser user) {
         try {
             return insert(user);
-        } catch (SQLException e) {
-            if (SchemaMigrations.isUniqueViolation(e)) {
+        } catch (Jdbc.ConstraintViolation e) {
+            if (e.isUniqueViolation()) {
                 throw new DuplicateUserException(user.username(), user.domain());
             }
-            throw failure("create user", e);
+            throw e;
         }
     }
 
@@ -84,23 +87,20 @@ public final class JdbcUserDirectory implements UserDirectory {
         }
         try {
             return insert(user);
-        } catch (SQLException e) {
-            if (SchemaMigrations.isUniqueViolation(e)) {
+        } catch (Jdbc.ConstraintViolation e) {
+            if (e.isUniqueViolation()) {
                 // Another thread or node created it first: theirs is the one record.
                 return findByUsername(user.username(), user.domain()).orElseThrow(() ->
                         new IllegalStateException("user " + user.username() + " was created concurrently and then deleted"));
             }
-            throw failure("create user", e);
+            throw e;
         }
     }
 
-    private User insert(NewUser user) throws SQLException {
+    private User insert(NewUser user) {
         User created = new User(UUID.randomUUID(), user.username(), user.domain(), user.type(), user.displayName(),
                 user.email(), user.roles(), false, clock.instant(), Optional.empty());
-        try (Connection c = dataSource.getConnection()) {
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
+        return Jdbc.inTransaction(dataSource, BACKEND, "create user", c -> {
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO gh_users (id, username, domain, user_type, "
                         + "display_name, email, disabled, created_at) VALUES (?, ?, ?, ?, ?, ?, FALSE, ?)")) {
                     ps.setObject(1, created.id());
@@ -113,15 +113,8 @@ public final class JdbcUserDirectory implements UserDirectory {
                     ps.executeUpdate();
                 }
                 insertRoles(c, created.id(), created.roles());
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(auto);
-            }
-        }
-        return created;
+                return created;
+        });
     }
 
     private static void insertRoles(Connection c, UUID id, Set<String> roles) throws SQLException {
@@ -149,10 +142,7 @@ public final class JdbcUserDirectory implements UserDirectory {
 
     @Override
     public boolean setRoles(UUID id, Set<String> roles) {
-        try (Connection c = dataSource.getConnection()) {
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
+        return Jdbc.inTransaction(dataSource, BACKEND, "set user roles", c -> {
                 boolean exists;
                 try (PreparedStatement lock = c.prepareStatement("SELECT id FROM gh_users WHERE id = ? FOR UPDATE")) {
                     lock.setObject(1, id);
@@ -161,7 +151,6 @@ public final class JdbcUserDirectory implements UserDirectory {
                     }
                 }
                 if (!exists) {
-                    c.rollback();
                     return false;
                 }
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM gh_user_roles WHERE user_id = ?")) {
@@ -169,17 +158,8 @@ public final class JdbcUserDirectory implements UserDirectory {
                     ps.executeUpdate();
                 }
                 insertRoles(c, id, Set.copyOf(roles));
-                c.commit();
                 return true;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(auto);
-            }
-        } catch (SQLException e) {
-            throw failure("set user roles", e);
-        }
+        });
     }
 
     @Override
@@ -223,16 +203,17 @@ public final class JdbcUserDirectory implements UserDirectory {
     }
 
     private boolean update(String what, String sql, Binder binder) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            binder.bind(ps);
-            return ps.executeUpdate() > 0;
-        } catch (SQLException e) {
-            throw failure(what, e);
-        }
+        return Jdbc.withConnection(dataSource, BACKEND, what, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                binder.bind(ps);
+                return ps.executeUpdate() > 0;
+            }
+        });
     }
 
     private List<User> query(String what, String sql, Binder binder) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        return Jdbc.withConnection(dataSource, BACKEND, what, c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql)) {
             binder.bind(ps);
             try (ResultSet rs = ps.executeQuery()) {
                 Map<UUID, User> users = new LinkedHashMap<>();
@@ -255,9 +236,8 @@ public final class JdbcUserDirectory implements UserDirectory {
                 }
                 return out;
             }
-        } catch (SQLException e) {
-            throw failure(what, e);
-        }
+          }
+        });
     }
 
     private static User row(ResultSet rs, UUID id) throws SQLException {
@@ -272,9 +252,5 @@ public final class JdbcUserDirectory implements UserDirectory {
                 rs.getBoolean("disabled"),
                 rs.getObject("created_at", OffsetDateTime.class).toInstant(),
                 Optional.ofNullable(lastLogin).map(OffsetDateTime::toInstant));
-    }
-
-    private static IllegalStateException failure(String what, SQLException e) {
-        return new IllegalStateException("user directory: cannot " + what + ": " + e.getMessage(), e);
     }
 }

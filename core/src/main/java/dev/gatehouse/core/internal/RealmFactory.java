@@ -18,11 +18,13 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Turns realm specifications into realms, finding providers with {@link ServiceLoader}. */
 public final class RealmFactory {
 
+    private static final Pattern LEADING_KEY = Pattern.compile("([A-Za-z][A-Za-z0-9_.-]*)");
     private static final Pattern NAME = Pattern.compile("[a-zA-Z][a-zA-Z0-9_-]{0,63}");
 
     private RealmFactory() {}
@@ -64,7 +66,11 @@ public final class RealmFactory {
                             + (providers.isEmpty() ? "none" : String.join(", ", providers.keySet())) + ")");
                 }
                 RealmSettings settings = RealmSettings.of(spec.name(), spec.settings());
-                realm = provider.create(settings, new Context(spec.name(), users, accounts, clock, services));
+                try {
+                    realm = provider.create(settings, new Context(spec.name(), users, accounts, clock, services));
+                } catch (IllegalArgumentException e) {
+                    throw configurationError(settings, e);
+                }
                 if (realm == null) {
                     throw new ConfigurationException("realm." + spec.name() + ": provider "
                             + provider.getClass().getName() + " returned no realm");
@@ -77,6 +83,20 @@ public final class RealmFactory {
             realms.add(realm);
         }
         return List.copyOf(realms);
+    }
+
+    /**
+     * A builder's {@link IllegalArgumentException} as a {@link ConfigurationException} naming the
+     * key: builders name the setting first in their messages ({@code revocationBound must be
+     * positive}), and that name is the key under {@code realm.<name>.}.
+     */
+    static ConfigurationException configurationError(RealmSettings settings, IllegalArgumentException e) {
+        String message = String.valueOf(e.getMessage());
+        Matcher m = LEADING_KEY.matcher(message);
+        if (m.lookingAt() && settings.contains(m.group(1))) {
+            return new ConfigurationException(settings.qualify(m.group(1)) + message.substring(m.end(1)), e);
+        }
+        return new ConfigurationException(settings.prefix() + ": " + message, e);
     }
 
     static Map<String, RealmProvider> discover(ClassLoader loader) {
