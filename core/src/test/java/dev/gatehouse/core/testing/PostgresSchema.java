@@ -72,6 +72,11 @@ public final class PostgresSchema implements AutoCloseable {
                 + dataSource.getDatabaseName() + "?currentSchema=" + schema;
     }
 
+    /** The port PostgreSQL listens on, e.g. to put a {@link TcpProxy} in front of it. */
+    public int port() {
+        return dataSource.getPortNumbers()[0];
+    }
+
     /** The user to connect as. */
     public String user() {
         return dataSource.getUser();
