@@ -202,10 +202,11 @@ public sealed class Settings permits RealmSettings {
         Set<String> unknown = new TreeSet<>(values.keySet());
         unknown.removeAll(read);
         if (!unknown.isEmpty()) {
+            Set<String> known = new TreeSet<>(read);
             throw new ConfigurationException("unknown setting" + (unknown.size() > 1 ? "s" : "") + ": "
                     + String.join(", ", unknown.stream().map(this::qualify).toList())
-                    + " (check the spelling; the realm does not read "
-                    + (unknown.size() > 1 ? "them" : "it") + ")");
+                    + " (check the spelling; nothing reads " + (unknown.size() > 1 ? "them" : "it")
+                    + (known.isEmpty() ? "" : "; known under " + prefix + ": " + String.join(", ", known)) + ")");
         }
     }
 

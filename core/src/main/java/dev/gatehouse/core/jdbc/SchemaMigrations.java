@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -42,8 +43,13 @@ import javax.sql.DataSource;
  * <p><b>History.</b> Each applied script is recorded in {@code gh_schema_history} with the
  * SHA-256 of its text. A script whose text changed after it was applied is refused at start-up
  * ({@link IllegalStateException} naming the script): edit a schema by adding a script, never by
- * editing one. Each script runs in one transaction together with its history row; on PostgreSQL,
- * whose DDL is transactional, two nodes starting at once apply each script exactly once.
+ * editing one. Each script runs in one transaction together with its history row, which is written
+ * after the script's statements, so a script that failed is never recorded as applied.
+ *
+ * <p><b>Concurrent start-up.</b> Applies to one database are serialised: within a JVM by a lock,
+ * and across nodes on PostgreSQL by a session-level advisory lock (one per schema), so two nodes
+ * starting at once apply each script exactly once. H2 has no such lock and commits DDL at once:
+ * nodes in separate JVMs sharing one H2 server should not start at the same instant.
  *
  * <p><b>Scripts.</b> Statements end with {@code ;} outside quotes; {@code --} and
  * {@code /* *&#47;} comments, {@code '...'} and {@code "..."} literals and PostgreSQL
@@ -54,6 +60,7 @@ public final class SchemaMigrations {
     private static final Pattern SCRIPT = Pattern.compile("V(\\d+)__([A-Za-z0-9_]+)\\.sql");
     private static final Pattern COMPONENT = Pattern.compile("[a-z][a-z0-9-]{0,63}");
     private static final String BACKEND = "schema migrations";
+    private static final ConcurrentHashMap<String, Object> LOCAL_LOCKS = new ConcurrentHashMap<>();
 
     private SchemaMigrations() {}
 
@@ -88,29 +95,76 @@ public final class SchemaMigrations {
         }
         try (Connection c = dataSource.getConnection()) {
             Dialect dialect = Dialect.of(c);
-            createHistoryTable(c);
-            int previous = 0;
-            for (String script : scripts) {
-                Matcher m = SCRIPT.matcher(script);
-                if (!m.matches()) {
-                    throw new IllegalStateException(base + "/scripts: script name must look like V1__description.sql: "
-                            + script);
+            // One apply at a time per database: in this JVM by a lock, across nodes on PostgreSQL by
+            // an advisory lock. Without them, two nodes creating the history table at once fail.
+            Object local = LOCAL_LOCKS.computeIfAbsent(c.getMetaData().getURL() + "|" + c.getSchema(), k -> new Object());
+            synchronized (local) {
+                lockDatabase(c, dialect);
+                try {
+                    createHistoryTable(c);
+                    applyAll(c, dialect, component, base, scripts);
+                } finally {
+                    unlockDatabase(c, dialect);
                 }
-                int version = Integer.parseInt(m.group(1));
-                if (version <= previous) {
-                    throw new IllegalStateException(base + "/scripts: versions must increase: " + script);
-                }
-                previous = version;
-                String path = base + "/" + dialect.folder() + "/" + script;
-                String sql = read(path);
-                if (sql == null) {
-                    throw new IllegalStateException("schema script not found on the class or module path: " + path);
-                }
-                applyOne(c, component, version, script, sql, path);
             }
         } catch (SQLException e) {
             throw Jdbc.unavailable(BACKEND, "apply the " + component + " schema", e);
         }
+    }
+
+    private static void applyAll(Connection c, Dialect dialect, String component, String base, List<String> scripts)
+            throws SQLException {
+        int previous = 0;
+        for (String script : scripts) {
+            Matcher m = SCRIPT.matcher(script);
+            if (!m.matches()) {
+                throw new IllegalStateException(base + "/scripts: script name must look like V1__description.sql: "
+                        + script);
+            }
+            int version = Integer.parseInt(m.group(1));
+            if (version <= previous) {
+                throw new IllegalStateException(base + "/scripts: versions must increase: " + script);
+            }
+            previous = version;
+            String path = base + "/" + dialect.folder() + "/" + script;
+            String sql = read(path);
+            if (sql == null) {
+                throw new IllegalStateException("schema script not found on the class or module path: " + path);
+            }
+            applyOne(c, component, version, script, sql, path);
+        }
+    }
+
+    /** A session-level advisory lock on PostgreSQL (released on unlock or when the connection closes). */
+    private static void lockDatabase(Connection c, Dialect dialect) throws SQLException {
+        if (dialect == Dialect.POSTGRESQL) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_lock(?)")) {
+                ps.setLong(1, advisoryKey(c));
+                ps.executeQuery().close();
+            }
+        }
+    }
+
+    private static void unlockDatabase(Connection c, Dialect dialect) throws SQLException {
+        if (dialect == Dialect.POSTGRESQL) {
+            if (!c.getAutoCommit()) {
+                c.rollback();
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+                ps.setLong(1, advisoryKey(c));
+                ps.executeQuery().close();
+            }
+        }
+    }
+
+    /** One lock key per schema, so that applications in other schemas of the database never wait. */
+    private static long advisoryKey(Connection c) throws SQLException {
+        byte[] d = sha256("gatehouse schema migrations:" + c.getSchema());
+        long key = 0;
+        for (int i = 0; i < 8; i++) {
+            key = (key << 8) | (d[i] & 0xff);
+        }
+        return key;
     }
 
     private static void createHistoryTable(Connection c) throws SQLException {
@@ -126,35 +180,24 @@ public final class SchemaMigrations {
         }
     }
 
+    /**
+     * Runs one script and records it, in one transaction. The history row is written after the
+     * statements, so a script that fails is never recorded: on PostgreSQL the whole script rolls
+     * back; on H2, whose DDL commits at once, the statements that ran stay, and the next start runs
+     * the script again (shipped scripts use {@code IF NOT EXISTS} for that reason).
+     */
     private static void applyOne(Connection c, String component, int version, String script, String sql, String path)
             throws SQLException {
         String checksum = checksum(sql);
         if (verifyApplied(c, component, version, script, checksum, path)) {
             return;
         }
+        List<String> statements = statements(sql);
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try {
-            try (PreparedStatement claim = c.prepareStatement("INSERT INTO gh_schema_history "
-                    + "(component, version, script, applied_at, checksum) VALUES (?, ?, ?, ?, ?)")) {
-                claim.setString(1, component);
-                claim.setInt(2, version);
-                claim.setString(3, script);
-                claim.setTimestamp(4, Timestamp.from(Instant.now()));
-                claim.setString(5, checksum);
-                claim.executeUpdate();
-            } catch (SQLException e) {
-                c.rollback();
-                if (Jdbc.isUniqueViolation(e)) {
-                    // Another node applied it just now: it must have applied the same text.
-                    c.setAutoCommit(true);
-                    verifyApplied(c, component, version, script, checksum, path);
-                    return;
-                }
-                throw e;
-            }
             try (Statement s = c.createStatement()) {
-                for (String statement : statements(sql)) {
+                for (String statement : statements) {
                     s.execute(statement);
                 }
             } catch (SQLException e) {
@@ -163,6 +206,24 @@ public final class SchemaMigrations {
                     throw e;
                 }
                 throw new IllegalStateException(path + " failed: " + e.getMessage(), e);
+            }
+            try (PreparedStatement record = c.prepareStatement("INSERT INTO gh_schema_history "
+                    + "(component, version, script, applied_at, checksum) VALUES (?, ?, ?, ?, ?)")) {
+                record.setString(1, component);
+                record.setInt(2, version);
+                record.setString(3, script);
+                record.setTimestamp(4, Timestamp.from(Instant.now()));
+                record.setString(5, checksum);
+                record.executeUpdate();
+            } catch (SQLException e) {
+                c.rollback();
+                if (Jdbc.isUniqueViolation(e)) {
+                    // Another JVM sharing this H2 database applied it just now: it must be the same text.
+                    c.setAutoCommit(true);
+                    verifyApplied(c, component, version, script, checksum, path);
+                    return;
+                }
+                throw e;
             }
             c.commit();
         } finally {
@@ -220,10 +281,12 @@ public final class SchemaMigrations {
 
     /** SHA-256 of the script, with line endings normalised so a checkout's CRLF changes nothing. */
     static String checksum(String sql) {
+        return HexFormat.of().formatHex(sha256(sql.replace("\r\n", "\n")));
+    }
+
+    private static byte[] sha256(String text) {
         try {
-            byte[] d = MessageDigest.getInstance("SHA-256")
-                    .digest(sql.replace("\r\n", "\n").getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d);
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
