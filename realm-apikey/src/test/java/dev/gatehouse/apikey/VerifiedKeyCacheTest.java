@@ -327,6 +327,36 @@ class VerifiedKeyCacheTest {
     }
 
     @Test
+    void anOutageLeavesNothingBehindAndTheKeyWorksAtOnceAfterIt() {
+        ApiKeyRealm realm = node(store, users);
+        String key = realm.keys().create(asAlice, NewApiKey.forUser(alice.id())).revealKey();
+        String unknown = new GatehouseKeys("gh").generate(new SecureRandom());
+        store.down = true;
+        int before = store.digestLookups.get();
+        for (int i = 0; i < 5; i++) {
+            assertThat(realm.keys().verify(key)).isInstanceOf(AuthenticationResult.Unavailable.class);
+            assertThat(realm.keys().verify(unknown)).isInstanceOf(AuthenticationResult.Unavailable.class);
+        }
+        assertThat(store.digestLookups.get() - before).as("every request asks the store: no failure is cached")
+                .isEqualTo(10);
+        assertThat(realm.verifier().negativeEntries()).as("a failure is never remembered as unknown").isZero();
+        store.down = false; // no time passes: nothing may stand between the store and the next request
+        assertThat(accepted(realm, key)).isTrue();
+        assertThat(realm.keys().verify(unknown)).isInstanceOf(AuthenticationResult.Rejected.class);
+    }
+
+    @Test
+    void aDirectoryOutageIsUnavailableAndNotCached() {
+        ApiKeyRealm realm = node(store, users);
+        String key = realm.keys().create(asAlice, NewApiKey.forUser(alice.id())).revealKey();
+        users.down = true;
+        assertThat(realm.keys().verify(key)).isInstanceOf(AuthenticationResult.Unavailable.class);
+        assertThat(realm.keys().verify(key)).isInstanceOf(AuthenticationResult.Unavailable.class);
+        users.down = false;
+        assertThat(accepted(realm, key)).isTrue();
+    }
+
+    @Test
     void lastUsedTimesAreWrittenInOneBatchOffTheRequestPath() {
         ApiKeyRealm realm = node(store, users);
         IssuedApiKey k1 = realm.keys().create(asAlice, NewApiKey.forUser(alice.id()));
