@@ -3,8 +3,10 @@ package dev.gatehouse.apikey;
 import java.util.Objects;
 
 /**
- * An {@link ApiKeyService} request that cannot be done. {@link #reason()} tells a host's endpoint
- * which HTTP status to answer with; the message is safe to show and never contains a key.
+ * An {@link ApiKeyService} request that is refused: the caller asked for something that cannot be
+ * done. {@link #reason()} tells a host's endpoint which HTTP status to answer with; the message is
+ * safe to show and never contains a key. An outage is never an {@code ApiKeyException} but core's
+ * {@link dev.gatehouse.core.BackendUnavailableException} (503).
  */
 public final class ApiKeyException extends RuntimeException {
 
@@ -25,9 +27,7 @@ public final class ApiKeyException extends RuntimeException {
         /** The expiry time is not in the future (400). */
         INVALID_EXPIRY,
         /** No user with that id (404). */
-        UNKNOWN_USER,
-        /** The key store did not answer (503). */
-        UNAVAILABLE
+        UNKNOWN_USER
     }
 
     private final Reason reason;
@@ -38,7 +38,7 @@ public final class ApiKeyException extends RuntimeException {
         this.reason = Objects.requireNonNull(reason, "reason");
     }
 
-    /** A failure for {@code reason} caused by {@code cause} (a store failure). */
+    /** A failure for {@code reason} caused by {@code cause}. */
     public ApiKeyException(Reason reason, String message, Throwable cause) {
         super(message, cause);
         this.reason = Objects.requireNonNull(reason, "reason");

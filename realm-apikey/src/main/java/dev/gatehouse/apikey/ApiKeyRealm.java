@@ -32,9 +32,15 @@ import java.util.function.LongSupplier;
  * of disabled users are refused (within the same bound after the user is disabled, or at once after
  * {@link #invalidateUser(UUID)}). Last-used times are written in batches off the request path.
  *
+ * <p>Store lookups (cache misses) run on a bounded pool and a request waits for one at most
+ * {@link Builder#lookupTimeout(Duration)}; a store or user directory that is down or hangs makes
+ * {@link AuthenticationResult.Unavailable} (503), never a rejection, and leaves nothing cached:
+ * the same key works as soon as the store answers again.
+ *
  * <p>Build one with {@link #builder(String, ApiKeyStore, UserDirectory)}, or configure realm type
  * {@code apikey} (see the module's README for the {@code realm.<name>.*} keys) and find it with
- * {@link #in(Gatehouse)}. Thread-safe. {@link #close()} stops the background writer.
+ * {@link Gatehouse#realm(Class) gatehouse.realm(ApiKeyRealm.class)}. Thread-safe. {@link #close()}
+ * stops the background threads.
  */
 public final class ApiKeyRealm implements Realm, AutoCloseable {
 
@@ -65,16 +71,6 @@ public final class ApiKeyRealm implements Realm, AutoCloseable {
      */
     public static Builder builder(String name, ApiKeyStore store, UserDirectory users) {
         return new Builder(name, store, users);
-    }
-
-    /** The first API-key realm of {@code gatehouse}, e.g. to reach its {@link #keys()}. */
-    public static Optional<ApiKeyRealm> in(Gatehouse gatehouse) {
-        for (Realm r : gatehouse.realms()) {
-            if (r instanceof ApiKeyRealm realm) {
-                return Optional.of(realm);
-            }
-        }
-        return Optional.empty();
     }
 
     /** The key service: what a host's API-key endpoint calls. */
@@ -139,7 +135,7 @@ public final class ApiKeyRealm implements Realm, AutoCloseable {
         verifier.flushLastUsed();
     }
 
-    /** Stops the background writer after writing pending last-used times. */
+    /** Stops the background threads after writing pending last-used times. */
     @Override
     public void close() {
         verifier.close();
@@ -155,8 +151,15 @@ public final class ApiKeyRealm implements Realm, AutoCloseable {
         return "ApiKeyRealm[" + name + "]";
     }
 
-    /** Builds an {@link ApiKeyRealm}. Not thread-safe; every setter fails fast naming the setting. */
+    /**
+     * Builds an {@link ApiKeyRealm}. Not thread-safe. Every setter fails fast with an
+     * {@link IllegalArgumentException} whose message starts with the setting's name, the same as
+     * its {@code realm.<name>.<setting>} key (so that configuration errors name the key).
+     */
     public static final class Builder {
+        /** The largest {@link #maxConcurrentLookups(int)}. */
+        public static final int MAX_CONCURRENT_LOOKUPS = 10_000;
+
         private final String name;
         private final ApiKeyStore store;
         private final UserDirectory users;
@@ -236,20 +239,26 @@ public final class ApiKeyRealm implements Realm, AutoCloseable {
 
         /**
          * At most this many store lookups (cache misses) run at once, on their own threads, with
-         * four times as many queued; beyond that a miss is answered 503 with {@code Retry-After} at
-         * once. Default 16. Does not apply when the cache is off.
+         * four times as many queued, and at most five times as many requests wait for lookups
+         * (requests for the same key share one lookup, and each counts); beyond that a miss is
+         * answered 503 with {@code Retry-After: 1} at once. Default 16 (so at most 80 requests
+         * wait on the store); 1 to {@value #MAX_CONCURRENT_LOOKUPS}. Applies with the cache off
+         * too. Cached keys never wait for the store.
          */
         public Builder maxConcurrentLookups(int max) {
-            if (max < 1) {
-                throw new IllegalArgumentException("maxConcurrentLookups must be at least 1, was " + max);
+            if (max < 1 || max > MAX_CONCURRENT_LOOKUPS) {
+                throw new IllegalArgumentException("maxConcurrentLookups must be between 1 and "
+                        + MAX_CONCURRENT_LOOKUPS + ", was " + max);
             }
             this.maxConcurrentLookups = max;
             return this;
         }
 
         /**
-         * How long a request waits for its store lookup before it is answered 503 (the lookup goes
-         * on and fills the cache); default 2 s.
+         * The longest a request waits for the store, in total: a request that needs a lookup
+         * waits for it once, at most this long, and is then answered 503 with
+         * {@code Retry-After: 1} (the lookup goes on, bounded by the pool, and may fill the cache).
+         * Default 2 s.
          */
         public Builder lookupTimeout(Duration timeout) {
             if (timeout == null || timeout.isNegative() || timeout.isZero()) {
@@ -283,7 +292,23 @@ public final class ApiKeyRealm implements Realm, AutoCloseable {
             return this;
         }
 
-        /** Who may manage whose keys; default {@link ApiKeyPermissions#adminRole(String)} with {@code admin}. */
+        /**
+         * The role of the default permission rule, {@link ApiKeyPermissions#adminRole(String)}:
+         * holders may manage everyone's keys; default {@code admin}. Replaces any earlier
+         * {@link #permissions(ApiKeyPermissions)}.
+         */
+        public Builder adminRole(String role) {
+            if (role == null || role.isBlank()) {
+                throw new IllegalArgumentException("adminRole must be a role name, was '" + role + "'");
+            }
+            this.permissions = ApiKeyPermissions.adminRole(role.strip());
+            return this;
+        }
+
+        /**
+         * Who may manage whose keys; default {@link ApiKeyPermissions#adminRole(String)} with
+         * {@code admin}. Replaces any earlier {@link #adminRole(String)}.
+         */
         public Builder permissions(ApiKeyPermissions permissions) {
             this.permissions = Objects.requireNonNull(permissions, "permissions");
             return this;

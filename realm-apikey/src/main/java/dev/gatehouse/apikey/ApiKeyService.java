@@ -1,6 +1,7 @@
 package dev.gatehouse.apikey;
 
 import dev.gatehouse.core.AuthenticationResult;
+import dev.gatehouse.core.BackendUnavailableException;
 import dev.gatehouse.core.Identity;
 import java.util.List;
 import java.util.UUID;
@@ -11,8 +12,12 @@ import java.util.UUID;
  * once on this node (and within the realm's revocation bound on other nodes).
  *
  * <p>Every management call names the {@code caller}; whether the caller may act for another user
- * or choose a key's value is decided by the realm's {@link ApiKeyPermissions}. Failures are
- * {@link ApiKeyException}s whose {@link ApiKeyException#reason()} maps to an HTTP status.
+ * or choose a key's value is decided by the realm's {@link ApiKeyPermissions}. Refused requests
+ * are {@link ApiKeyException}s whose {@link ApiKeyException#reason()} maps to an HTTP status. When
+ * the key store or the user directory does not answer, every management call throws core's
+ * {@link BackendUnavailableException}, which a host answers with 503 and {@code Retry-After}
+ * ({@link BackendUnavailableException#retryAfter()}); it is never an {@link ApiKeyException}.
+ * A call that returns normally was committed: a created key is in the store, a revoked one gone.
  * Thread-safe.
  */
 public interface ApiKeyService {
@@ -25,9 +30,11 @@ public interface ApiKeyService {
      * (or none). The key value is generated unless {@code request} carries one (a Gatehouse key of
      * this realm's prefix, or a Concord key when Concord keys are enabled).
      *
-     * @return the new key, whose value is shown this once and never stored
+     * @return the new key, committed to the store; its value is shown this once and never stored
      * @throws ApiKeyException FORBIDDEN, INVALID_NAME, NAME_TAKEN, INVALID_KEY, KEY_TAKEN,
-     *     INVALID_EXPIRY, UNKNOWN_USER or UNAVAILABLE
+     *     INVALID_EXPIRY or UNKNOWN_USER
+     * @throws BackendUnavailableException if the store or the user directory did not answer, or
+     *     the commit failed (the key may then exist, but its value was never shown to anyone)
      */
     IssuedApiKey create(Identity caller, NewApiKey request);
 
@@ -37,15 +44,16 @@ public interface ApiKeyService {
      * while Concord keys are enabled in the realm. {@code request.value()} must be empty.
      *
      * @throws ApiKeyException FORBIDDEN (needs {@link ApiKeyPermissions#mayChooseKeyValue}),
-     *     INVALID_KEY, KEY_TAKEN, INVALID_NAME, NAME_TAKEN, INVALID_EXPIRY, UNKNOWN_USER or
-     *     UNAVAILABLE
+     *     INVALID_KEY, KEY_TAKEN, INVALID_NAME, NAME_TAKEN, INVALID_EXPIRY or UNKNOWN_USER
+     * @throws BackendUnavailableException if the store or the user directory did not answer
      */
     ApiKey importConcordKey(Identity caller, NewApiKey request, String concordDigest);
 
     /**
      * The keys of {@code owner}, ordered by name, without values or digests.
      *
-     * @throws ApiKeyException FORBIDDEN or UNAVAILABLE
+     * @throws ApiKeyException FORBIDDEN
+     * @throws BackendUnavailableException if the store did not answer
      */
     List<ApiKey> list(Identity caller, UUID owner);
 
@@ -53,7 +61,9 @@ public interface ApiKeyService {
      * Revokes (deletes) the key {@code keyId}; it is refused from now on on this node.
      *
      * @return false if there is no such key
-     * @throws ApiKeyException FORBIDDEN or UNAVAILABLE
+     * @throws ApiKeyException FORBIDDEN
+     * @throws BackendUnavailableException if the store did not answer; the key is then forgotten
+     *     by this node's cache all the same, and is refused here if the delete went through
      */
     boolean revoke(Identity caller, UUID keyId);
 
@@ -61,7 +71,8 @@ public interface ApiKeyService {
      * Revokes every key of {@code owner}.
      *
      * @return how many keys were revoked
-     * @throws ApiKeyException FORBIDDEN or UNAVAILABLE
+     * @throws ApiKeyException FORBIDDEN
+     * @throws BackendUnavailableException if the store did not answer
      */
     int revokeAll(Identity caller, UUID owner);
 
@@ -69,7 +80,8 @@ public interface ApiKeyService {
      * Verifies {@code key} exactly as the realm does for a request: {@link
      * AuthenticationResult.Authenticated} with the owner's identity, {@link
      * AuthenticationResult.Rejected} (same client message for unknown, revoked and expired keys),
-     * or {@link AuthenticationResult.Unavailable} if the store is down. Never throws for any input.
+     * or {@link AuthenticationResult.Unavailable} if the store or directory did not answer in time
+     * (never a rejection). Never throws for any input.
      */
     AuthenticationResult verify(String key);
 
@@ -77,7 +89,7 @@ public interface ApiKeyService {
      * Deletes every expired key from the store. A host calls it from a scheduled job.
      *
      * @return how many keys were deleted
-     * @throws ApiKeyException UNAVAILABLE
+     * @throws BackendUnavailableException if the store did not answer
      */
     int deleteExpired();
 }

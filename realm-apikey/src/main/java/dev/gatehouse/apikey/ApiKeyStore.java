@@ -2,7 +2,7 @@ package dev.gatehouse.apikey;
 
 import dev.gatehouse.apikey.internal.InMemoryApiKeyStore;
 import dev.gatehouse.apikey.internal.JdbcApiKeyStore;
-import dev.gatehouse.core.jdbc.SchemaMigrations;
+import dev.gatehouse.core.BackendUnavailableException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -15,16 +15,20 @@ import javax.sql.DataSource;
  * host replaces to keep keys elsewhere; Gatehouse ships {@link #inMemory()} and {@link #jdbc}.
  *
  * <p>Contract: digests are unique across the store and names are unique per owner, also under
- * concurrent inserts from several nodes; every method either does what it says or throws
- * {@link StoreUnavailableException} (the realm then answers 503, never 200). Implementations are
+ * concurrent inserts from several nodes. Every method either does what it says or throws
+ * {@link BackendUnavailableException} when the backing store did not answer (the realm then answers
+ * 503, never 200 and never 401; the key service passes the exception on). A write that returns
+ * normally is durable: it was committed before the method returned. Implementations are
  * thread-safe.
  */
 public interface ApiKeyStore {
 
     /**
-     * Stores {@code key}.
+     * Stores {@code key}; when this returns true the key is committed.
      *
      * @return false if the owner already has a key of that name or the digest is already stored
+     * @throws BackendUnavailableException if the store did not answer or could not commit; the key
+     *     may or may not be stored then
      */
     boolean insert(StoredApiKey key);
 
@@ -58,32 +62,15 @@ public interface ApiKeyStore {
     }
 
     /**
-     * A store in the table {@code gh_api_keys} of an H2 or PostgreSQL database. Apply
-     * {@link #applySchema(DataSource)} once first, or run the scripts under
-     * {@code dev/gatehouse/apikey/schema/<h2|postgresql>/} with the host's migration tool. Use a
-     * pooled {@code DataSource}: each call takes one connection.
+     * A store in the table {@code gh_api_keys} of an H2 or PostgreSQL database. Create the table
+     * with {@code SchemaMigrations.apply(dataSource, "apikey")} once first (the {@code apikey} realm
+     * type does that itself unless {@code applySchema=false}), or run the scripts under
+     * {@code META-INF/gatehouse/apikey/schema/<h2|postgresql>/} with the host's migration tool. Use a
+     * pooled {@code DataSource}: each call takes one connection. Writes are committed explicitly,
+     * whatever auto-commit mode the pool hands connections out in; every failure but a duplicate is a
+     * {@link BackendUnavailableException}.
      */
     static ApiKeyStore jdbc(DataSource dataSource) {
         return new JdbcApiKeyStore(dataSource);
-    }
-
-    /**
-     * Creates or upgrades the {@code gh_api_keys} table (component {@code apikey} in
-     * {@code gh_schema_history}).
-     *
-     * @throws IllegalStateException if the database is neither H2 nor PostgreSQL or a script fails
-     */
-    static void applySchema(DataSource dataSource) {
-        SchemaMigrations.apply(dataSource, "apikey", ApiKeyStore.class.getClassLoader(),
-                "dev/gatehouse/apikey/schema", List.of("V1__api_keys.sql"));
-    }
-
-    /** The store could not answer (database down, timeout). The message never contains a key. */
-    final class StoreUnavailableException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        public StoreUnavailableException(String message, Throwable cause) {
-            super(message, cause);
-        }
     }
 }

@@ -2,10 +2,12 @@ package dev.gatehouse.apikey;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.apikey.internal.GatehouseKeys;
 import dev.gatehouse.core.AuthenticationMode;
 import dev.gatehouse.core.AuthenticationResult;
 import dev.gatehouse.core.Decision;
 import dev.gatehouse.core.Gatehouse;
+import dev.gatehouse.core.Identity;
 import dev.gatehouse.core.NewUser;
 import dev.gatehouse.core.RequestView;
 import dev.gatehouse.core.Throttling;
@@ -15,8 +17,10 @@ import dev.gatehouse.core.UserDirectory;
 import dev.gatehouse.core.UserType;
 import dev.gatehouse.core.servlet.AuthenticationFilter;
 import dev.gatehouse.core.testing.JettyHarness;
+import dev.gatehouse.core.testing.MutableClock;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -33,7 +37,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ApiKeyRealmHttpTest {
 
-    private final TestTime time = TestTime.at("2026-01-01T00:00:00Z");
+    private final MutableClock time = MutableClock.atEpochOfTests();
     private final UserDirectory users = UserDirectory.inMemory(time);
     private final CountingStore store = new CountingStore(ApiKeyStore.inMemory());
     private final User alice = users.create(NewUser.of("alice", UserType.LOCAL));
@@ -47,13 +51,13 @@ class ApiKeyRealmHttpTest {
 
     @BeforeAll
     void start() throws Exception {
-        realm = ApiKeyRealm.builder("apikey", store, users).clock(time).ticker(time.ticker()).build();
+        realm = ApiKeyRealm.builder("apikey", store, users).clock(time).ticker(ClockTicker.of(time)).build();
         gatehouse = Gatehouse.builder().users(users).clock(time).throttling(Throttling.disabled())
                 .realm(realm).realm(new StubSessionRealm(bob)).build();
         jetty = JettyHarness.start(AuthenticationFilter.builder(gatehouse).build());
-        aliceKey = realm.keys().create(dev.gatehouse.core.Identity.of(alice, "test"),
+        aliceKey = realm.keys().create(Identity.of(alice, "test"),
                 NewApiKey.forUser(alice.id()).withName("alice-key")).revealKey();
-        carolKey = realm.keys().create(dev.gatehouse.core.Identity.of(carol, "test"),
+        carolKey = realm.keys().create(Identity.of(carol, "test"),
                 NewApiKey.forUser(carol.id())).revealKey();
     }
 
@@ -86,7 +90,7 @@ class ApiKeyRealmHttpTest {
     }
 
     private String unknownKey() {
-        return new dev.gatehouse.apikey.internal.GatehouseKeys("gh").generate(new java.security.SecureRandom());
+        return new GatehouseKeys("gh").generate(new SecureRandom());
     }
 
     private static String withWrongChecksum(String key) {
@@ -173,16 +177,16 @@ class ApiKeyRealmHttpTest {
 
     @Test
     void revokedKeyIs401() throws Exception {
-        IssuedApiKey k = realm.keys().create(dev.gatehouse.core.Identity.of(alice, "test"),
+        IssuedApiKey k = realm.keys().create(Identity.of(alice, "test"),
                 NewApiKey.forUser(alice.id()));
         assertThat(withAuthorization(k.revealKey()).statusCode()).isEqualTo(200);
-        realm.keys().revoke(dev.gatehouse.core.Identity.of(alice, "test"), k.metadata().id());
+        realm.keys().revoke(Identity.of(alice, "test"), k.metadata().id());
         assertUnauthorized(withAuthorization(k.revealKey()));
     }
 
     @Test
     void expiredKeyIs401() throws Exception {
-        IssuedApiKey k = realm.keys().create(dev.gatehouse.core.Identity.of(alice, "test"),
+        IssuedApiKey k = realm.keys().create(Identity.of(alice, "test"),
                 NewApiKey.forUser(alice.id()).withExpiry(time.instant().plusSeconds(60)));
         assertThat(withAuthorization(k.revealKey()).statusCode()).isEqualTo(200);
         time.advance(Duration.ofSeconds(60));
@@ -192,7 +196,7 @@ class ApiKeyRealmHttpTest {
     @Test
     void disabledUsersKeyIs401() throws Exception {
         User dave = users.create(NewUser.of("dave", UserType.LOCAL));
-        String key = realm.keys().create(dev.gatehouse.core.Identity.of(dave, "test"), NewApiKey.forUser(dave.id()))
+        String key = realm.keys().create(Identity.of(dave, "test"), NewApiKey.forUser(dave.id()))
                 .revealKey();
         users.setDisabled(dave.id(), true);
         assertUnauthorized(withAuthorization(key));
@@ -222,7 +226,7 @@ class ApiKeyRealmHttpTest {
 
     @Test
     void unknownRevokedAndExpiredKeysAreIndistinguishable() throws Exception {
-        dev.gatehouse.core.Identity asAlice = dev.gatehouse.core.Identity.of(alice, "test");
+        Identity asAlice = Identity.of(alice, "test");
         IssuedApiKey revoked = realm.keys().create(asAlice, NewApiKey.forUser(alice.id()));
         IssuedApiKey expiring = realm.keys().create(asAlice,
                 NewApiKey.forUser(alice.id()).withExpiry(time.instant().plusSeconds(10)));

@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatehouse.apikey.ApiKeyException.Reason;
 import dev.gatehouse.apikey.internal.Digests;
+import dev.gatehouse.apikey.internal.GatehouseKeys;
 import dev.gatehouse.core.AuthenticationResult;
+import dev.gatehouse.core.BackendUnavailableException;
 import dev.gatehouse.core.Identity;
 import dev.gatehouse.core.NewUser;
 import dev.gatehouse.core.User;
 import dev.gatehouse.core.UserDirectory;
 import dev.gatehouse.core.UserType;
+import dev.gatehouse.core.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -18,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -26,7 +30,7 @@ import org.junit.jupiter.api.Test;
 
 class ApiKeyServiceTest {
 
-    private final TestTime time = TestTime.at("2026-01-01T00:00:00Z");
+    private final MutableClock time = MutableClock.atEpochOfTests();
     private final UserDirectory users = UserDirectory.inMemory(time);
     private final CountingStore store = new CountingStore(ApiKeyStore.inMemory());
     private final User alice = users.create(NewUser.of("alice", UserType.LOCAL));
@@ -36,7 +40,7 @@ class ApiKeyServiceTest {
     private ApiKeyService keys = realm.keys();
 
     private ApiKeyRealm realm(ApiKeyRealm.Builder b) {
-        return b.clock(time).ticker(time.ticker()).build();
+        return b.clock(time).ticker(ClockTicker.of(time)).build();
     }
 
     @AfterEach
@@ -122,7 +126,7 @@ class ApiKeyServiceTest {
 
     @Test
     void byDefaultOnlyAdminsChooseAKeysValue() {
-        String chosen = new dev.gatehouse.apikey.internal.GatehouseKeys("gh").generate(new SecureRandom());
+        String chosen = new GatehouseKeys("gh").generate(new SecureRandom());
         assertRefused(() -> keys.create(as(alice), NewApiKey.forUser(alice.id()).withValue(chosen)), Reason.FORBIDDEN);
         IssuedApiKey imported = keys.create(as(root), NewApiKey.forUser(alice.id()).withValue(chosen));
         assertThat(imported.revealKey()).isEqualTo(chosen);
@@ -132,7 +136,7 @@ class ApiKeyServiceTest {
 
     @Test
     void chosenValueMustBeAWellFormedKey() {
-        String chosen = new dev.gatehouse.apikey.internal.GatehouseKeys("gh").generate(new SecureRandom());
+        String chosen = new GatehouseKeys("gh").generate(new SecureRandom());
         String typo = chosen.substring(0, 10) + (chosen.charAt(10) == 'a' ? 'b' : 'a') + chosen.substring(11);
         for (String bad : List.of("", "secret", typo, "xx" + chosen.substring(2), chosen + " ")) {
             assertRefused(() -> keys.create(as(root), NewApiKey.forUser(alice.id()).withValue(bad)), Reason.INVALID_KEY);
@@ -277,12 +281,60 @@ class ApiKeyServiceTest {
     }
 
     @Test
-    void storeOutageIsUnavailableForManagementAndVerification() {
+    void storeOutageIsABackendFailureForManagementAndUnavailableForVerification() {
         IssuedApiKey issued = keys.create(as(alice), NewApiKey.forUser(alice.id()));
+        IssuedApiKey other = keys.create(as(alice), NewApiKey.forUser(alice.id()));
         store.down = true;
-        assertRefused(() -> keys.create(as(alice), NewApiKey.forUser(alice.id())), Reason.UNAVAILABLE);
-        assertRefused(() -> keys.list(as(alice), alice.id()), Reason.UNAVAILABLE);
+        for (ThrowingCallable call : List.<ThrowingCallable>of(
+                () -> keys.create(as(alice), NewApiKey.forUser(alice.id())),
+                () -> keys.list(as(alice), alice.id()),
+                () -> keys.revoke(as(alice), other.metadata().id()),
+                () -> keys.revokeAll(as(alice), alice.id()),
+                () -> keys.deleteExpired())) {
+            assertThatThrownBy(call).isInstanceOf(BackendUnavailableException.class)
+                    .isNotInstanceOf(ApiKeyException.class);
+        }
         assertThat(keys.verify(issued.revealKey())).isInstanceOf(AuthenticationResult.Unavailable.class);
+        store.down = false;
+        assertThat(keys.verify(issued.revealKey())).as("at once after the outage")
+                .isInstanceOf(AuthenticationResult.Authenticated.class);
+        assertThat(keys.list(as(alice), alice.id())).hasSize(2);
+    }
+
+    @Test
+    void userDirectoryOutageIsABackendFailureForCreateAndUnavailableForVerification() {
+        CountingUsers failing = new CountingUsers(users);
+        realm.close();
+        realm = realm(ApiKeyRealm.builder("apikey", store, failing));
+        keys = realm.keys();
+        IssuedApiKey issued = keys.create(as(alice), NewApiKey.forUser(alice.id()));
+        failing.down = true;
+        assertThatThrownBy(() -> keys.create(as(alice), NewApiKey.forUser(alice.id())))
+                .isInstanceOf(BackendUnavailableException.class);
+        assertThat(keys.verify(issued.revealKey())).isInstanceOf(AuthenticationResult.Unavailable.class);
+        failing.down = false;
+        assertThat(keys.verify(issued.revealKey())).isInstanceOf(AuthenticationResult.Authenticated.class);
+    }
+
+    @Test
+    void revokeThatFailsStillDropsTheKeyFromThisNodesCache() {
+        IssuedApiKey issued = keys.create(as(alice), NewApiKey.forUser(alice.id()));
+        assertThat(keys.verify(issued.revealKey())).isInstanceOf(AuthenticationResult.Authenticated.class);
+        CountingStore deleteFails = new CountingStore(store) {
+            @Override
+            public Optional<StoredApiKey> delete(UUID id) {
+                super.delete(id); // the delete went through, but its answer was lost
+                throw new BackendUnavailableException("test api-key store", "connection lost during commit", null);
+            }
+        };
+        realm.close();
+        realm = realm(ApiKeyRealm.builder("apikey", deleteFails, users));
+        keys = realm.keys();
+        assertThat(keys.verify(issued.revealKey())).isInstanceOf(AuthenticationResult.Authenticated.class);
+        assertThatThrownBy(() -> keys.revoke(as(alice), issued.metadata().id()))
+                .isInstanceOf(BackendUnavailableException.class);
+        assertThat(keys.verify(issued.revealKey())).as("not served from the cache after the revoke")
+                .isInstanceOf(AuthenticationResult.Rejected.class);
     }
 
     @Test

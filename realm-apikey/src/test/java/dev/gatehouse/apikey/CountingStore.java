@@ -1,5 +1,6 @@
 package dev.gatehouse.apikey;
 
+import dev.gatehouse.core.BackendUnavailableException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,7 @@ class CountingStore implements ApiKeyStore {
 
     private void check() {
         if (down) {
-            throw new StoreUnavailableException("test: store is down", null);
+            throw new BackendUnavailableException("test api-key store", "store is down", null);
         }
     }
 

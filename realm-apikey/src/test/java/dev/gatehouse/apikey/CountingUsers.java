@@ -1,5 +1,6 @@
 package dev.gatehouse.apikey;
 
+import dev.gatehouse.core.BackendUnavailableException;
 import dev.gatehouse.core.NewUser;
 import dev.gatehouse.core.User;
 import dev.gatehouse.core.UserDirectory;
@@ -10,11 +11,15 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Counts user lookups by id, the user-directory round trip the cache must avoid. */
+/**
+ * Counts user lookups by id, the user-directory round trip the cache must avoid; can be switched to
+ * fail lookups by id like a directory whose database is down.
+ */
 final class CountingUsers implements UserDirectory {
 
     final UserDirectory delegate;
     final AtomicInteger findById = new AtomicInteger();
+    volatile boolean down;
 
     CountingUsers(UserDirectory delegate) {
         this.delegate = delegate;
@@ -23,6 +28,9 @@ final class CountingUsers implements UserDirectory {
     @Override
     public Optional<User> findById(UUID id) {
         findById.incrementAndGet();
+        if (down) {
+            throw new BackendUnavailableException("test user directory", "directory is down", null);
+        }
         return delegate.findById(id);
     }
 

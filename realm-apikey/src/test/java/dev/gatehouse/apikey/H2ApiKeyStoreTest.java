@@ -2,6 +2,7 @@ package dev.gatehouse.apikey;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.core.jdbc.SchemaMigrations;
 import dev.gatehouse.core.testing.H2Database;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -15,7 +16,7 @@ class H2ApiKeyStoreTest extends ApiKeyStoreContract {
     private final ApiKeyStore store;
 
     H2ApiKeyStoreTest() {
-        ApiKeyStore.applySchema(dataSource);
+        SchemaMigrations.apply(dataSource, "apikey");
         store = ApiKeyStore.jdbc(dataSource);
     }
 
@@ -26,7 +27,7 @@ class H2ApiKeyStoreTest extends ApiKeyStoreContract {
 
     @Test
     void schemaIsAppliedOnceAndRecorded() throws SQLException {
-        ApiKeyStore.applySchema(dataSource);
+        SchemaMigrations.apply(dataSource, "apikey");
         try (Connection c = dataSource.getConnection();
                 ResultSet rs = c.createStatement().executeQuery(
                         "SELECT COUNT(*) FROM gh_schema_history WHERE component = 'apikey'")) {

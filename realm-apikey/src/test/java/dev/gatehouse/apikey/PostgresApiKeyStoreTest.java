@@ -1,5 +1,6 @@
 package dev.gatehouse.apikey;
 
+import dev.gatehouse.core.jdbc.SchemaMigrations;
 import dev.gatehouse.core.testing.PostgresSchema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,7 +15,7 @@ class PostgresApiKeyStoreTest extends ApiKeyStoreContract {
     @BeforeAll
     void createSchema() {
         schema = PostgresSchema.create("apikey_store");
-        ApiKeyStore.applySchema(schema.dataSource());
+        SchemaMigrations.apply(schema.dataSource(), "apikey");
         store = ApiKeyStore.jdbc(schema.dataSource());
     }
 

@@ -15,11 +15,13 @@ import dev.gatehouse.core.UserDirectory;
 import dev.gatehouse.core.UserType;
 import dev.gatehouse.core.jdbc.SchemaMigrations;
 import dev.gatehouse.core.testing.PostgresSchema;
+import dev.gatehouse.core.testing.MutableClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.function.LongSupplier;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,7 +36,7 @@ class PostgresTwoNodesTest {
     private static final Duration BOUND = Duration.ofSeconds(1);
 
     private PostgresSchema schema;
-    private final TestTime time = TestTime.at("2026-01-01T00:00:00Z");
+    private final MutableClock time = MutableClock.atEpochOfTests();
     private final List<ApiKeyRealm> realms = new ArrayList<>();
     private UserDirectory usersA;
     private UserDirectory usersB;
@@ -43,8 +45,8 @@ class PostgresTwoNodesTest {
     @BeforeEach
     void createSchema() {
         schema = PostgresSchema.create("apikey_nodes");
-        SchemaMigrations.applyCore(schema.dataSource());
-        ApiKeyStore.applySchema(schema.dataSource());
+        SchemaMigrations.apply(schema.dataSource(), "core");
+        SchemaMigrations.apply(schema.dataSource(), "apikey");
         usersA = UserDirectory.jdbc(schema.dataSource(), time);
         usersB = UserDirectory.jdbc(schema.anotherDataSource(), time);
         alice = usersA.create(NewUser.of("alice", UserType.LOCAL));
@@ -58,7 +60,7 @@ class PostgresTwoNodesTest {
         }
     }
 
-    private ApiKeyRealm node(DataSource ds, UserDirectory users, Clock clock, java.util.function.LongSupplier ticker,
+    private ApiKeyRealm node(DataSource ds, UserDirectory users, Clock clock, LongSupplier ticker,
             Duration bound) {
         ApiKeyRealm realm = ApiKeyRealm.builder("apikey", ApiKeyStore.jdbc(ds), users).clock(clock).ticker(ticker)
                 .revocationBound(bound).lastUsedFlushInterval(Duration.ofHours(1)).build();
@@ -72,8 +74,8 @@ class PostgresTwoNodesTest {
 
     @Test
     void revocationOnOneNodeIsEffectiveThereAtOnceAndOnTheOtherWithinTheBound() {
-        ApiKeyRealm nodeA = node(schema.dataSource(), usersA, time, time.ticker(), BOUND);
-        ApiKeyRealm nodeB = node(schema.anotherDataSource(), usersB, time, time.ticker(), BOUND);
+        ApiKeyRealm nodeA = node(schema.dataSource(), usersA, time, ClockTicker.of(time), BOUND);
+        ApiKeyRealm nodeB = node(schema.anotherDataSource(), usersB, time, ClockTicker.of(time), BOUND);
         Identity asAlice = Identity.of(alice, "test");
         IssuedApiKey k = nodeA.keys().create(asAlice, NewApiKey.forUser(alice.id()));
         assertThat(accepted(nodeA, k.revealKey())).isTrue();
@@ -104,8 +106,8 @@ class PostgresTwoNodesTest {
 
     @Test
     void userDisabledThroughOneNodeIsRefusedByTheOtherWithinTheBound() {
-        ApiKeyRealm nodeA = node(schema.dataSource(), usersA, time, time.ticker(), BOUND);
-        ApiKeyRealm nodeB = node(schema.anotherDataSource(), usersB, time, time.ticker(), BOUND);
+        ApiKeyRealm nodeA = node(schema.dataSource(), usersA, time, ClockTicker.of(time), BOUND);
+        ApiKeyRealm nodeB = node(schema.anotherDataSource(), usersB, time, ClockTicker.of(time), BOUND);
         String key = nodeA.keys().create(Identity.of(alice, "test"), NewApiKey.forUser(alice.id())).revealKey();
         assertThat(accepted(nodeB, key)).isTrue();
         usersA.setDisabled(alice.id(), true);
@@ -115,7 +117,7 @@ class PostgresTwoNodesTest {
 
     @Test
     void lastUsedTimeReachesTheDatabaseOnFlush() {
-        ApiKeyRealm nodeA = node(schema.dataSource(), usersA, time, time.ticker(), BOUND);
+        ApiKeyRealm nodeA = node(schema.dataSource(), usersA, time, ClockTicker.of(time), BOUND);
         IssuedApiKey k = nodeA.keys().create(Identity.of(alice, "test"), NewApiKey.forUser(alice.id()));
         accepted(nodeA, k.revealKey());
         ApiKeyStore other = ApiKeyStore.jdbc(schema.anotherDataSource());
@@ -132,7 +134,7 @@ class PostgresTwoNodesTest {
         p.setProperty("realm.apikey.revocationBound", "500ms");
         Gatehouse gatehouse = Gatehouse.builder().users(usersA).clock(time).throttling(Throttling.disabled())
                 .service(DataSource.class, schema.dataSource()).properties(p).build();
-        ApiKeyRealm realm = ApiKeyRealm.in(gatehouse).orElseThrow();
+        ApiKeyRealm realm = gatehouse.realm(ApiKeyRealm.class).orElseThrow();
         realms.add(realm);
         String key = realm.keys().create(Identity.of(alice, "test"), NewApiKey.forUser(alice.id())).revealKey();
         assertThat(key).startsWith("acme_");

@@ -2,6 +2,7 @@ package dev.gatehouse.apikey;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.apikey.internal.Digests;
 import dev.gatehouse.apikey.internal.GatehouseKeys;
 import dev.gatehouse.core.AuthenticationResult;
 import dev.gatehouse.core.Identity;
@@ -9,13 +10,19 @@ import dev.gatehouse.core.NewUser;
 import dev.gatehouse.core.User;
 import dev.gatehouse.core.UserDirectory;
 import dev.gatehouse.core.UserType;
+import dev.gatehouse.core.testing.MutableClock;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +36,7 @@ class VerifiedKeyCacheTest {
 
     private static final Duration BOUND = Duration.ofSeconds(1);
 
-    private final TestTime time = TestTime.at("2026-01-01T00:00:00Z");
+    private final MutableClock time = MutableClock.atEpochOfTests();
     private final CountingUsers users = new CountingUsers(UserDirectory.inMemory(time));
     private final CountingStore store = new CountingStore(ApiKeyStore.inMemory());
     private final User alice = users.create(NewUser.of("alice", UserType.LOCAL));
@@ -39,7 +46,7 @@ class VerifiedKeyCacheTest {
     private ApiKeyRealm node(ApiKeyStore s, UserDirectory u, ApiKeyRealm.Builder... custom) {
         ApiKeyRealm.Builder b = custom.length > 0 ? custom[0]
                 : ApiKeyRealm.builder("apikey", s, u).revocationBound(BOUND).lastUsedFlushInterval(Duration.ofHours(1));
-        ApiKeyRealm realm = b.clock(time).ticker(time.ticker()).build();
+        ApiKeyRealm realm = b.clock(time).ticker(ClockTicker.of(time)).build();
         realms.add(realm);
         return realm;
     }
@@ -154,7 +161,7 @@ class VerifiedKeyCacheTest {
 
     @Test
     void hotKeyIsReloadedInTheBackgroundNotOnTheRequestPath() throws Exception {
-        List<String> lookupThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> lookupThreads = new CopyOnWriteArrayList<>();
         ApiKeyStore recording = new CountingStore(store) {
             @Override
             public Optional<StoredApiKey> findByDigest(byte[] digest) {
@@ -211,7 +218,7 @@ class VerifiedKeyCacheTest {
     @Test
     void aKeyCreatedHereIsAcceptedAtOnceEvenIfItWasJustUnknown() {
         ApiKeyRealm realm = node(store, users);
-        User root = users.create(NewUser.of("root", UserType.LOCAL).withRoles(java.util.Set.of("admin")));
+        User root = users.create(NewUser.of("root", UserType.LOCAL).withRoles(Set.of("admin")));
         String chosen = new GatehouseKeys("gh").generate(new SecureRandom());
         assertThat(accepted(realm, chosen)).isFalse();
         realm.keys().create(Identity.of(root, "test"), NewApiKey.forUser(alice.id()).withValue(chosen));
@@ -221,7 +228,7 @@ class VerifiedKeyCacheTest {
     /** A store whose digest lookups wait until the test releases them. */
     private static final class GatedStore extends CountingStore {
         final CountDownLatch release = new CountDownLatch(1);
-        final java.util.concurrent.Semaphore entered = new java.util.concurrent.Semaphore(0);
+        final Semaphore entered = new Semaphore(0);
 
         GatedStore(ApiKeyStore delegate) {
             super(delegate);
@@ -242,14 +249,14 @@ class VerifiedKeyCacheTest {
     @Test
     void aStuckLookupDoesNotStallOtherKeys() throws Exception {
         String stuckKey = new GatehouseKeys("gh").generate(new SecureRandom());
-        byte[] stuckDigest = dev.gatehouse.apikey.internal.Digests.sha256(
-                stuckKey.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        byte[] stuckDigest = Digests.sha256(
+                stuckKey.getBytes(StandardCharsets.US_ASCII));
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         ApiKeyStore selective = new CountingStore(store) {
             @Override
             public Optional<StoredApiKey> findByDigest(byte[] digest) {
-                if (java.util.Arrays.equals(digest, stuckDigest)) {
+                if (Arrays.equals(digest, stuckDigest)) {
                     entered.countDown();
                     try {
                         release.await(30, TimeUnit.SECONDS);
@@ -317,6 +324,36 @@ class VerifiedKeyCacheTest {
         assertThat(accepted(realm, key)).isTrue();
         time.advance(BOUND);
         assertThat(realm.keys().verify(key)).isInstanceOf(AuthenticationResult.Unavailable.class);
+    }
+
+    @Test
+    void anOutageLeavesNothingBehindAndTheKeyWorksAtOnceAfterIt() {
+        ApiKeyRealm realm = node(store, users);
+        String key = realm.keys().create(asAlice, NewApiKey.forUser(alice.id())).revealKey();
+        String unknown = new GatehouseKeys("gh").generate(new SecureRandom());
+        store.down = true;
+        int before = store.digestLookups.get();
+        for (int i = 0; i < 5; i++) {
+            assertThat(realm.keys().verify(key)).isInstanceOf(AuthenticationResult.Unavailable.class);
+            assertThat(realm.keys().verify(unknown)).isInstanceOf(AuthenticationResult.Unavailable.class);
+        }
+        assertThat(store.digestLookups.get() - before).as("every request asks the store: no failure is cached")
+                .isEqualTo(10);
+        assertThat(realm.verifier().negativeEntries()).as("a failure is never remembered as unknown").isZero();
+        store.down = false; // no time passes: nothing may stand between the store and the next request
+        assertThat(accepted(realm, key)).isTrue();
+        assertThat(realm.keys().verify(unknown)).isInstanceOf(AuthenticationResult.Rejected.class);
+    }
+
+    @Test
+    void aDirectoryOutageIsUnavailableAndNotCached() {
+        ApiKeyRealm realm = node(store, users);
+        String key = realm.keys().create(asAlice, NewApiKey.forUser(alice.id())).revealKey();
+        users.down = true;
+        assertThat(realm.keys().verify(key)).isInstanceOf(AuthenticationResult.Unavailable.class);
+        assertThat(realm.keys().verify(key)).isInstanceOf(AuthenticationResult.Unavailable.class);
+        users.down = false;
+        assertThat(accepted(realm, key)).isTrue();
     }
 
     @Test

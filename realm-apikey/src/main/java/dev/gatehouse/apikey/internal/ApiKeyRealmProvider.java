@@ -8,16 +8,24 @@ import dev.gatehouse.core.Realm;
 import dev.gatehouse.core.RealmContext;
 import dev.gatehouse.core.RealmProvider;
 import dev.gatehouse.core.RealmSettings;
+import dev.gatehouse.core.jdbc.SchemaMigrations;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 /**
  * Builds {@link ApiKeyRealm}s of type {@code apikey} from {@code realm.<name>.*} settings (listed in
- * the module's README). Thread-safe.
+ * the module's README). It only maps each given setting onto the {@link ApiKeyRealm.Builder} call
+ * of the same name: defaults and checks live in the builder alone, whose messages start with the
+ * setting's name, so that core names the full key in a configuration error. What the provider
+ * itself decides is the store ({@code store}, {@code applySchema}). Thread-safe.
  */
 public final class ApiKeyRealmProvider implements RealmProvider {
+
+    /** The component of the schema scripts under {@code META-INF/gatehouse/apikey/schema/}. */
+    static final String SCHEMA_COMPONENT = "apikey";
 
     @Override
     public String type() {
@@ -28,43 +36,40 @@ public final class ApiKeyRealmProvider implements RealmProvider {
     public Realm create(RealmSettings settings, RealmContext context) {
         ApiKeyRealm.Builder b = ApiKeyRealm.builder(settings.realmName(), store(settings, context), context.users())
                 .clock(context.clock());
-        try {
-            b.prefix(settings.get("prefix", "gh"));
-        } catch (IllegalArgumentException e) {
-            throw settings.invalid("prefix", e.getMessage());
+        settings.get("prefix").ifPresent(b::prefix);
+        duration(settings, "revocationBound", b::revocationBound);
+        integer(settings, "cacheSize", b::cacheSize);
+        integer(settings, "negativeCacheSize", b::negativeCacheSize);
+        integer(settings, "maxConcurrentLookups", b::maxConcurrentLookups);
+        duration(settings, "lookupTimeout", b::lookupTimeout);
+        duration(settings, "lastUsedFlushInterval", b::lastUsedFlushInterval);
+        duration(settings, "defaultLifetime", b::defaultLifetime);
+        if (settings.get("acceptConcordKeys").isPresent()) {
+            b.acceptConcordKeys(settings.getBoolean("acceptConcordKeys", false));
         }
-        Duration bound = settings.getDuration("revocationBound", Duration.ofSeconds(1));
-        b.revocationBound(bound);
-        b.cacheSize(settings.getInt("cacheSize", 100_000, 0, 10_000_000));
-        b.negativeCacheSize(settings.getInt("negativeCacheSize", 10_000, 0, 10_000_000));
-        b.maxConcurrentLookups(settings.getInt("maxConcurrentLookups", 16, 1, 10_000));
-        Duration lookupTimeout = settings.getDuration("lookupTimeout", Duration.ofSeconds(2));
-        if (lookupTimeout.isZero()) {
-            throw settings.invalid("lookupTimeout", "must be positive");
-        }
-        b.lookupTimeout(lookupTimeout);
-        Duration flush = settings.getDuration("lastUsedFlushInterval", Duration.ofSeconds(10));
-        if (flush.isZero()) {
-            throw settings.invalid("lastUsedFlushInterval", "must be positive");
-        }
-        b.lastUsedFlushInterval(flush);
-        Optional<String> lifetime = settings.get("defaultLifetime");
-        if (lifetime.isPresent()) {
-            Duration d = settings.getDuration("defaultLifetime", Duration.ZERO);
-            if (d.isZero()) {
-                throw settings.invalid("defaultLifetime", "must be positive");
-            }
-            b.defaultLifetime(d);
-        }
-        b.acceptConcordKeys(settings.getBoolean("acceptConcordKeys", false));
-        String adminRole = settings.get("adminRole", "admin");
-        b.permissions(context.service(ApiKeyPermissions.class).orElseGet(() -> ApiKeyPermissions.adminRole(adminRole)));
+        settings.get("adminRole").ifPresent(b::adminRole);
+        context.service(ApiKeyPermissions.class).ifPresent(b::permissions); // the host's rule wins
         return b.build();
     }
 
+    private static void duration(RealmSettings settings, String key, Consumer<Duration> setter) {
+        Optional.ofNullable(settings.getDuration(key, null)).ifPresent(setter);
+    }
+
+    private static void integer(RealmSettings settings, String key, Consumer<Integer> setter) {
+        if (settings.get(key).isPresent()) {
+            setter.accept(settings.getInt(key, 0, Integer.MIN_VALUE, Integer.MAX_VALUE));
+        }
+    }
+
+    /**
+     * {@code store}: unset means a host-registered {@link ApiKeyStore} service if there is one,
+     * else {@code jdbc}; {@code jdbc} needs a {@link DataSource} service and applies the schema
+     * when {@code applySchema} (default true) is on.
+     */
     private static ApiKeyStore store(RealmSettings settings, RealmContext context) {
         Optional<String> kind = settings.get("store");
-        boolean migrate = settings.getBoolean("applySchema", true);
+        boolean applySchema = settings.getBoolean("applySchema", true);
         if (kind.isEmpty()) {
             Optional<ApiKeyStore> hosted = context.service(ApiKeyStore.class);
             if (hosted.isPresent()) {
@@ -77,10 +82,11 @@ public final class ApiKeyRealmProvider implements RealmProvider {
         }
         if (k.equals("jdbc")) {
             DataSource ds = context.requireService(DataSource.class);
-            if (migrate) {
+            if (applySchema) {
                 try {
-                    ApiKeyStore.applySchema(ds);
+                    SchemaMigrations.apply(ds, SCHEMA_COMPONENT);
                 } catch (IllegalStateException e) {
+                    // a script that failed or changed after it was applied; an outage passes as is
                     throw new ConfigurationException(settings.qualify("applySchema") + ": " + e.getMessage(), e);
                 }
             }

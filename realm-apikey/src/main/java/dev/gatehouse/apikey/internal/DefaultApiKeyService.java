@@ -21,9 +21,12 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Supplier;
 
-/** The {@link ApiKeyService} of an API-key realm, sharing the realm's {@link KeyVerifier}. Thread-safe. */
+/**
+ * The {@link ApiKeyService} of an API-key realm, sharing the realm's {@link KeyVerifier}. Store and
+ * directory outages pass through as {@link dev.gatehouse.core.BackendUnavailableException}; a
+ * create returns only after the store committed the key. Thread-safe.
+ */
 public final class DefaultApiKeyService implements ApiKeyService {
 
     private static final int NAME_ATTEMPTS = 5;
@@ -100,8 +103,7 @@ public final class DefaultApiKeyService implements ApiKeyService {
 
     private ApiKey insert(NewApiKey request, ApiKey.KeyFormat format, byte[] digest) {
         UUID owner = request.owner();
-        guard(() -> users.findById(owner)).orElseThrow(() ->
-                new ApiKeyException(Reason.UNKNOWN_USER, "no user with id " + owner));
+        users.findById(owner).orElseThrow(() -> new ApiKeyException(Reason.UNKNOWN_USER, "no user with id " + owner));
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         Optional<Instant> expiresAt = request.expiresAt().or(() -> defaultLifetime.map(now::plus))
                 .map(t -> t.truncatedTo(ChronoUnit.MILLIS));
@@ -111,15 +113,17 @@ public final class DefaultApiKeyService implements ApiKeyService {
         if (request.name().isPresent() && !KeyNames.isValid(request.name().get())) {
             throw new ApiKeyException(Reason.INVALID_NAME, "a key name must match " + NAME_PATTERN);
         }
+        // Only a definite duplicate (rolled back) is retried, with another generated name. An outage
+        // or a commit whose outcome is unknown is never retried and never acknowledged: it passes
+        // through as BackendUnavailableException, so a returned key is always a committed one.
         for (int attempt = 0; attempt < NAME_ATTEMPTS; attempt++) {
             String name = request.name().orElseGet(() -> KeyNames.generate(random));
             ApiKey key = new ApiKey(UUID.randomUUID(), owner, name, format, now, expiresAt, Optional.empty());
-            if (guard(() -> store.insert(new StoredApiKey(key, digest)))) {
+            if (store.insert(new StoredApiKey(key, digest))) {
                 verifier.forgetUnknown(digest);
                 return key;
             }
-            boolean nameTaken = guard(() -> store.findByOwner(owner)).stream()
-                    .anyMatch(k -> k.key().name().equals(name));
+            boolean nameTaken = store.findByOwner(owner).stream().anyMatch(k -> k.key().name().equals(name));
             if (!nameTaken) {
                 throw new ApiKeyException(Reason.KEY_TAKEN, "this key is already stored");
             }
@@ -134,30 +138,36 @@ public final class DefaultApiKeyService implements ApiKeyService {
     public List<ApiKey> list(Identity caller, UUID owner) {
         Objects.requireNonNull(caller, "caller");
         mayManage(caller, owner);
-        return guard(() -> store.findByOwner(owner)).stream().map(StoredApiKey::key).toList();
+        return store.findByOwner(owner).stream().map(StoredApiKey::key).toList();
     }
 
     @Override
     public boolean revoke(Identity caller, UUID keyId) {
         Objects.requireNonNull(caller, "caller");
-        Optional<StoredApiKey> key = guard(() -> store.findById(keyId));
+        Optional<StoredApiKey> key = store.findById(keyId);
         if (key.isEmpty()) {
             return false;
         }
         mayManage(caller, key.get().owner());
-        Optional<StoredApiKey> deleted = guard(() -> store.delete(keyId));
-        verifier.invalidate(key.get());
-        return deleted.isPresent();
+        try {
+            return store.delete(keyId).isPresent();
+        } finally {
+            // Also when the delete failed: its outcome may be unknown, and a reload costs little.
+            verifier.invalidate(key.get());
+        }
     }
 
     @Override
     public int revokeAll(Identity caller, UUID owner) {
         Objects.requireNonNull(caller, "caller");
         mayManage(caller, owner);
-        List<StoredApiKey> deleted = guard(() -> store.deleteByOwner(owner));
-        deleted.forEach(verifier::invalidate);
-        verifier.invalidateOwner(owner);
-        return deleted.size();
+        try {
+            List<StoredApiKey> deleted = store.deleteByOwner(owner);
+            deleted.forEach(verifier::invalidate);
+            return deleted.size();
+        } finally {
+            verifier.invalidateOwner(owner);
+        }
     }
 
     @Override
@@ -170,7 +180,7 @@ public final class DefaultApiKeyService implements ApiKeyService {
 
     @Override
     public int deleteExpired() {
-        return guard(() -> store.deleteExpired(clock.instant()));
+        return store.deleteExpired(clock.instant());
     }
 
     private void mayManage(Identity caller, UUID owner) {
@@ -183,14 +193,6 @@ public final class DefaultApiKeyService implements ApiKeyService {
     private void mayChoose(Identity caller, UUID owner) {
         if (!permissions.mayChooseKeyValue(caller, owner)) {
             throw new ApiKeyException(Reason.FORBIDDEN, "'" + caller.username() + "' may not choose a key's value");
-        }
-    }
-
-    private static <T> T guard(Supplier<T> call) {
-        try {
-            return call.get();
-        } catch (ApiKeyStore.StoreUnavailableException e) {
-            throw new ApiKeyException(Reason.UNAVAILABLE, "the API-key store is unavailable; retry later", e);
         }
     }
 }

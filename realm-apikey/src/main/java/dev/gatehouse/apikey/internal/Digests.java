@@ -1,9 +1,10 @@
 package dev.gatehouse.apikey.internal;
 
+import dev.gatehouse.core.ConstantTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
-/** SHA-256 and the one constant-time comparison of this module. */
+/** SHA-256 of keys, and digests as cache keys compared with core's {@link ConstantTime}. */
 public final class Digests {
 
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
@@ -21,11 +22,6 @@ public final class Digests {
         MessageDigest md = SHA256.get();
         md.reset();
         return md.digest(bytes);
-    }
-
-    /** Constant-time equality of two digests. */
-    public static boolean same(byte[] a, byte[] b) {
-        return MessageDigest.isEqual(a, b);
     }
 
     /** A cache key over a digest: hashes on its first bytes (uniform), compares in constant time. */
@@ -46,7 +42,7 @@ public final class Digests {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Key other && MessageDigest.isEqual(digest, other.digest);
+            return o instanceof Key other && ConstantTime.equals(digest, other.digest);
         }
 
         @Override

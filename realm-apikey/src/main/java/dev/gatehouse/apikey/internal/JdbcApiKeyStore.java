@@ -3,7 +3,8 @@ package dev.gatehouse.apikey.internal;
 import dev.gatehouse.apikey.ApiKey;
 import dev.gatehouse.apikey.ApiKeyStore;
 import dev.gatehouse.apikey.StoredApiKey;
-import dev.gatehouse.core.jdbc.SchemaMigrations;
+import dev.gatehouse.core.BackendUnavailableException;
+import dev.gatehouse.core.jdbc.Jdbc;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,16 +15,26 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
  * {@link ApiKeyStore#jdbc(DataSource)}: table {@code gh_api_keys} on H2 or PostgreSQL. Uniqueness of
- * digests and of names per owner is enforced by the database, so it holds across nodes. Every
- * {@link SQLException} becomes a {@link StoreUnavailableException}. Thread-safe.
+ * digests and of names per owner is enforced by the database, so it holds across nodes.
+ *
+ * <p>Every write runs in {@link Jdbc#inTransaction}, which commits explicitly and returns only
+ * after the commit returned: a write never depends on the auto-commit mode the host's pool hands
+ * connections out in (with a pool in manual-commit mode, a bare statement would be rolled back
+ * when the connection goes back, after the caller was told it was stored). Reads run in
+ * {@link Jdbc#withConnection}. A duplicate digest or name is {@code false} from {@link #insert};
+ * every other database failure is a {@link BackendUnavailableException}. Thread-safe.
  */
 public final class JdbcApiKeyStore implements ApiKeyStore {
+
+    /** Names this store in failures. */
+    static final String BACKEND = "api-key store";
 
     private static final String COLUMNS =
             "id, user_id, name, digest, key_format, created_at, expires_at, last_used_at";
@@ -33,7 +44,7 @@ public final class JdbcApiKeyStore implements ApiKeyStore {
 
     /** A store over {@code dataSource}, whose schema must already be applied. */
     public JdbcApiKeyStore(DataSource dataSource) {
-        this.dataSource = java.util.Objects.requireNonNull(dataSource, "dataSource");
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     }
 
     @FunctionalInterface
@@ -44,24 +55,27 @@ public final class JdbcApiKeyStore implements ApiKeyStore {
     @Override
     public boolean insert(StoredApiKey stored) {
         ApiKey k = stored.key();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("INSERT INTO gh_api_keys (" + COLUMNS
+        try {
+            return Jdbc.inTransaction(dataSource, BACKEND, "insert API key", c -> {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO gh_api_keys (" + COLUMNS
                         + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setObject(1, k.id());
-            ps.setObject(2, k.owner());
-            ps.setString(3, k.name());
-            ps.setBytes(4, stored.digest());
-            ps.setString(5, k.format().name());
-            ps.setObject(6, time(k.createdAt()));
-            ps.setObject(7, k.expiresAt().map(JdbcApiKeyStore::time).orElse(null));
-            ps.setObject(8, k.lastUsedAt().map(JdbcApiKeyStore::time).orElse(null));
-            ps.executeUpdate();
-            return true;
-        } catch (SQLException e) {
-            if (SchemaMigrations.isUniqueViolation(e)) {
+                    ps.setObject(1, k.id());
+                    ps.setObject(2, k.owner());
+                    ps.setString(3, k.name());
+                    ps.setBytes(4, stored.digest());
+                    ps.setString(5, k.format().name());
+                    ps.setObject(6, time(k.createdAt()));
+                    ps.setObject(7, k.expiresAt().map(JdbcApiKeyStore::time).orElse(null));
+                    ps.setObject(8, k.lastUsedAt().map(JdbcApiKeyStore::time).orElse(null));
+                    ps.executeUpdate();
+                }
+                return true;
+            });
+        } catch (Jdbc.ConstraintViolation e) {
+            if (e.isUniqueViolation()) {
                 return false;
             }
-            throw unavailable("insert API key", e);
+            throw e;
         }
     }
 
@@ -102,61 +116,45 @@ public final class JdbcApiKeyStore implements ApiKeyStore {
         if (lastUsed.isEmpty()) {
             return;
         }
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("UPDATE gh_api_keys SET last_used_at = ? "
-                        + "WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)")) {
-            for (Map.Entry<UUID, Instant> e : lastUsed.entrySet()) {
-                OffsetDateTime at = time(e.getValue());
-                ps.setObject(1, at);
-                ps.setObject(2, e.getKey());
-                ps.setObject(3, at);
-                ps.addBatch();
+        Jdbc.inTransaction(dataSource, BACKEND, "record API-key last-used times", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE gh_api_keys SET last_used_at = ? "
+                    + "WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)")) {
+                for (Map.Entry<UUID, Instant> e : lastUsed.entrySet()) {
+                    OffsetDateTime at = time(e.getValue());
+                    ps.setObject(1, at);
+                    ps.setObject(2, e.getKey());
+                    ps.setObject(3, at);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
             }
-            ps.executeBatch();
-        } catch (SQLException e) {
-            throw unavailable("record API-key last-used times", e);
-        }
+            return null;
+        });
     }
 
     /** Selects then deletes in one transaction, so the caller learns exactly what it deleted. */
     private List<StoredApiKey> deleteWhere(String what, String where, Binder binder) {
-        try (Connection c = dataSource.getConnection()) {
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                List<StoredApiKey> rows = new ArrayList<>();
-                try (PreparedStatement ps = c.prepareStatement(SELECT + "WHERE " + where + " FOR UPDATE")) {
-                    binder.bind(ps);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            rows.add(row(rs));
-                        }
+        return Jdbc.inTransaction(dataSource, BACKEND, what, c -> {
+            List<StoredApiKey> rows = select(c, SELECT + "WHERE " + where + " FOR UPDATE", binder);
+            if (!rows.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM gh_api_keys WHERE id = ?")) {
+                    for (StoredApiKey k : rows) {
+                        ps.setObject(1, k.id());
+                        ps.addBatch();
                     }
+                    ps.executeBatch();
                 }
-                if (!rows.isEmpty()) {
-                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM gh_api_keys WHERE id = ?")) {
-                        for (StoredApiKey k : rows) {
-                            ps.setObject(1, k.id());
-                            ps.addBatch();
-                        }
-                        ps.executeBatch();
-                    }
-                }
-                c.commit();
-                return rows;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(auto);
             }
-        } catch (SQLException e) {
-            throw unavailable(what, e);
-        }
+            return rows;
+        });
     }
 
     private List<StoredApiKey> query(String what, String sql, Binder binder) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        return Jdbc.withConnection(dataSource, BACKEND, what, c -> select(c, sql, binder));
+    }
+
+    private static List<StoredApiKey> select(Connection c, String sql, Binder binder) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             binder.bind(ps);
             try (ResultSet rs = ps.executeQuery()) {
                 List<StoredApiKey> out = new ArrayList<>();
@@ -165,8 +163,6 @@ public final class JdbcApiKeyStore implements ApiKeyStore {
                 }
                 return out;
             }
-        } catch (SQLException e) {
-            throw unavailable(what, e);
         }
     }
 
@@ -184,10 +180,6 @@ public final class JdbcApiKeyStore implements ApiKeyStore {
 
     private static OffsetDateTime time(Instant at) {
         return OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
-    }
-
-    private static StoreUnavailableException unavailable(String what, SQLException e) {
-        return new StoreUnavailableException("cannot " + what + ": " + e.getMessage(), e);
     }
 
     @Override

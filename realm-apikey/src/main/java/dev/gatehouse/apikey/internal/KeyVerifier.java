@@ -9,6 +9,8 @@ import dev.gatehouse.apikey.ApiKey;
 import dev.gatehouse.apikey.ApiKeyStore;
 import dev.gatehouse.apikey.StoredApiKey;
 import dev.gatehouse.core.AuthenticationResult;
+import dev.gatehouse.core.BackendUnavailableException;
+import dev.gatehouse.core.ConstantTime;
 import dev.gatehouse.core.Identity;
 import dev.gatehouse.core.User;
 import dev.gatehouse.core.UserDirectory;
@@ -25,6 +27,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -43,12 +47,18 @@ import org.slf4j.LoggerFactory;
  * background once it is older than half the revocation bound, and expires when the state it
  * holds was read more than the bound ago; so another node's revocation, or a user disabled in the
  * directory, takes effect here within the bound. Unknown digests are remembered in a separate,
- * size-bounded negative cache for the same bound.
+ * size-bounded negative cache for the same bound; only a store that answered "no such key" puts
+ * one there, never a failure.
  *
- * <p>Lookups run on a bounded pool ({@code maxConcurrentLookups} threads, a short queue), never
- * inside the cache's own locks: a slow store cannot stall requests for other keys, a full pool is
- * a 503 at once, and a requester waits at most {@code lookupTimeout} for its lookup. Revoking a
- * key on this node also discards a lookup of it in flight, so its result is never cached.
+ * <p>Lookups run on a bounded pool ({@code maxConcurrentLookups} threads and
+ * {@value #QUEUED_LOOKUPS_PER_THREAD} times as many queued), never inside the cache's own locks and
+ * never on the request thread, also with the cache off. At most {@link #maxWaitingRequests()}
+ * requests wait for lookups at once; beyond that, or with the pool and its queue full, a miss is
+ * {@code Unavailable} at once. A waiting request waits once, at most {@code lookupTimeout}, and is
+ * then {@code Unavailable} while its lookup goes on (and may still fill the cache). Every failure
+ * of the store or the user directory is {@code Unavailable} (503), never a rejection, and leaves
+ * nothing behind: the next request for the key asks the store again. Revoking a key on this node
+ * also discards a lookup of it in flight, so its result is never cached.
  */
 public final class KeyVerifier implements AutoCloseable {
 
@@ -57,11 +67,16 @@ public final class KeyVerifier implements AutoCloseable {
     static final int QUEUED_LOOKUPS_PER_THREAD = 4;
     static final Duration RETRY_AFTER = Duration.ofSeconds(1);
     static final int REFRESH_THREADS = 2;
+    static final String BACKEND = "api-key store";
 
     private static final AuthenticationResult.Rejected MALFORMED =
             AuthenticationResult.Rejected.conclusively("malformed API key (length, characters or checksum)");
     private static final AuthenticationResult.Rejected UNKNOWN =
             AuthenticationResult.Rejected.conclusively("unknown or revoked API key");
+    private static final AuthenticationResult.Unavailable BROKEN =
+            new AuthenticationResult.Unavailable(BACKEND + " (lookup failed)", RETRY_AFTER);
+    private static final AuthenticationResult.Unavailable INTERRUPTED =
+            new AuthenticationResult.Unavailable(BACKEND + " (lookup interrupted)", RETRY_AFTER);
 
     /** The settings of one verifier, as {@link dev.gatehouse.apikey.ApiKeyRealm.Builder} documents them. */
     public record Settings(String realmName, GatehouseKeys keys, boolean acceptConcordKeys, Duration revocationBound,
@@ -76,7 +91,11 @@ public final class KeyVerifier implements AutoCloseable {
     private final Cache<Digests.Key, Entry> verified; // the synchronous view of cache: hits only
     private final Cache<Digests.Key, Boolean> negative;
     private final ThreadPoolExecutor lookups;
+    private final Semaphore waiting;
+    private final int maxWaiting;
     private final long lookupTimeoutNanos;
+    private final AuthenticationResult.Unavailable busy;
+    private final AuthenticationResult.Unavailable timedOut;
     private final LastUsedRecorder lastUsed;
     private final LongSupplier ticker;
     private final long boundNanos;
@@ -92,23 +111,26 @@ public final class KeyVerifier implements AutoCloseable {
         this.boundNanos = settings.revocationBound().toNanos();
         this.lookupTimeoutNanos = settings.lookupTimeout().toNanos();
         this.lastUsed = new LastUsedRecorder(store, settings.lastUsedFlushInterval(), settings.realmName());
+        int n = settings.maxConcurrentLookups();
+        this.lookups = new ThreadPoolExecutor(n, n, 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(n * QUEUED_LOOKUPS_PER_THREAD),
+                daemons("gatehouse-apikey-lookup-" + settings.realmName()), new ThreadPoolExecutor.AbortPolicy());
+        lookups.allowCoreThreadTimeOut(true);
+        // As many waiting requests as the pool runs and queues: requests that join another's lookup
+        // of the same key count too, so a hung store holds at most this many request threads.
+        this.maxWaiting = n * (1 + QUEUED_LOOKUPS_PER_THREAD);
+        this.waiting = new Semaphore(maxWaiting);
+        this.busy = new AuthenticationResult.Unavailable(BACKEND + " (all " + n + " lookups and their queue busy)",
+                RETRY_AFTER);
+        this.timedOut = new AuthenticationResult.Unavailable(BACKEND + " (no answer within "
+                + settings.lookupTimeout() + ")", RETRY_AFTER);
         if (settings.cacheSize() > 0 && boundNanos > 0) {
-            // Reloads block on JDBC: keep them off the common fork-join pool.
-            // After close(), maintenance tasks are dropped quietly (CallerRunsPolicy discards them).
+            // Reloads block on JDBC: keep them off the common fork-join pool. A reload queues once
+            // per cached key at most. After close(), reloads are dropped quietly (CallerRunsPolicy
+            // discards tasks once the pool is shut down).
             this.refresher = new ThreadPoolExecutor(REFRESH_THREADS, REFRESH_THREADS, 0, TimeUnit.MILLISECONDS,
-                    new LinkedBlockingQueue<>(), r -> {
-                        Thread t = new Thread(r, "gatehouse-apikey-refresh-" + settings.realmName());
-                        t.setDaemon(true);
-                        return t;
-                    }, new ThreadPoolExecutor.CallerRunsPolicy());
-            int n = settings.maxConcurrentLookups();
-            this.lookups = new ThreadPoolExecutor(n, n, 60, TimeUnit.SECONDS,
-                    new ArrayBlockingQueue<>(n * QUEUED_LOOKUPS_PER_THREAD), r -> {
-                        Thread t = new Thread(r, "gatehouse-apikey-lookup-" + settings.realmName());
-                        t.setDaemon(true);
-                        return t;
-                    }, new ThreadPoolExecutor.AbortPolicy());
-            lookups.allowCoreThreadTimeOut(true);
+                    new LinkedBlockingQueue<>(), daemons("gatehouse-apikey-refresh-" + settings.realmName()),
+                    new ThreadPoolExecutor.CallerRunsPolicy());
             this.cache = Caffeine.newBuilder()
                     // Maintenance (draining the read buffer) runs on the calling thread, amortised:
                     // handing it to a pool woke a parked thread every few hundred reads, a fifth of
@@ -127,11 +149,18 @@ public final class KeyVerifier implements AutoCloseable {
                     .build();
         } else {
             this.refresher = null;
-            this.lookups = null;
             this.cache = null;
             this.verified = null;
             this.negative = null;
         }
+    }
+
+    private static ThreadFactory daemons(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     /** Whether {@code token} has a shape this verifier reads (its prefix, or a Concord key if enabled). */
@@ -153,7 +182,7 @@ public final class KeyVerifier implements AutoCloseable {
 
     /**
      * Verifies a presented key. Never throws; never asks the store (or remembers as unknown) a key
-     * that is not well-formed.
+     * that is not well-formed; never waits longer than {@code lookupTimeout}.
      *
      * <p>The hot path is one SHA-256 and one cache probe: a key that has this format's prefix and
      * length is hashed and looked up among the verified keys first. Only a key found there skips
@@ -210,17 +239,64 @@ public final class KeyVerifier implements AutoCloseable {
     }
 
     private AuthenticationResult verifyWellFormed(Digests.Key key, ApiKey.KeyFormat format) {
+        if (cache != null) {
+            Entry cached = verified.getIfPresent(key);
+            if (cached != null) {
+                return decide(cached, format);
+            }
+            if (negative.getIfPresent(key) != null) {
+                return UNKNOWN;
+            }
+        }
+        if (!waiting.tryAcquire()) {
+            return busy;
+        }
         Entry entry;
         try {
-            entry = lookup(key);
-        } catch (LookupFailedException e) {
-            return new AuthenticationResult.Unavailable(e.getMessage(), RETRY_AFTER);
+            entry = await(key);
+        } finally {
+            waiting.release();
+        }
+        if (entry == null) {
+            // The store answered: no such key. Only this is remembered, never a failure.
+            if (negative != null) {
+                negative.put(key, Boolean.TRUE);
+            }
+            return UNKNOWN;
         }
         return decide(entry, format);
     }
 
+    /**
+     * Waits at most {@code lookupTimeout} for the lookup of {@code key} on the lookup pool: the
+     * entry, {@code null} if the store has no such key, or a failed entry.
+     */
+    private Entry await(Digests.Key key) {
+        CompletableFuture<Entry> pending;
+        try {
+            pending = cache != null
+                    ? cache.get(key) // one lookup per key, however many requests miss at once
+                    : CompletableFuture.supplyAsync(() -> load(key, ticker.getAsLong()), lookups);
+        } catch (RejectedExecutionException e) {
+            return Entry.failed(busy);
+        }
+        try {
+            return pending.get(lookupTimeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            return Entry.failed(timedOut);
+        } catch (ExecutionException e) {
+            return Entry.failed(BROKEN);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Entry.failed(INTERRUPTED);
+        }
+    }
+
     private AuthenticationResult decide(Entry entry, ApiKey.KeyFormat format) {
-        if (entry == null || entry.format != format) {
+        if (entry.unavailable != null) {
+            return entry.unavailable;
+        }
+        if (entry.format != format) {
             return UNKNOWN;
         }
         long now = clock.millis();
@@ -234,65 +310,29 @@ public final class KeyVerifier implements AutoCloseable {
         return entry.authenticated;
     }
 
-    private Entry lookup(Digests.Key key) {
-        if (cache == null) {
-            Entry entry = load(key, ticker.getAsLong());
-            if (entry == Entry.FAILED) {
-                throw new LookupFailedException("API-key store or user directory unavailable");
-            }
-            return entry;
-        }
-        Entry entry = verified.getIfPresent(key);
-        if (entry != null) {
-            return entry;
-        }
-        if (negative.getIfPresent(key) != null) {
-            return null;
-        }
-        CompletableFuture<Entry> pending;
-        try {
-            pending = cache.get(key); // one lookup per key, however many requests miss at once
-        } catch (RejectedExecutionException e) {
-            throw new LookupFailedException("API-key lookups: all " + settings.maxConcurrentLookups()
-                    + " busy and the queue is full");
-        }
-        try {
-            entry = pending.get(lookupTimeoutNanos, TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            throw new LookupFailedException("API-key lookup did not finish within " + settings.lookupTimeout());
-        } catch (ExecutionException e) {
-            throw new LookupFailedException("API-key store or user directory unavailable");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LookupFailedException("API-key lookup interrupted");
-        }
-        if (entry == Entry.FAILED) {
-            throw new LookupFailedException("API-key store or user directory unavailable");
-        }
-        if (entry == null) {
-            negative.put(key, Boolean.TRUE);
-        }
-        return entry;
-    }
-
     /**
-     * Reads a key and its owner: the entry, {@code null} if the key is unknown, or
-     * {@link Entry#FAILED} if the store or directory failed (a value, not an exception, so that a
-     * failure is neither cached nor logged by the cache with a stack trace). Runs on the lookup
-     * pool (misses) or the refresh pool (reloads).
+     * Reads a key and its owner: the entry, {@code null} if the key is unknown, or a failed entry
+     * if the store or directory failed (a value, not an exception, so that a failure is neither
+     * cached nor logged by the cache with a stack trace). Runs on the lookup pool (misses) or the
+     * refresh pool (reloads).
      */
     private Entry load(Digests.Key key, long startedNanos) {
         try {
             Optional<StoredApiKey> found = store.findByDigest(key.bytes());
-            if (found.isEmpty() || !Digests.same(found.get().digest(), key.bytes())) {
+            if (found.isEmpty() || !ConstantTime.equals(found.get().digest(), key.bytes())) {
                 return null;
             }
             ApiKey k = found.get().key();
             Optional<User> owner = users.findById(k.owner());
             return Entry.of(k, owner, settings.realmName(), startedNanos);
+        } catch (BackendUnavailableException e) {
+            LOG.warn("realm {}: API-key lookup failed: {}", settings.realmName(), e.getMessage());
+            return Entry.failed(e.toResult());
         } catch (RuntimeException e) {
-            LOG.warn("realm {}: API-key lookup failed: {}", settings.realmName(), e.toString());
-            return Entry.FAILED;
+            // Not an outage the store reported, but the key cannot be verified: fail closed with a
+            // 503 (the credentials may be right), naming only the exception's type.
+            LOG.warn("realm {}: API-key lookup failed: {}", settings.realmName(), e.getClass().getName());
+            return Entry.failed(BROKEN);
         }
     }
 
@@ -313,7 +353,7 @@ public final class KeyVerifier implements AutoCloseable {
             long started = ticker.getAsLong();
             return CompletableFuture.supplyAsync(() -> {
                 Entry fresh = load(key, started);
-                return fresh == Entry.FAILED ? old : fresh;
+                return fresh != null && fresh.unavailable != null ? old : fresh;
             }, refresher);
         }
     }
@@ -367,28 +407,31 @@ public final class KeyVerifier implements AutoCloseable {
         return verified.estimatedSize();
     }
 
+    /** How many requests wait for a lookup right now (at most {@link #maxWaitingRequests()}). */
+    public int waitingRequests() {
+        return maxWaiting - waiting.availablePermits();
+    }
+
+    /** The most requests that wait for lookups at once: {@code maxConcurrentLookups} x 5. */
+    public int maxWaitingRequests() {
+        return maxWaiting;
+    }
+
     @Override
     public void close() {
         lastUsed.close();
+        lookups.shutdown();
         if (refresher != null) {
             refresher.shutdown();
-            lookups.shutdown();
         }
     }
 
-    /** A store or directory failure, or too many lookups at once: the realm answers 503. */
-    static final class LookupFailedException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        LookupFailedException(String message) {
-            super(message, null, false, false);
-        }
-    }
-
-    /** A verified key with its owner's standing, as read at {@link #loadedAtNanos}. */
+    /**
+     * A verified key with its owner's standing, as read at {@link #loadedAtNanos}; or the outcome
+     * of a lookup that failed ({@link #unavailable} set), which expires at once and is never
+     * served.
+     */
     static final class Entry {
-        /** The outcome of a lookup that failed; expires at once, never served. */
-        static final Entry FAILED = new Entry();
 
         final UUID keyId;
         final UUID owner;
@@ -396,6 +439,7 @@ public final class KeyVerifier implements AutoCloseable {
         final long expiresAtMillis;
         final AuthenticationResult.Authenticated authenticated;
         final String refusal;
+        final AuthenticationResult.Unavailable unavailable;
         final long loadedAtNanos;
         /**
          * When this node last queued a last-used time for the key. Plain, not volatile: a stale
@@ -403,13 +447,14 @@ public final class KeyVerifier implements AutoCloseable {
          */
         long lastRecordedMillis;
 
-        private Entry() {
+        private Entry(AuthenticationResult.Unavailable unavailable) {
             this.keyId = new UUID(0, 0);
             this.owner = new UUID(0, 0);
             this.format = null;
             this.expiresAtMillis = Long.MIN_VALUE;
             this.authenticated = null;
             this.refusal = "lookup failed";
+            this.unavailable = unavailable;
             this.loadedAtNanos = Long.MIN_VALUE;
         }
 
@@ -420,7 +465,13 @@ public final class KeyVerifier implements AutoCloseable {
             this.expiresAtMillis = key.expiresAt().map(t -> t.toEpochMilli()).orElse(Long.MAX_VALUE);
             this.authenticated = authenticated;
             this.refusal = refusal;
+            this.unavailable = null;
             this.loadedAtNanos = loadedAtNanos;
+        }
+
+        /** A lookup that failed: the request is told {@code unavailable}. */
+        static Entry failed(AuthenticationResult.Unavailable unavailable) {
+            return new Entry(unavailable);
         }
 
         static Entry of(ApiKey key, Optional<User> owner, String realm, long loadedAtNanos) {
@@ -452,7 +503,7 @@ public final class KeyVerifier implements AutoCloseable {
         }
 
         private long remaining(Entry e, long now) {
-            return e == Entry.FAILED ? 0 : Math.max(0, boundNanos - (now - e.loadedAtNanos));
+            return e.unavailable != null ? 0 : Math.max(0, boundNanos - (now - e.loadedAtNanos));
         }
 
         @Override
