@@ -3,13 +3,16 @@ package dev.gatehouse.ldap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.core.AuthenticationResult;
+import dev.gatehouse.core.Gatehouse;
 import dev.gatehouse.core.Identity;
 import dev.gatehouse.core.Password;
 import dev.gatehouse.core.UsernamePassword;
+import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -143,8 +146,8 @@ class ActiveDirectoryFormsTest {
                 "realm.ldap.systemPassword=${env:LDAP_SYSTEM_PASSWORD}",
                 "realm.ldap.exposeAttributes=department,title",
                 "realm.ldap.cacheDuration=1m");
-        java.util.Properties p = new java.util.Properties();
-        p.load(new java.io.StringReader(text));
+        Properties p = new Properties();
+        p.load(new StringReader(text));
         // Active Directory resolves the in-chain rule; the in-process server gets a plain member
         // search over the groups it knows, which memberOf names here.
         directory.server.add("dn: cn=Domain Admins,ou=groups," + TestDirectory.BASE, "objectClass: group",
@@ -153,10 +156,10 @@ class ActiveDirectoryFormsTest {
                 "cn: Engineering", "member: cn=Domain Admins,ou=groups," + TestDirectory.BASE);
         directory.rewriteFilter = f -> f.contains("1.2.840.113556.1.4.1941")
                 ? "(|(member=" + JDOE + ")(member=cn=Domain Admins,ou=groups," + TestDirectory.BASE + "))" : f;
-        dev.gatehouse.core.Gatehouse g = dev.gatehouse.core.Gatehouse.builder()
+        Gatehouse g = Gatehouse.builder()
                 .environment(name -> name.equals("LDAP_SYSTEM_PASSWORD") ? TestDirectory.SERVICE_PASSWORD : null)
                 .properties(p).build();
-        LdapRealm realm = (LdapRealm) g.realms().get(0);
+        LdapRealm realm = g.realm(LdapRealm.class).orElseThrow();
         realms.add(realm);
         Identity id = identity(login(realm, "CORP\\jdoe", "jdoe-pw"));
         assertThat(id.username()).isEqualTo("jdoe");

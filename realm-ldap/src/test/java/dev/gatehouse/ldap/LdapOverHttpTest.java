@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.core.AuthenticationResult;
 import dev.gatehouse.core.AuthorizationHeader;
+import dev.gatehouse.core.ConstantTime;
 import dev.gatehouse.core.Credentials;
 import dev.gatehouse.core.Gatehouse;
 import dev.gatehouse.core.Identity;
@@ -36,19 +37,20 @@ class LdapOverHttpTest {
     private TestDirectory directory;
     private Gatehouse gatehouse;
     private JettyHarness http;
-    private UserDirectory users;
+    private FlakyUserDirectory users;
 
     @BeforeEach
     void setUp() throws Exception {
         directory = TestDirectory.standard();
         directory.addPerson("alice", "people", "alice-pw", "mail: alice@example.org");
         directory.addGroup("admins", "uid=alice,ou=people," + TestDirectory.BASE);
-        users = UserDirectory.inMemory(Clock.systemUTC());
+        users = new FlakyUserDirectory(UserDirectory.inMemory(Clock.systemUTC()));
         Map<String, String> settings = directory.settings();
         settings.put("groupSearchFilter", "(member={0})");
         settings.put("roleMapping.admins", "admin");
         settings.put("cacheDuration", "0s");
-        gatehouse = Gatehouse.builder().users(users).throttling(Throttling.disabled())
+        // default throttling: 5 failures for one username, then 429
+        gatehouse = Gatehouse.builder().users(users).throttling(Throttling.defaults())
                 .realm(new StubApiKeyRealm())
                 .realm("ldap", "ldap", settings)
                 .build();
@@ -111,6 +113,42 @@ class LdapOverHttpTest {
         assertThat(http.get("/api/whoami", "Authorization", basic("alice", "alice-pw")).statusCode()).isEqualTo(200);
     }
 
+    @Test
+    void directoryOutageIs503EveryTimeNever401Or429AndRecoversWithoutARestart() throws Exception {
+        assertThat(http.get("/api/whoami", "Authorization", basic("alice", "alice-pw")).statusCode()).isEqualTo(200);
+        directory.stop();
+        for (int i = 0; i < 7; i++) {
+            HttpResponse<String> r = http.get("/api/whoami", "Authorization", basic("alice", "alice-pw"));
+            assertThat(r.statusCode()).as("attempt " + (i + 1)).isEqualTo(503);
+            assertThat(r.headers().firstValue("Retry-After")).contains("7");
+        }
+        directory.start();
+        assertThat(http.get("/api/whoami", "Authorization", basic("alice", "alice-pw")).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void userDirectoryOutageIs503EveryTimeNever401Or429AndRecoversWithoutARestart() throws Exception {
+        assertThat(http.get("/api/whoami", "Authorization", basic("alice", "alice-pw")).statusCode()).isEqualTo(200);
+        users.down = true;
+        for (int i = 0; i < 7; i++) {
+            HttpResponse<String> r = http.get("/api/whoami", "Authorization", basic("alice", "alice-pw"));
+            assertThat(r.statusCode()).as("attempt " + (i + 1)).isEqualTo(503);
+            assertThat(r.headers().firstValue("Retry-After")).isPresent();
+        }
+        users.down = false;
+        assertThat(http.get("/api/whoami", "Authorization", basic("alice", "alice-pw")).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void theThrottleStillCountsRealWrongPasswords() throws Exception {
+        // proves the two tests above would see a 429 if outages were counted as failures
+        int status = 0;
+        for (int i = 0; i < 7 && status != 429; i++) {
+            status = http.get("/api/whoami", "Authorization", basic("alice", "wrong-" + i)).statusCode();
+        }
+        assertThat(status).isEqualTo(429);
+    }
+
     /** Accepts one fixed bare token, as Concord clients send API keys; needs no backend. */
     private static final class StubApiKeyRealm implements Realm {
         private final UUID robot = UUID.randomUUID();
@@ -128,8 +166,7 @@ class LdapOverHttpTest {
 
         @Override
         public AuthenticationResult authenticate(Credentials credentials) {
-            if (credentials instanceof TokenCredentials t && java.security.MessageDigest.isEqual(
-                    t.token().getBytes(StandardCharsets.UTF_8), API_KEY.getBytes(StandardCharsets.UTF_8))) {
+            if (credentials instanceof TokenCredentials t && ConstantTime.equals(t.token(), API_KEY)) {
                 return new AuthenticationResult.Authenticated(Identity.builder(robot, "robot", name()).build());
             }
             return AuthenticationResult.Rejected.because("unknown key");

@@ -2,12 +2,17 @@ package dev.gatehouse.ldap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.ResultCode;
+import com.unboundid.ldap.sdk.SimpleBindRequest;
 import dev.gatehouse.core.AuthenticationResult;
 import dev.gatehouse.core.Identity;
+import dev.gatehouse.core.NewUser;
 import dev.gatehouse.core.Password;
 import dev.gatehouse.core.RequestView;
 import dev.gatehouse.core.TokenCredentials;
 import dev.gatehouse.core.User;
+import dev.gatehouse.core.UserDirectory;
 import dev.gatehouse.core.UserType;
 import dev.gatehouse.core.UsernamePassword;
 import java.io.ByteArrayOutputStream;
@@ -19,6 +24,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -155,9 +162,8 @@ class LdapRealmTest {
     @Test
     void emptyPasswordIsRefusedEvenWhenTheDirectoryWouldCallItASuccessfulBind() throws Exception {
         // Prove the premise: the directory itself reports an empty-password bind as a success.
-        try (var c = new com.unboundid.ldap.sdk.LDAPConnection("127.0.0.1", directory.port)) {
-            var result = c.bind(new com.unboundid.ldap.sdk.SimpleBindRequest("", ""));
-            assertThat(result.getResultCode()).isEqualTo(com.unboundid.ldap.sdk.ResultCode.SUCCESS);
+        try (LDAPConnection c = new LDAPConnection("127.0.0.1", directory.port)) {
+            assertThat(c.bind(new SimpleBindRequest("", "")).getResultCode()).isEqualTo(ResultCode.SUCCESS);
         }
         assertThat(login(realm(), "alice", "")).isInstanceOf(AuthenticationResult.Rejected.class);
     }
@@ -284,7 +290,7 @@ class LdapRealmTest {
         LdapRealm realm = realm(Map.of("autoCreateUsers", "false"));
         assertThat(login(realm, "alice", "alice-pw")).isInstanceOf(AuthenticationResult.Rejected.class);
         assertThat(context.users.findByUsername("alice", Optional.empty())).isEmpty();
-        context.users.create(dev.gatehouse.core.NewUser.of("bob", UserType.LDAP));
+        context.users.create(NewUser.of("bob", UserType.LDAP));
         assertThat(identity(login(realm, "bob", "bob-pw")).username()).isEqualTo("bob");
     }
 
@@ -348,7 +354,7 @@ class LdapRealmTest {
         directory.holdSearches = hold;
         int callers = 16;
         ExecutorService pool = Executors.newFixedThreadPool(callers);
-        List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Thread> threads = new CopyOnWriteArrayList<>();
         try {
             List<Future<AuthenticationResult>> results = new ArrayList<>();
             for (int i = 0; i < callers; i++) {
@@ -411,7 +417,7 @@ class LdapRealmTest {
         AuthenticationResult down = login(realm, "alice", "alice-pw");
         assertThat(down).isInstanceOf(AuthenticationResult.Unavailable.class);
         assertThat(((AuthenticationResult.Unavailable) down).retryAfter()).isEqualTo(Duration.ofSeconds(7));
-        assertThat(((AuthenticationResult.Unavailable) down).backend()).isEqualTo(directory.url().replace("ldap://", "ldap://"));
+        assertThat(((AuthenticationResult.Unavailable) down).backend()).isEqualTo(directory.url());
         assertThat(login(realm, "alice", "wrong")).isInstanceOf(AuthenticationResult.Unavailable.class);
 
         directory.start();
@@ -447,6 +453,55 @@ class LdapRealmTest {
     void wrongServiceAccountPasswordIsUnavailableNotAUserError() {
         LdapRealm realm = realm(Map.of("systemPassword", "not-the-service-password"));
         assertThat(login(realm, "alice", "alice-pw")).isInstanceOf(AuthenticationResult.Unavailable.class);
+    }
+
+    @Test
+    void aRealmBuiltWithTheBuilderLogsInLikeAConfiguredOne() {
+        LdapRealm realm = context.builder()
+                .url(directory.url())
+                .searchBase(TestDirectory.BASE)
+                .principalSearchFilter("(uid={0})")
+                .systemUsername(TestDirectory.SERVICE_DN)
+                .systemPassword(TestDirectory.SERVICE_PASSWORD.toCharArray())
+                .groupSearchFilter("(&(objectClass=groupOfNames)(member={0}))")
+                .roleMapping("admins", Set.of("admin"))
+                .exposeAttributes(List.of("telephoneNumber"))
+                .cacheDuration(Duration.ofMinutes(5))
+                .build();
+        realms.add(realm);
+        Identity id = identity(login(realm, "alice", "alice-pw"));
+        assertThat(id.roles()).containsExactly("admin");
+        assertThat(id.attributes()).containsOnlyKeys("telephoneNumber");
+        identity(login(realm, "alice", "alice-pw"));
+        assertThat(directory.searches.get()).isEqualTo(2); // the user and the group search; then the cache
+        assertThat(directory.binds.get()).isEqualTo(1);
+        assertThat(login(realm, "alice", "wrong")).isInstanceOf(AuthenticationResult.Rejected.class);
+    }
+
+    @Test
+    void aUserDirectoryOutageIsUnavailableNeverARejectionAndRecovers() {
+        FlakyUserDirectory users = new FlakyUserDirectory(UserDirectory.inMemory(context.clock));
+        TestContext flaky = new TestContext(users);
+        Map<String, String> s = directory.settings();
+        s.put("cacheDuration", "5m");
+        LdapRealm realm = flaky.realm(s);
+        realms.add(realm);
+        identity(login(realm, "alice", "alice-pw")); // cached from now on
+
+        users.down = true;
+        // a cached login, and a first login that the directory confirms: both need the user record
+        AuthenticationResult cached = login(realm, "alice", "alice-pw");
+        AuthenticationResult first = login(realm, "bob", "bob-pw");
+        for (AuthenticationResult r : List.of(cached, first)) {
+            assertThat(r).isInstanceOf(AuthenticationResult.Unavailable.class);
+            assertThat(((AuthenticationResult.Unavailable) r).backend()).isEqualTo("user directory");
+        }
+        // a wrong password is still a wrong password: the LDAP directory refused it
+        assertThat(login(realm, "alice", "wrong")).isInstanceOf(AuthenticationResult.Rejected.class);
+
+        users.down = false;
+        identity(login(realm, "alice", "alice-pw"));
+        identity(login(realm, "bob", "bob-pw"));
     }
 
     @Test

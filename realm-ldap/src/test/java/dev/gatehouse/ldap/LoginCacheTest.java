@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.core.ExternalUser;
 import dev.gatehouse.core.UserType;
+import dev.gatehouse.core.testing.MutableClock;
 import dev.gatehouse.ldap.internal.LoginCache;
 import dev.gatehouse.ldap.internal.PasswordDigest;
 import java.lang.reflect.Field;
@@ -51,7 +52,7 @@ class LoginCacheTest {
 
     @Test
     void entriesExpireAndTheBoundHolds() {
-        TestContext.MutableClock clock = new TestContext.MutableClock();
+        MutableClock clock = MutableClock.atEpochOfTests();
         LoginCache cache = new LoginCache(clock, Duration.ofSeconds(30), 2);
         ExternalUser user = ExternalUser.of("alice", UserType.LDAP);
         cache.put("alice", PasswordDigest.of(utf8("pw")), user);
@@ -66,10 +67,67 @@ class LoginCacheTest {
     }
 
     @Test
-    void aZeroDurationCachesNothing() {
-        LoginCache cache = new LoginCache(new TestContext.MutableClock(), Duration.ZERO, 10);
-        cache.put("alice", PasswordDigest.of(utf8("pw")), ExternalUser.of("alice", UserType.LDAP));
-        assertThat(cache.lookup("alice", utf8("pw"))).isEmpty();
+    void expiryFollowsTheInjectedClockEntryByEntry() {
+        MutableClock clock = MutableClock.atEpochOfTests();
+        LoginCache cache = new LoginCache(clock, Duration.ofMinutes(1), 100);
+        ExternalUser alice = ExternalUser.of("alice", UserType.LDAP);
+        ExternalUser bob = ExternalUser.of("bob", UserType.LDAP);
+        cache.put("alice", PasswordDigest.of(utf8("a-pw")), alice);
+        clock.advance(Duration.ofSeconds(40));
+        cache.put("bob", PasswordDigest.of(utf8("b-pw")), bob);
+        clock.advance(Duration.ofSeconds(19));
+        // 59 s: both alive; no real time has to pass for any of this
+        assertThat(cache.lookup("alice", utf8("a-pw"))).contains(alice);
+        assertThat(cache.lookup("bob", utf8("b-pw"))).contains(bob);
+        clock.advance(Duration.ofSeconds(1));
+        // 60 s after alice's entry was written: it is gone, bob's (20 s old) is not
+        assertThat(cache.lookup("alice", utf8("a-pw"))).isEmpty();
+        assertThat(cache.lookup("bob", utf8("b-pw"))).contains(bob);
+        assertThat(cache.size()).isEqualTo(1);
+        clock.advance(Duration.ofSeconds(40));
+        assertThat(cache.lookup("bob", utf8("b-pw"))).isEmpty();
+        assertThat(cache.size()).isZero();
+    }
+
+    @Test
+    void aNewLoginReplacesTheEntryAndRestartsItsLifetime() {
+        MutableClock clock = MutableClock.atEpochOfTests();
+        LoginCache cache = new LoginCache(clock, Duration.ofMinutes(1), 100);
+        ExternalUser user = ExternalUser.of("alice", UserType.LDAP);
+        cache.put("alice", PasswordDigest.of(utf8("old-pw")), user);
+        clock.advance(Duration.ofSeconds(50));
+        cache.put("alice", PasswordDigest.of(utf8("new-pw")), user);
+        assertThat(cache.lookup("alice", utf8("old-pw"))).isEmpty();
+        clock.advance(Duration.ofSeconds(50));
+        assertThat(cache.lookup("alice", utf8("new-pw"))).contains(user);
+        assertThat(cache.size()).isEqualTo(1);
+    }
+
+    @Test
+    void evictionAtTheSizeBoundKeepsTheRecentlyUsedEntriesAndNeverEmptiesTheCache() {
+        int bound = 100;
+        LoginCache cache = new LoginCache(MutableClock.atEpochOfTests(), Duration.ofHours(1), bound);
+        ExternalUser user = ExternalUser.of("someone", UserType.LDAP);
+        for (int i = 0; i < bound; i++) {
+            cache.put("old" + i, PasswordDigest.of(utf8("pw" + i)), user);
+        }
+        // half of them keep being used
+        for (int round = 0; round < 3; round++) {
+            for (int i = 0; i < bound / 2; i++) {
+                assertThat(cache.lookup("old" + i, utf8("pw" + i))).isPresent();
+            }
+            cache.size(); // lets the cache take note of the reads
+        }
+        // a burst of new logins, twice the bound
+        for (int i = 0; i < 2 * bound; i++) {
+            cache.put("new" + i, PasswordDigest.of(utf8("pw")), user);
+            assertThat(cache.size()).isLessThanOrEqualTo(bound);
+        }
+        for (int i = 0; i < bound / 2; i++) {
+            assertThat(cache.lookup("old" + i, utf8("pw" + i))).as("used entry old" + i).isPresent();
+        }
+        // evicted one at a time: the cache is at its bound, not cleared
+        assertThat(cache.size()).isEqualTo(bound);
     }
 
     private static byte[] field(Object o, String name) throws Exception {

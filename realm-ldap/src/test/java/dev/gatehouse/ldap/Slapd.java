@@ -2,11 +2,15 @@ package dev.gatehouse.ldap;
 
 import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.extensions.StartTLSExtendedRequest;
+import com.unboundid.util.ssl.SSLUtil;
+import com.unboundid.util.ssl.TrustStoreTrustManager;
 import dev.gatehouse.core.testing.Services;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -147,11 +151,11 @@ final class Slapd implements AutoCloseable {
         if (Files.exists(dir.resolve("trust.p12"))) {
             // the TLS server refuses password binds in clear text
             try {
-                c.processExtendedOperation(new com.unboundid.ldap.sdk.extensions.StartTLSExtendedRequest(
-                        new com.unboundid.util.ssl.SSLUtil(new com.unboundid.util.ssl.TrustStoreTrustManager(
+                c.processExtendedOperation(new StartTLSExtendedRequest(
+                        new SSLUtil(new TrustStoreTrustManager(
                                 dir.resolve("trust.p12").toFile(), TestCa.STORE_PASSWORD.toCharArray(), "PKCS12", true))
                                 .createSSLSocketFactory()));
-            } catch (java.security.GeneralSecurityException e) {
+            } catch (GeneralSecurityException e) {
                 throw new IllegalStateException(e);
             }
         }

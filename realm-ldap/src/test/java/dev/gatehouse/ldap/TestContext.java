@@ -4,19 +4,29 @@ import dev.gatehouse.core.Accounts;
 import dev.gatehouse.core.RealmContext;
 import dev.gatehouse.core.RealmSettings;
 import dev.gatehouse.core.UserDirectory;
+import dev.gatehouse.core.testing.MutableClock;
+import dev.gatehouse.ldap.internal.LdapRealmProvider;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Optional;
 
-/** A realm context over an in-memory user directory and a clock the test moves. */
+/** A realm context over an in-memory user directory and core's test clock, which the test moves. */
 final class TestContext implements RealmContext {
 
-    final MutableClock clock = new MutableClock();
-    final UserDirectory users = UserDirectory.inMemory(clock);
-    final Accounts accounts = new Accounts(users, clock);
+    final MutableClock clock = MutableClock.atEpochOfTests();
+    final UserDirectory users;
+    final Accounts accounts;
+
+    TestContext() {
+        this.users = UserDirectory.inMemory(clock);
+        this.accounts = new Accounts(users, clock);
+    }
+
+    /** A context whose sign-ins go to {@code users} (e.g. one that can be made to fail). */
+    TestContext(UserDirectory users) {
+        this.users = users;
+        this.accounts = new Accounts(users, clock);
+    }
 
     @Override
     public String realmName() {
@@ -43,34 +53,16 @@ final class TestContext implements RealmContext {
         return Optional.empty();
     }
 
+    /** The realm as the provider builds it from {@code realm.ldap.*} settings; unknown keys fail. */
     LdapRealm realm(Map<String, String> settings) {
         RealmSettings s = RealmSettings.of("ldap", settings);
-        LdapRealm realm = LdapRealm.create(s, this);
+        LdapRealm realm = (LdapRealm) new LdapRealmProvider().create(s, this);
         s.requireAllRead();
         return realm;
     }
 
-    /** A clock that stands still until a test moves it. */
-    static final class MutableClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
+    /** A builder for realm {@code ldap} over this context's accounts and clock. */
+    LdapRealm.Builder builder() {
+        return LdapRealm.builder("ldap", accounts).clock(clock);
     }
 }

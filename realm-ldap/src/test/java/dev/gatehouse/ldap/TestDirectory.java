@@ -8,12 +8,15 @@ import com.unboundid.ldap.listener.interceptor.InMemoryInterceptedSimpleBindRequ
 import com.unboundid.ldap.listener.interceptor.InMemoryOperationInterceptor;
 import com.unboundid.ldap.sdk.Filter;
 import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.ReadOnlySearchRequest;
 import com.unboundid.ldap.sdk.SearchRequest;
 import com.unboundid.ldap.sdk.SimpleBindRequest;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -81,7 +84,7 @@ final class TestDirectory implements AutoCloseable {
 
     /** The realm settings every test starts from. */
     Map<String, String> settings() {
-        Map<String, String> s = new java.util.HashMap<>();
+        Map<String, String> s = new HashMap<>();
         s.put("url", url());
         s.put("searchBase", BASE);
         s.put("principalSearchFilter", "(uid={0})");
@@ -152,7 +155,7 @@ final class TestDirectory implements AutoCloseable {
     private final class Counter extends InMemoryOperationInterceptor {
         @Override
         public void processSearchRequest(InMemoryInterceptedSearchRequest request) throws LDAPException {
-            com.unboundid.ldap.sdk.ReadOnlySearchRequest r = request.getRequest();
+            ReadOnlySearchRequest r = request.getRequest();
             String filter = r.getFilter().toString();
             if (!r.getBaseDN().isEmpty()) { // the pool's own root DSE checks are not the realm's searches
                 searches.incrementAndGet();
@@ -185,7 +188,7 @@ final class TestDirectory implements AutoCloseable {
             }
             binds.incrementAndGet();
             bindNames.add(r.getBindDN());
-            String dn = upnToDn.get(r.getBindDN().toLowerCase(java.util.Locale.ROOT));
+            String dn = upnToDn.get(r.getBindDN().toLowerCase(Locale.ROOT));
             if (dn != null) {
                 request.setRequest(new SimpleBindRequest(dn, r.getPassword().getValue()));
             }

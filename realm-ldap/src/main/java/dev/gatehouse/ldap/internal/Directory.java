@@ -22,6 +22,7 @@ import com.unboundid.util.ssl.HostNameSSLSocketVerifier;
 import com.unboundid.util.ssl.JVMDefaultTrustManager;
 import com.unboundid.util.ssl.SSLUtil;
 import com.unboundid.util.ssl.TrustStoreTrustManager;
+import dev.gatehouse.core.BackendUnavailableException;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -80,32 +81,33 @@ public final class Directory implements AutoCloseable {
      * Opens both pools. A directory that is down at start-up is not an error: the pools connect
      * when it comes back.
      *
-     * @throws IllegalStateException if TLS cannot be set up (a trust store that cannot be read)
+     * @throws IllegalArgumentException starting with {@code trustStore} if TLS cannot be set up
+     *     (a trust store that cannot be read)
      */
     public Directory(LdapConfig config) {
         this.config = config;
         LDAPConnectionOptions options = new LDAPConnectionOptions();
-        options.setConnectTimeoutMillis((int) config.connectTimeout.toMillis());
-        options.setResponseTimeoutMillis(config.readTimeout.toMillis());
+        options.setConnectTimeoutMillis((int) config.connectTimeout().toMillis());
+        options.setResponseTimeoutMillis(config.readTimeout().toMillis());
         options.setFollowReferrals(false);
         options.setUseSynchronousMode(false);
         SocketFactory socketFactory = null;
         PostConnectProcessor startTls = null;
         if (config.tls()) {
             SSLSocketFactory tls = sslSocketFactory(config);
-            if (config.verifyHostname) {
+            if (config.verifyHostname()) {
                 options.setSSLSocketVerifier(new HostNameSSLSocketVerifier(true));
             }
-            if (config.ldaps) {
+            if (config.ldaps()) {
                 socketFactory = tls;
             } else {
                 startTls = new StartTLSPostConnectProcessor(tls);
             }
         }
-        String[] hosts = new String[config.urls.size()];
-        int[] ports = new int[config.urls.size()];
+        String[] hosts = new String[config.urls().size()];
+        int[] ports = new int[config.urls().size()];
         for (int i = 0; i < hosts.length; i++) {
-            LDAPURL u = config.urls.get(i);
+            LDAPURL u = config.urls().get(i);
             hosts[i] = u.getHost();
             ports[i] = u.getPort();
         }
@@ -114,15 +116,15 @@ public final class Directory implements AutoCloseable {
                 : new FailoverServerSet(hosts, ports, socketFactory, options);
         // Connections to a later server in the list are retired after a while, so the pool
         // returns to the first server once it is back.
-        servers.setMaxFailoverConnectionAgeMillis(Math.max(60_000L, config.readTimeout.toMillis()));
+        servers.setMaxFailoverConnectionAgeMillis(Math.max(60_000L, config.readTimeout().toMillis()));
 
         BindRequest service = null;
-        if (config.systemUsername.isPresent()) {
+        if (config.systemUsername().isPresent()) {
             char[] pw = config.systemPassword();
             byte[] bytes = PasswordDigest.utf8(pw);
             Arrays.fill(pw, '\0');
             // the request keeps this array (not a copy) to bind every new pooled connection
-            service = new SimpleBindRequest(config.systemUsername.get(), bytes);
+            service = new SimpleBindRequest(config.systemUsername().get(), bytes);
         }
         searchPool = pool(servers, service, startTls, config, "search");
         try {
@@ -132,63 +134,63 @@ public final class Directory implements AutoCloseable {
             throw e;
         }
         Set<String> attrs = new LinkedHashSet<>();
-        if (config.exposeAttributes.contains("*")) {
+        if (config.exposeAttributes().contains("*")) {
             attrs.add("*");
         } else {
-            attrs.addAll(config.exposeAttributes);
+            attrs.addAll(config.exposeAttributes());
         }
-        config.usernameProperty.ifPresent(attrs::add);
-        config.userPrincipalNameProperty.ifPresent(attrs::add);
-        attrs.add(config.mailProperty);
-        attrs.add(config.displayNameProperty);
-        if (config.groupSearchFilter.isEmpty()) {
+        config.usernameProperty().ifPresent(attrs::add);
+        config.userPrincipalNameProperty().ifPresent(attrs::add);
+        attrs.add(config.mailProperty());
+        attrs.add(config.displayNameProperty());
+        if (config.groupSearchFilter().isEmpty()) {
             attrs.add("memberOf"); // operational in OpenLDAP, so "*" alone would not return it
         }
         userAttributes = attrs.toArray(new String[0]);
         // Used for the simulated bind of unknown users; no entry has this DN.
-        dummyDn = "cn=gatehouse-no-such-user-" + UUID.randomUUID() + "," + config.searchBase;
+        dummyDn = "cn=gatehouse-no-such-user-" + UUID.randomUUID() + "," + config.searchBase();
     }
 
     private static LDAPConnectionPool pool(FailoverServerSet servers, BindRequest bind, PostConnectProcessor startTls,
             LdapConfig config, String purpose) {
         try {
-            LDAPConnectionPool pool = new LDAPConnectionPool(servers, bind, 0, config.poolSize, 1, startTls, false);
-            pool.setConnectionPoolName("gatehouse-" + config.realmName + "-" + purpose);
+            LDAPConnectionPool pool = new LDAPConnectionPool(servers, bind, 0, config.poolSize(), 1, startTls, false);
+            pool.setConnectionPoolName("gatehouse-" + config.realmName() + "-" + purpose);
             pool.setCreateIfNecessary(false); // a storm waits for a connection; it does not open more
-            pool.setMaxWaitTimeMillis(config.readTimeout.toMillis());
+            pool.setMaxWaitTimeMillis(config.readTimeout().toMillis());
             pool.setRetryFailedOperationsDueToInvalidConnections(EnumSet.allOf(OperationType.class));
             // replaced before idle-timeouts of servers and firewalls (AD: 15 minutes) cut them
             pool.setMaxConnectionAgeMillis(MAX_CONNECTION_AGE_MILLIS);
             return pool;
         } catch (LDAPException e) {
-            throw new IllegalStateException("realm." + config.realmName + ": cannot set up the " + purpose
-                    + " connection pool: " + e.getMessage(), e);
+            throw new IllegalArgumentException("url cannot be used for the " + purpose + " connection pool: "
+                    + e.getMessage(), e);
         }
     }
 
     private static SSLSocketFactory sslSocketFactory(LdapConfig config) {
         try {
             SSLUtil ssl;
-            if (config.trustStore.isPresent()) {
+            if (config.trustStore().isPresent()) {
                 char[] pw = config.trustStorePassword();
-                ssl = new SSLUtil(new TrustStoreTrustManager(config.trustStore.get().toFile(),
-                        pw.length == 0 ? null : pw, config.trustStoreType, true));
+                ssl = new SSLUtil(new TrustStoreTrustManager(config.trustStore().get().toFile(),
+                        pw.length == 0 ? null : pw, config.trustStoreType(), true));
             } else {
                 ssl = new SSLUtil(JVMDefaultTrustManager.getInstance());
             }
             return ssl.createSSLSocketFactory();
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("realm." + config.realmName + ": cannot set up TLS: " + e.getMessage(), e);
+            throw new IllegalArgumentException("trustStore cannot be used to set up TLS: " + e.getMessage(), e);
         }
     }
 
     /**
      * Searches for the entry of a login with the service account; asks for two entries at most.
      *
-     * @throws DirectoryUnavailableException if no server answered, or the search failed
+     * @if no server answered, or the search failed
      */
-    public Lookup find(Filter filter) throws DirectoryUnavailableException {
-        SearchRequest request = new SearchRequest(config.searchBase, SearchScope.SUB, filter, userAttributes);
+    public Lookup find(Filter filter) {
+        SearchRequest request = new SearchRequest(config.searchBase(), SearchScope.SUB, filter, userAttributes);
         request.setSizeLimit(2);
         request.setTimeLimitSeconds(timeLimitSeconds());
         SearchResult result;
@@ -198,7 +200,7 @@ public final class Directory implements AutoCloseable {
             if (e.getResultCode() == ResultCode.SIZE_LIMIT_EXCEEDED) {
                 return new Lookup.NotUnique();
             }
-            throw unavailable("search under " + config.searchBase, e);
+            throw unavailable("search under " + config.searchBase(), e);
         }
         List<SearchResultEntry> entries = result.getSearchEntries();
         if (entries.isEmpty()) {
@@ -212,9 +214,9 @@ public final class Directory implements AutoCloseable {
      * returns that connection to an unauthenticated state.
      *
      * @return whether the directory accepted the password
-     * @throws DirectoryUnavailableException if no server answered
+     * @if no server answered
      */
-    public boolean bind(String bindName, byte[] password) throws DirectoryUnavailableException {
+    public boolean bind(String bindName, byte[] password) {
         try {
             ResultCode rc = bindPool.bindAndRevertAuthentication(new SimpleBindRequest(bindName, password)).getResultCode();
             return rc == ResultCode.SUCCESS;
@@ -230,17 +232,17 @@ public final class Directory implements AutoCloseable {
      * A bind that cannot succeed, costing what a real one costs, for logins that name no user: so
      * that a wrong username cannot be told from a wrong password by the time the answer takes.
      */
-    public void simulatedBind(byte[] password) throws DirectoryUnavailableException {
+    public void simulatedBind(byte[] password) {
         bind(dummyDn, password);
     }
 
     /**
      * The groups a group search finds for a user, named by {@code groupNameProperty}.
      *
-     * @throws DirectoryUnavailableException if no server answered or the search failed
+     * @if no server answered or the search failed
      */
-    public List<ProfileMapper.Group> searchGroups(Filter filter) throws DirectoryUnavailableException {
-        SearchRequest request = new SearchRequest(config.groupSearchBase, SearchScope.SUB, filter, config.groupNameProperty);
+    public List<ProfileMapper.Group> searchGroups(Filter filter) {
+        SearchRequest request = new SearchRequest(config.groupSearchBase(), SearchScope.SUB, filter, config.groupNameProperty());
         request.setSizeLimit(10_000);
         request.setTimeLimitSeconds(timeLimitSeconds());
         SearchResult result;
@@ -250,12 +252,12 @@ public final class Directory implements AutoCloseable {
             if (e.getResultCode() == ResultCode.SIZE_LIMIT_EXCEEDED) {
                 result = e.getSearchResult();
             } else {
-                throw unavailable("group search under " + config.groupSearchBase, e);
+                throw unavailable("group search under " + config.groupSearchBase(), e);
             }
         }
         List<ProfileMapper.Group> groups = new ArrayList<>();
         for (SearchResultEntry group : result.getSearchEntries()) {
-            Attribute a = group.getAttribute(config.groupNameProperty);
+            Attribute a = group.getAttribute(config.groupNameProperty());
             groups.add(a != null && a.getValue() != null
                     ? new ProfileMapper.Group(group.getDN(), a.getValue())
                     : ProfileMapper.Group.ofDn(group.getDN()));
@@ -264,12 +266,12 @@ public final class Directory implements AutoCloseable {
     }
 
     private int timeLimitSeconds() {
-        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, config.readTimeout.toSeconds()));
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, config.readTimeout().toSeconds()));
     }
 
-    private DirectoryUnavailableException unavailable(String what, LDAPException e) {
-        return new DirectoryUnavailableException(what + " on " + config.backend() + " failed: "
-                + e.getResultCode() + (e.getDiagnosticMessage() == null ? "" : " (" + e.getDiagnosticMessage() + ")"), e);
+    private BackendUnavailableException unavailable(String what, LDAPException e) {
+        return new BackendUnavailableException(config.backend(), what + " failed: " + e.getResultCode()
+                + (e.getDiagnosticMessage() == null ? "" : " (" + e.getDiagnosticMessage() + ")"), config.retryAfter(), e);
     }
 
     static boolean isDown(ResultCode rc) {

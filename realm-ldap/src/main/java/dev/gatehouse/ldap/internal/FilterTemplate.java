@@ -3,6 +3,7 @@ package dev.gatehouse.ldap.internal;
 import com.unboundid.ldap.sdk.Filter;
 import com.unboundid.ldap.sdk.LDAPException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -58,7 +59,7 @@ public final class FilterTemplate {
         }
         FilterTemplate parsed = new FilterTemplate(template, parts);
         String[] sample = new String[arguments];
-        java.util.Arrays.fill(sample, "x");
+        Arrays.fill(sample, "x");
         try {
             parsed.expand(sample);
         } catch (LDAPException e) {

@@ -1,12 +1,13 @@
 package dev.gatehouse.ldap.internal;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.gatehouse.core.ExternalUser;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Successful directory logins, remembered for a bounded time so that a client that sends its
@@ -15,66 +16,81 @@ import java.util.concurrent.ConcurrentHashMap;
  * the user; a presented password is accepted only if its digest matches, compared in constant
  * time. Failures are never stored.
  *
- * <p>Bounds: an entry lives at most {@code ttl} by the injected clock (so a password changed or an
- * account disabled in the directory is honoured within {@code ttl}); at most {@code maxEntries}
- * logins are kept. A {@code ttl} of zero disables the cache. Thread-safe.
+ * <p>A Caffeine cache. Bounds: each entry expires {@code ttl} after it was written, measured by
+ * the injected clock (so a password changed or an account disabled in the directory is honoured
+ * within {@code ttl}); at most {@code maxEntries} logins are kept, and when a new one needs room
+ * the cache evicts the entry least likely to be used again (recency and frequency, W-TinyLFU),
+ * one at a time, never the whole cache. A {@code ttl} of zero disables the cache. Thread-safe.
  */
 public final class LoginCache {
 
-    private record Entry(PasswordDigest digest, ExternalUser user, Instant expires) {}
+    private record Entry(PasswordDigest digest, ExternalUser user) {}
 
-    private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
-    private final Clock clock;
-    private final Duration ttl;
-    private final int maxEntries;
+    /** Compared against on a miss, so that a miss costs what a wrong password costs. */
+    private static final PasswordDigest NO_ENTRY = PasswordDigest.of(new byte[] {0});
 
+    private final boolean enabled;
+    private final Cache<String, Entry> entries;
+
+    /**
+     * @param clock ages the entries; the system clocks are read through {@link System#nanoTime()}
+     *     (monotonic), any other clock (a test's) through its {@link Clock#instant()}
+     */
     public LoginCache(Clock clock, Duration ttl, int maxEntries) {
-        this.clock = clock;
-        this.ttl = ttl;
-        this.maxEntries = maxEntries;
+        this.enabled = !ttl.isZero();
+        this.entries = Caffeine.newBuilder()
+                // maintenance (eviction, expiry) on the calling thread: no pool thread woken per write
+                .executor(Runnable::run)
+                .ticker(ticker(clock))
+                .expireAfterWrite(enabled ? ttl : Duration.ofNanos(1))
+                .maximumSize(enabled ? maxEntries : 0)
+                .build();
+    }
+
+    /** Caffeine's time source for {@code clock}: monotonic for the system clocks. */
+    static Ticker ticker(Clock clock) {
+        if (clock.getClass() == Clock.systemUTC().getClass()) {
+            return Ticker.systemTicker();
+        }
+        return () -> {
+            Instant now = clock.instant();
+            return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        };
     }
 
     /** What the directory said about {@code key}, if it confirmed this very password less than ttl ago. */
     public Optional<ExternalUser> lookup(String key, byte[] password) {
-        Entry e = entries.get(key);
+        if (!enabled) {
+            return Optional.empty();
+        }
+        Entry e = entries.getIfPresent(key);
         if (e == null) {
+            NO_ENTRY.matches(password); // the same digest work as a mismatch
             return Optional.empty();
         }
-        if (!clock.instant().isBefore(e.expires)) {
-            entries.remove(key, e);
-            return Optional.empty();
-        }
-        return e.digest.matches(password) ? Optional.of(e.user) : Optional.empty();
+        return e.digest().matches(password) ? Optional.of(e.user()) : Optional.empty();
     }
 
-    /** Remembers a login the directory just confirmed. */
+    /** Remembers a login the directory just confirmed, replacing what was kept for {@code key}. */
     public void put(String key, PasswordDigest digest, ExternalUser user) {
-        if (ttl.isZero()) {
-            return;
+        if (enabled) {
+            entries.put(key, new Entry(digest, user));
         }
-        Instant now = clock.instant();
-        if (entries.size() >= maxEntries && !entries.containsKey(key)) {
-            makeRoom(now);
-        }
-        entries.put(key, new Entry(digest, user, now.plus(ttl)));
     }
 
     /** Forgets {@code key}: the directory refused a password for it, so an older one may be stale. */
     public void evict(String key) {
-        entries.remove(key);
+        entries.invalidate(key);
     }
 
-    /** How many logins are remembered (expired ones included until they are looked at). */
-    public int size() {
-        return entries.size();
+    /** How many logins are remembered, after expired and surplus entries were dropped. */
+    public long size() {
+        entries.cleanUp();
+        return entries.estimatedSize();
     }
 
-    private void makeRoom(Instant now) {
-        entries.values().removeIf(e -> !now.isBefore(e.expires));
-        Iterator<String> it = entries.keySet().iterator();
-        while (entries.size() >= maxEntries && it.hasNext()) {
-            it.next();
-            it.remove();
-        }
+    /** Whether an entry for {@code key} is remembered (whatever its password). */
+    public boolean contains(String key) {
+        return entries.getIfPresent(key) != null;
     }
 }

@@ -2,10 +2,12 @@ package dev.gatehouse.ldap.internal;
 
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.SearchResultEntry;
+import dev.gatehouse.core.Accounts;
 import dev.gatehouse.core.AuthenticationResult;
+import dev.gatehouse.core.BackendUnavailableException;
 import dev.gatehouse.core.ExternalUser;
 import dev.gatehouse.core.Password;
-import dev.gatehouse.core.RealmContext;
+import dev.gatehouse.ldap.LdapRealm;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -23,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * Verifies a username and password: refuses empty passwords, answers from the {@link LoginCache}
  * when it can, joins a check of the same login and password already in flight, and otherwise asks
  * the {@link Directory} (search, bind, groups). Then signs the user in through
- * {@link dev.gatehouse.core.Accounts}. Thread-safe.
+ * {@link Accounts}. Thread-safe.
  */
 public final class LoginVerifier {
 
@@ -35,28 +37,28 @@ public final class LoginVerifier {
 
         record Refused(String reason) implements Outcome {}
 
-        record Down(String problem) implements Outcome {}
+        record Down(BackendUnavailableException problem) implements Outcome {}
     }
 
     private record Flight(PasswordDigest digest, CompletableFuture<Outcome> result) {}
 
     private final LdapConfig config;
     private final Directory directory;
-    private final RealmContext context;
+    private final Accounts accounts;
     private final LoginCache cache;
     private final ProfileMapper profiles;
     private final ConcurrentHashMap<String, Flight> inFlight = new ConcurrentHashMap<>();
     private final Duration joinTimeout;
     private final AtomicLong lastDownWarning = new AtomicLong(Long.MIN_VALUE);
 
-    public LoginVerifier(LdapConfig config, Directory directory, RealmContext context) {
+    public LoginVerifier(LdapConfig config, Directory directory, Accounts accounts) {
         this.config = config;
         this.directory = directory;
-        this.context = context;
-        this.cache = new LoginCache(context.clock(), config.cacheDuration, config.cacheMaxEntries);
+        this.accounts = accounts;
+        this.cache = new LoginCache(config.clock(), config.cacheDuration(), config.cacheMaxEntries());
         this.profiles = new ProfileMapper(config);
         // search + bind + revert + group search, each bounded by the timeouts
-        this.joinTimeout = config.connectTimeout.plus(config.readTimeout).multipliedBy(4);
+        this.joinTimeout = config.connectTimeout().plus(config.readTimeout()).multipliedBy(4);
     }
 
     /** The login cache, for tests and statistics. */
@@ -80,15 +82,15 @@ public final class LoginVerifier {
             String key = name.get().key();
             Optional<ExternalUser> cached = cache.lookup(key, secret);
             if (cached.isPresent()) {
-                return context.accounts().signIn(config.realmName, cached.get(), config.autoCreateUsers);
+                return accounts.signIn(config.realmName(), cached.get(), config.autoCreateUsers());
             }
             Outcome outcome = coalesced(key, name.get(), secret);
             if (outcome instanceof Outcome.Verified v) {
-                return context.accounts().signIn(config.realmName, v.user(), config.autoCreateUsers);
+                return accounts.signIn(config.realmName(), v.user(), config.autoCreateUsers());
             }
             if (outcome instanceof Outcome.Down down) {
-                warnDown(down.problem());
-                return new AuthenticationResult.Unavailable(config.backend(), config.retryAfter);
+                warnDown(down.problem().getMessage());
+                return down.problem().toResult();
             }
             return AuthenticationResult.Rejected.because(((Outcome.Refused) outcome).reason());
         } finally {
@@ -129,9 +131,9 @@ public final class LoginVerifier {
             return result.get(joinTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Outcome.Down("interrupted while waiting for the directory");
+            return down("interrupted while waiting for the directory", e);
         } catch (TimeoutException e) {
-            return new Outcome.Down("no answer within " + joinTimeout.toMillis() + " ms");
+            return down("no answer within " + joinTimeout.toMillis() + " ms", e);
         } catch (ExecutionException e) {
             return new Outcome.Refused("verification failed: " + e.getCause());
         }
@@ -139,7 +141,7 @@ public final class LoginVerifier {
 
     private Outcome ask(LoginName name, byte[] secret) {
         try {
-            Directory.Lookup lookup = directory.find(config.principalSearchFilter.expand(name.filterArguments()));
+            Directory.Lookup lookup = directory.find(config.principalSearchFilter().expand(name.filterArguments()));
             if (lookup instanceof Directory.Lookup.NotUnique) {
                 LOG.warn("non unique result found for username '{}', try a fully qualified username",
                         printable(name.typed()));
@@ -152,35 +154,39 @@ public final class LoginVerifier {
             }
             SearchResultEntry entry = ((Directory.Lookup.Found) lookup).entry();
             String bindName = entry.getDN();
-            if (config.bindWith == LdapConfig.BindWith.USER_PRINCIPAL_NAME) {
+            if (config.bindWith() == LdapRealm.BindWith.USER_PRINCIPAL_NAME) {
                 Optional<String> upn = profiles.userPrincipalName(entry);
                 if (upn.isEmpty()) {
                     directory.simulatedBind(secret);
-                    return new Outcome.Refused("entry has no " + config.userPrincipalNameProperty.orElse("UPN") + " to bind with");
+                    return new Outcome.Refused("entry has no " + config.userPrincipalNameProperty().orElse("UPN") + " to bind with");
                 }
                 bindName = upn.get();
             }
             if (!directory.bind(bindName, secret)) {
                 return new Outcome.Refused("the directory refused the password");
             }
-            List<ProfileMapper.Group> groups = config.groupSearchFilter.isPresent()
-                    ? directory.searchGroups(config.groupSearchFilter.get().expand(entry.getDN(), name.user()))
+            List<ProfileMapper.Group> groups = config.groupSearchFilter().isPresent()
+                    ? directory.searchGroups(config.groupSearchFilter().get().expand(entry.getDN(), name.user()))
                     : profiles.memberOf(entry);
             return new Outcome.Verified(profiles.profile(entry, groups));
-        } catch (DirectoryUnavailableException e) {
-            return new Outcome.Down(e.getMessage());
+        } catch (BackendUnavailableException e) {
+            return new Outcome.Down(e);
         } catch (LDAPException e) {
             return new Outcome.Refused("cannot build a search filter: " + e.getMessage());
         }
+    }
+
+    private Outcome.Down down(String problem, Exception cause) {
+        return new Outcome.Down(new BackendUnavailableException(config.backend(), problem, config.retryAfter(), cause));
     }
 
     private void warnDown(String problem) {
         long now = System.nanoTime();
         long last = lastDownWarning.get();
         if ((last == Long.MIN_VALUE || now - last > TimeUnit.SECONDS.toNanos(30)) && lastDownWarning.compareAndSet(last, now)) {
-            LOG.warn("realm {}: directory unavailable, answering 503: {}", config.realmName, problem);
+            LOG.warn("realm {}: directory unavailable, answering 503: {}", config.realmName(), problem);
         } else {
-            LOG.debug("realm {}: directory unavailable: {}", config.realmName, problem);
+            LOG.debug("realm {}: directory unavailable: {}", config.realmName(), problem);
         }
     }
 

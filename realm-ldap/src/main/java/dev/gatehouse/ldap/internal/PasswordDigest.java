@@ -1,12 +1,13 @@
 package dev.gatehouse.ldap.internal;
 
+import dev.gatehouse.core.ConstantTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 
 /**
  * Salted SHA-256 digests of passwords, for remembering a successful login without remembering the
- * password, and the one constant-time comparison of them. Thread-safe.
+ * password. Thread-safe.
  */
 public final class PasswordDigest {
 
@@ -37,9 +38,13 @@ public final class PasswordDigest {
         return new PasswordDigest(salt, digest(salt, password));
     }
 
-    /** Whether {@code password} is the one this digest was made of; constant time in the digest. */
+    /**
+     * Whether {@code password} is the one this digest was made of: the presented password is
+     * digested with this salt and the two digests are compared in constant time
+     * ({@link ConstantTime#equals(byte[], byte[])}).
+     */
     public boolean matches(byte[] password) {
-        return MessageDigest.isEqual(digest, digest(salt, password));
+        return ConstantTime.equals(digest, digest(salt, password));
     }
 
     private static byte[] digest(byte[] salt, byte[] password) {

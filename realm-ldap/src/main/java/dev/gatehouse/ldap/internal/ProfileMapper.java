@@ -51,7 +51,7 @@ public final class ProfileMapper {
      * ({@code uid=alice,ou=people,...} gives {@code alice}).
      */
     public String username(SearchResultEntry entry) {
-        Optional<String> byProperty = config.usernameProperty.map(entry::getAttributeValue);
+        Optional<String> byProperty = config.usernameProperty().map(entry::getAttributeValue);
         if (byProperty.isPresent() && !byProperty.get().isBlank()) {
             return byProperty.get();
         }
@@ -64,7 +64,7 @@ public final class ProfileMapper {
 
     /** The user's {@code userPrincipalNameProperty} value, if configured and present. */
     public Optional<String> userPrincipalName(SearchResultEntry entry) {
-        return config.userPrincipalNameProperty.map(entry::getAttributeValue).filter(v -> !v.isBlank());
+        return config.userPrincipalNameProperty().map(entry::getAttributeValue).filter(v -> !v.isBlank());
     }
 
     /** The group DNs in the entry's {@code memberOf}. */
@@ -88,9 +88,9 @@ public final class ProfileMapper {
                 .map(upn -> upn.substring(upn.lastIndexOf('@') + 1));
         Set<String> roles = new LinkedHashSet<>();
         for (Group group : groups) {
-            Set<String> mapped = config.roleMapping.get(LdapConfig.groupKey(group.dn()));
+            Set<String> mapped = config.roleMapping().get(LdapConfig.groupKey(group.dn()));
             if (mapped == null) {
-                mapped = config.roleMapping.get(LdapConfig.groupKey(group.name()));
+                mapped = config.roleMapping().get(LdapConfig.groupKey(group.name()));
             }
             if (mapped != null) {
                 roles.addAll(mapped);
@@ -102,11 +102,11 @@ public final class ProfileMapper {
         if (domain.isPresent()) {
             user = user.withDomain(domain.get());
         }
-        String display = entry.getAttributeValue(config.displayNameProperty);
+        String display = entry.getAttributeValue(config.displayNameProperty());
         if (display != null && !display.isBlank()) {
             user = user.withDisplayName(display);
         }
-        String mail = entry.getAttributeValue(config.mailProperty);
+        String mail = entry.getAttributeValue(config.mailProperty());
         if (mail != null && !mail.isBlank()) {
             user = user.withEmail(mail);
         }
@@ -129,14 +129,14 @@ public final class ProfileMapper {
     }
 
     private Map<String, String> attributes(SearchResultEntry entry) {
-        if (config.exposeAttributes.isEmpty()) {
+        if (config.exposeAttributes().isEmpty()) {
             return Map.of();
         }
-        boolean all = config.exposeAttributes.contains("*");
+        boolean all = config.exposeAttributes().contains("*");
         Map<String, String> out = new LinkedHashMap<>();
         for (Attribute a : entry.getAttributes()) {
             String name = a.getBaseName().toLowerCase(Locale.ROOT);
-            if ((!all && !config.exposeAttributes.contains(name)) || config.excludeAttributes.contains(name)
+            if ((!all && !config.exposeAttributes().contains(name)) || config.excludeAttributes().contains(name)
                     || NEVER_EXPOSED.contains(name) || a.needsBase64Encoding()) {
                 continue;
             }
