@@ -266,10 +266,11 @@ public final class SessionVerifier implements AutoCloseable {
     }
 
     private AuthenticationResult unavailable(String backend, RuntimeException e) {
-        LOG.warn("realm {}: {} failed: {}", name, backend, e.toString());
         if (e instanceof BackendUnavailableException b) {
+            LOG.debug("realm {}: {}", name, b.getMessage()); // the engine logs every Unavailable
             return b.toResult();
         }
+        LOG.warn("realm {}: {} failed: {}", name, backend, e.toString());
         return new AuthenticationResult.Unavailable(backend, RETRY_AFTER);
     }
 
