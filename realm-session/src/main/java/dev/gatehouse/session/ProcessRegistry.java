@@ -1,5 +1,6 @@
 package dev.gatehouse.session;
 
+import dev.gatehouse.core.BackendUnavailableException;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -9,9 +10,9 @@ import java.util.UUID;
  * The host's view of its processes, as the session realm needs it: does a process exist, what is
  * its status, is that status final, who is its current user. The host implements it over its own
  * process table, or keeps its processes in a {@link ProcessStore} that Gatehouse ships (in memory,
- * or JDBC for H2 and PostgreSQL). The realm finds it with
- * {@code RealmContext.requireService(ProcessRegistry.class)}, so register it with
- * {@code Gatehouse.builder().service(ProcessRegistry.class, registry)}.
+ * or JDBC for H2 and PostgreSQL). Pass it to {@link SessionRealm#builder}, or register it with
+ * {@code Gatehouse.builder().service(ProcessRegistry.class, registry)} for a configured realm
+ * (which otherwise builds a {@link ProcessStore} itself, see the module's README).
  *
  * <p>Revocation depends on it: a session token is accepted only while {@link #find(UUID)} reports
  * its process with a status that {@link #isFinal(String)} does not call final. Implementations
@@ -30,8 +31,9 @@ public interface ProcessRegistry {
     /**
      * The process with id {@code processId}, or empty if this registry does not know it.
      *
-     * @throws RuntimeException if the backing store cannot be read; the realm then answers 503,
-     *     never lets the request through
+     * @throws BackendUnavailableException if the backing store cannot be read; the realm then
+     *     answers 503 with {@code Retry-After}, never lets the request through and never counts it
+     *     as a failed login (any other runtime exception is treated the same way)
      */
     Optional<ProcessState> find(UUID processId);
 

@@ -1,11 +1,7 @@
 package dev.gatehouse.session;
 
-import dev.gatehouse.core.Gatehouse;
+import dev.gatehouse.core.BackendUnavailableException;
 import dev.gatehouse.core.ProcessInfo;
-import dev.gatehouse.core.Realm;
-import dev.gatehouse.session.internal.SessionRealm;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 
 /**
@@ -15,16 +11,17 @@ import java.util.UUID;
  * in it or change anything in it; it stays valid until the process reaches a final status, is
  * forgotten by the registry, or the token's maximum lifetime ends.
  *
- * <p>Get the issuer of a configured session realm with {@link #of(Gatehouse)}. Thread-safe.
+ * <p>Get the issuer of a configured session realm with
+ * {@code gatehouse.realm(SessionRealm.class).orElseThrow().tokens()}. Thread-safe.
  */
 public interface SessionTokens {
 
     /**
-     * A new token for process {@code processId}, under the configured issuing key.
+     * A new token for process {@code processId}, under the realm's issuing key.
      *
      * @throws IllegalStateException if the registry does not know the process or it is in a final
      *     status: such a token would be refused anyway
-     * @throws RuntimeException if the registry cannot be read
+     * @throws BackendUnavailableException if the registry cannot be read
      */
     String issue(UUID processId);
 
@@ -33,40 +30,7 @@ public interface SessionTokens {
      * token, for {@code ${processInfo.sessionToken}}.
      *
      * @throws IllegalStateException as {@link #issue(UUID)}
+     * @throws BackendUnavailableException if the registry cannot be read
      */
     ProcessInfo processInfo(UUID processId);
-
-    /**
-     * The issuer of the one realm of type {@code session} in {@code gatehouse}.
-     *
-     * @throws IllegalArgumentException if there is no session realm, or more than one (then use
-     *     {@link #of(Gatehouse, String)})
-     */
-    static SessionTokens of(Gatehouse gatehouse) {
-        List<SessionRealm> found = new ArrayList<>();
-        for (Realm r : gatehouse.realms()) {
-            if (r instanceof SessionRealm s) {
-                found.add(s);
-            }
-        }
-        if (found.size() != 1) {
-            throw new IllegalArgumentException("expected exactly one session realm, found " + found.size()
-                    + (found.isEmpty() ? "" : "; name the one you mean with SessionTokens.of(gatehouse, name)"));
-        }
-        return found.get(0).tokens();
-    }
-
-    /**
-     * The issuer of the session realm named {@code realmName} in {@code gatehouse}.
-     *
-     * @throws IllegalArgumentException if no realm of that name is a session realm
-     */
-    static SessionTokens of(Gatehouse gatehouse, String realmName) {
-        for (Realm r : gatehouse.realms()) {
-            if (r instanceof SessionRealm s && r.name().equals(realmName)) {
-                return s.tokens();
-            }
-        }
-        throw new IllegalArgumentException("no session realm named '" + realmName + "'");
-    }
 }

@@ -15,6 +15,7 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.crypto.DirectEncrypter;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.PasswordBasedEncrypter;
+import dev.gatehouse.core.AuthenticationResult;
 import dev.gatehouse.core.ProcessRef;
 import dev.gatehouse.core.User;
 import dev.gatehouse.core.servlet.AuthenticationFilter;
@@ -262,7 +263,7 @@ class BadSessionTokenHttpTest {
         HttpResponse<String> response = withHeader(otherToken);
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).startsWith("user=bob ");
-        assertThat(((dev.gatehouse.core.AuthenticationResult.Authenticated) node.authenticate(otherToken)).identity()
+        assertThat(((AuthenticationResult.Authenticated) node.authenticate(otherToken)).identity()
                 .process()).contains(other);
 
         node.store.updateStatus(other.id(), "FINISHED");

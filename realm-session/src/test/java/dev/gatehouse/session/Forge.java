@@ -9,8 +9,12 @@ import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.DirectEncrypter;
 import com.nimbusds.jose.util.Base64URL;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.UUID;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /** Builds tokens the way an attacker or a buggy issuer would, with Nimbus directly. */
@@ -47,14 +51,14 @@ final class Forge {
         try {
             String header = b64url(headerJson);
             byte[] iv = new byte[12];
-            new java.security.SecureRandom().nextBytes(iv);
-            javax.crypto.Cipher gcm = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
-            gcm.init(javax.crypto.Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"),
-                    new javax.crypto.spec.GCMParameterSpec(128, iv));
+            new SecureRandom().nextBytes(iv);
+            Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
+            gcm.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"),
+                    new GCMParameterSpec(128, iv));
             gcm.updateAAD(header.getBytes(StandardCharsets.US_ASCII));
             byte[] out = gcm.doFinal(payload.getBytes(StandardCharsets.UTF_8));
-            byte[] ct = java.util.Arrays.copyOf(out, out.length - 16);
-            byte[] tag = java.util.Arrays.copyOfRange(out, out.length - 16, out.length);
+            byte[] ct = Arrays.copyOf(out, out.length - 16);
+            byte[] tag = Arrays.copyOfRange(out, out.length - 16, out.length);
             return header + ".." + Base64URL.encode(iv) + "." + Base64URL.encode(ct) + "." + Base64URL.encode(tag);
         } catch (Exception e) {
             throw new IllegalStateException(e);

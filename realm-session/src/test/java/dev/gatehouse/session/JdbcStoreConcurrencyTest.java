@@ -3,6 +3,7 @@ package dev.gatehouse.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.core.ProcessRef;
+import dev.gatehouse.core.jdbc.SchemaMigrations;
 import dev.gatehouse.core.testing.H2Database;
 import java.time.Duration;
 import java.util.Optional;
@@ -13,6 +14,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,7 +27,9 @@ class JdbcStoreConcurrencyTest {
     @Test
     void finalStatusWrittenHereIsSeenHereAtOnceDespiteConcurrentLookups() throws Exception {
         // a long staleness bound, so that a stale copy would survive long enough to be seen
-        ProcessStore store = ProcessStore.builder().maxStaleness(Duration.ofMinutes(1)).jdbc(H2Database.create());
+        DataSource ds = H2Database.create();
+        SchemaMigrations.apply(ds, "session");
+        ProcessStore store = ProcessStore.builder().maxStaleness(Duration.ofMinutes(1)).jdbc(ds);
         ExecutorService readers = Executors.newFixedThreadPool(3);
         try {
             for (int round = 0; round < 200; round++) {

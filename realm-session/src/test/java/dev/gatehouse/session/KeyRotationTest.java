@@ -10,6 +10,7 @@ import dev.gatehouse.core.Realm;
 import dev.gatehouse.core.RequestView;
 import dev.gatehouse.core.User;
 import dev.gatehouse.core.UserDirectory;
+import dev.gatehouse.core.testing.MutableClock;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -19,13 +20,17 @@ import org.junit.jupiter.api.Test;
  */
 class KeyRotationTest {
 
-    private final MutableClock clock = MutableClock.startingNow();
+    private final MutableClock clock = MutableClock.atEpochOfTests();
     private final UserDirectory users = UserDirectory.inMemory(clock);
-    private final ProcessStore store = ProcessStore.builder().inMemory();
+    private final ProcessStore store = ProcessStore.inMemory();
 
     private Gatehouse node(Map<String, String> settings) {
         return Gatehouse.builder().users(users).clock(clock).service(ProcessRegistry.class, store)
                 .realm("session", "session", settings).build();
+    }
+
+    private static SessionTokens tokens(Gatehouse g) {
+        return g.realm(SessionRealm.class).orElseThrow().tokens();
     }
 
     private static AuthenticationResult authenticate(Gatehouse g, String token) {
@@ -41,12 +46,12 @@ class KeyRotationTest {
         ProcessRef process = helper.runningProcess(alice);
 
         Gatehouse before = node(SessionFixture.settings());
-        String oldToken = SessionTokens.of(before).issue(process.id());
+        String oldToken = tokens(before).issue(process.id());
         assertThat(JWEObject.parse(oldToken).getHeader().getKeyID()).isEqualTo("k1");
 
         Gatehouse during = node(SessionFixture.settings("keys.k2", SessionFixture.b64(SessionFixture.KEY_2),
                 "issuingKey", "k2"));
-        String newToken = SessionTokens.of(during).issue(process.id());
+        String newToken = tokens(during).issue(process.id());
         assertThat(JWEObject.parse(newToken).getHeader().getKeyID()).isEqualTo("k2");
         assertThat(authenticate(during, oldToken)).isInstanceOf(AuthenticationResult.Authenticated.class);
         assertThat(authenticate(during, newToken)).isInstanceOf(AuthenticationResult.Authenticated.class);
@@ -61,7 +66,7 @@ class KeyRotationTest {
     void aKeyIdDoesNotSelectAnotherKeysBytes() {
         SessionFixture helper = new SessionFixture(clock, users, store, SessionFixture.settings());
         ProcessRef process = helper.runningProcess(helper.user("bob"));
-        String k1Token = SessionTokens.of(node(SessionFixture.settings())).issue(process.id());
+        String k1Token = tokens(node(SessionFixture.settings())).issue(process.id());
         // a node where "k1" names different bytes refuses it
         Gatehouse other = node(Map.of("keys.k1", SessionFixture.b64(SessionFixture.KEY_2)));
         assertThat(authenticate(other, k1Token)).isInstanceOf(AuthenticationResult.Rejected.class);

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatehouse.core.ProcessRef;
+import dev.gatehouse.core.jdbc.SchemaMigrations;
 import dev.gatehouse.core.testing.H2Database;
 import dev.gatehouse.core.testing.PostgresSchema;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -23,10 +25,11 @@ class ProcessStoreTest {
     static Stream<Arguments> stores() {
         return Stream.of(
                 Arguments.of("in-memory", (Function<ProcessStore.Builder, ProcessStore>) ProcessStore.Builder::inMemory),
-                Arguments.of("h2", (Function<ProcessStore.Builder, ProcessStore>) b -> b.jdbc(H2Database.create())),
+                Arguments.of("h2", (Function<ProcessStore.Builder, ProcessStore>) b -> b.jdbc(h2WithSchema())),
                 Arguments.of("postgresql", (Function<ProcessStore.Builder, ProcessStore>) b -> {
                     if (postgres == null) {
                         postgres = PostgresSchema.create("session_store");
+                        SchemaMigrations.apply(postgres.dataSource(), "session");
                     }
                     return b.jdbc(postgres.dataSource());
                 }));
@@ -38,6 +41,12 @@ class ProcessStoreTest {
             postgres.close();
             postgres = null;
         }
+    }
+
+    private static DataSource h2WithSchema() {
+        DataSource ds = H2Database.create();
+        SchemaMigrations.apply(ds, "session");
+        return ds;
     }
 
     private static ProcessRef newProcess() {

@@ -9,6 +9,8 @@ import dev.gatehouse.core.Credentials;
 import dev.gatehouse.core.Decision;
 import dev.gatehouse.core.Gatehouse;
 import dev.gatehouse.core.Identity;
+import dev.gatehouse.core.NewUser;
+import dev.gatehouse.core.Password;
 import dev.gatehouse.core.ProcessRef;
 import dev.gatehouse.core.Realm;
 import dev.gatehouse.core.RequestView;
@@ -16,8 +18,11 @@ import dev.gatehouse.core.Throttling;
 import dev.gatehouse.core.TokenCredentials;
 import dev.gatehouse.core.User;
 import dev.gatehouse.core.UserDirectory;
+import dev.gatehouse.core.UserType;
 import dev.gatehouse.core.UsernamePassword;
+import dev.gatehouse.core.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.UUID;
@@ -31,12 +36,12 @@ import org.junit.jupiter.api.Test;
  */
 class RealmOrderTest {
 
-    private final MutableClock clock = MutableClock.startingNow();
+    private final MutableClock clock = MutableClock.atEpochOfTests();
     private final UserDirectory users = UserDirectory.inMemory(clock);
-    private final ProcessStore store = ProcessStore.builder().inMemory();
-    private final User alice = users.create(dev.gatehouse.core.NewUser.of("alice", dev.gatehouse.core.UserType.LOCAL));
-    private final User keyOwner = users.create(dev.gatehouse.core.NewUser.of("key-owner", dev.gatehouse.core.UserType.LOCAL));
-    private final User ldapUser = users.create(dev.gatehouse.core.NewUser.of("carol", dev.gatehouse.core.UserType.LOCAL));
+    private final ProcessStore store = ProcessStore.inMemory();
+    private final User alice = users.create(NewUser.of("alice", UserType.LOCAL));
+    private final User keyOwner = users.create(NewUser.of("key-owner", UserType.LOCAL));
+    private final User ldapUser = users.create(NewUser.of("carol", UserType.LOCAL));
     private final ApiKeyStandIn apikey = new ApiKeyStandIn();
     private final PasswordStandIn ldap = new PasswordStandIn();
 
@@ -47,7 +52,7 @@ class RealmOrderTest {
             b.realm(r);
         }
         b.realm("session", "session", SessionFixture.settings());
-        if (!java.util.Arrays.asList(before).contains(ldap)) {
+        if (!Arrays.asList(before).contains(ldap)) {
             b.realm(ldap);
         }
         return b.build();
@@ -56,7 +61,7 @@ class RealmOrderTest {
     private String tokenForAlice(Gatehouse g) {
         ProcessRef p = new ProcessRef(UUID.randomUUID(), "acme", Optional.empty());
         store.register(p, alice.id(), "RUNNING");
-        return SessionTokens.of(g).issue(p.id());
+        return g.realm(SessionRealm.class).orElseThrow().tokens().issue(p.id());
     }
 
     private static String basic(String user, String password) {
@@ -133,7 +138,7 @@ class RealmOrderTest {
     void credentialsOfAnotherRealmAreNotMine() {
         Realm session = gatehouse().realms().get(0);
         assertThat(session.authenticate(new TokenCredentials("x"))).isInstanceOf(AuthenticationResult.NotMine.class);
-        assertThat(session.authenticate(new UsernamePassword("a", dev.gatehouse.core.Password.of(""))))
+        assertThat(session.authenticate(new UsernamePassword("a", Password.of(""))))
                 .isInstanceOf(AuthenticationResult.NotMine.class);
     }
 

@@ -3,8 +3,10 @@ package dev.gatehouse.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.core.AuthenticationResult;
+import dev.gatehouse.core.BackendUnavailableException;
 import dev.gatehouse.core.Gatehouse;
 import dev.gatehouse.core.ProcessRef;
+import dev.gatehouse.core.RequestView;
 import dev.gatehouse.core.Throttling;
 import dev.gatehouse.core.User;
 import dev.gatehouse.core.servlet.AuthenticationFilter;
@@ -27,14 +29,15 @@ class RegistryOutageTest {
             @Override
             public Optional<ProcessState> find(UUID processId) {
                 if (down.get()) {
-                    throw new IllegalStateException("connection refused");
+                    throw new BackendUnavailableException("process registry", "connection refused", null);
                 }
                 return base.store.find(processId);
             }
         };
         Gatehouse g = Gatehouse.builder().users(base.users).clock(base.clock).throttling(Throttling.disabled())
                 .service(ProcessRegistry.class, flaky).realm("session", "session", SessionFixture.settings()).build();
-        String token = SessionTokens.of(g).issue(process.id());
+        SessionRealm realm = g.realm(SessionRealm.class).orElseThrow();
+        String token = realm.tokens().issue(process.id());
 
         try (JettyHarness http = JettyHarness.start(AuthenticationFilter.builder(g).build())) {
             assertThat(http.get("/", SessionFixture.HEADER, token).statusCode()).isEqualTo(200);
@@ -43,9 +46,11 @@ class RegistryOutageTest {
             assertThat(response.statusCode()).as("cached token, registry down").isEqualTo(503);
             assertThat(response.headers().firstValue("Retry-After")).isPresent();
             assertThat(http.reached()).isEqualTo(1);
+            assertThat(realm.authenticate(realm.credentials(
+                    RequestView.builder().header(SessionFixture.HEADER, token).build()).orElseThrow()))
+                    .isInstanceOf(AuthenticationResult.Unavailable.class);
+            down.set(false);
+            assertThat(http.get("/", SessionFixture.HEADER, token).statusCode()).as("registry back").isEqualTo(200);
         }
-        assertThat(g.realms().get(0).authenticate(g.realms().get(0).credentials(
-                dev.gatehouse.core.RequestView.builder().header(SessionFixture.HEADER, token).build()).orElseThrow()))
-                .isInstanceOf(AuthenticationResult.Unavailable.class);
     }
 }

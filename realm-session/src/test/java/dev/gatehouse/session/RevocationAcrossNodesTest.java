@@ -7,28 +7,31 @@ import dev.gatehouse.core.ProcessRef;
 import dev.gatehouse.core.User;
 import dev.gatehouse.core.UserDirectory;
 import dev.gatehouse.core.jdbc.SchemaMigrations;
+import dev.gatehouse.core.testing.MutableClock;
 import dev.gatehouse.core.testing.PostgresSchema;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Two nodes of one host over one PostgreSQL schema, each with its own connections, process store,
- * user directory and clock. A final status written on one node revokes the token there at once,
- * and on the other within the store's staleness bound (1 s by default).
+ * user directory, clock and ticker. A final status written on one node revokes the token there at
+ * once, and on the other within the bound (1 s by default); so does a user disabled on one node.
  */
 class RevocationAcrossNodesTest {
+
+    private static final Duration BOUND = ProcessStore.Builder.DEFAULT_MAX_STALENESS;
 
     private static PostgresSchema schema;
 
     @BeforeAll
     static void createSchema() {
         schema = PostgresSchema.create("session_revocation");
-        SchemaMigrations.applyCore(schema.dataSource());
+        SchemaMigrations.apply(schema.dataSource(), "core");
+        SchemaMigrations.apply(schema.dataSource(), "session");
     }
 
     @AfterAll
@@ -38,9 +41,12 @@ class RevocationAcrossNodesTest {
         }
     }
 
-    private static SessionFixture node(DataSource ds, Clock storeClock, MutableClock clock) {
-        ProcessStore store = ProcessStore.builder().clock(storeClock).jdbc(ds);
-        return new SessionFixture(clock, UserDirectory.jdbc(ds, clock), store, SessionFixture.settings());
+    private static SessionFixture nodeA() {
+        return SessionFixture.jdbc(schema.dataSource(), MutableClock.atEpochOfTests());
+    }
+
+    private static SessionFixture nodeB() {
+        return SessionFixture.jdbc(schema.anotherDataSource(), MutableClock.atEpochOfTests());
     }
 
     private static boolean authenticated(AuthenticationResult r) {
@@ -49,10 +55,8 @@ class RevocationAcrossNodesTest {
 
     @Test
     void finalStatusRevokesAtOnceOnTheWritingNodeAndWithinTheBoundOnTheOther() {
-        MutableClock clockA = MutableClock.startingNow();
-        MutableClock clockB = MutableClock.startingNow();
-        SessionFixture a = node(schema.dataSource(), clockA, clockA);
-        SessionFixture b = node(schema.anotherDataSource(), clockB, clockB);
+        SessionFixture a = nodeA();
+        SessionFixture b = nodeB();
         User alice = a.user("alice-" + UUID.randomUUID());
         ProcessRef process = a.runningProcess(alice);
         String token = a.tokens.issue(process.id());
@@ -65,7 +69,7 @@ class RevocationAcrossNodesTest {
 
         assertThat(a.authenticate(token)).as("on the node that wrote the status: at once")
                 .isInstanceOf(AuthenticationResult.Rejected.class);
-        clockB.advance(ProcessStore.Builder.DEFAULT_MAX_STALENESS);
+        b.clock.advance(BOUND);
         assertThat(b.authenticate(token)).as("on the other node: once the bound has passed")
                 .isInstanceOf(AuthenticationResult.Rejected.class);
         assertThat(b.store.find(process.id()).orElseThrow().status()).isEqualTo("FINISHED");
@@ -73,8 +77,14 @@ class RevocationAcrossNodesTest {
 
     @Test
     void finalStatusRevokesOnTheOtherNodeWithinTheBoundOnTheSystemClock() throws InterruptedException {
-        SessionFixture a = node(schema.dataSource(), Clock.systemUTC(), MutableClock.startingNow());
-        SessionFixture b = node(schema.anotherDataSource(), Clock.systemUTC(), MutableClock.startingNow());
+        ProcessStore storeA = ProcessStore.builder().jdbc(schema.dataSource());
+        ProcessStore storeB = ProcessStore.builder().jdbc(schema.anotherDataSource());
+        MutableClock clockA = MutableClock.atEpochOfTests();
+        MutableClock clockB = MutableClock.atEpochOfTests();
+        SessionFixture a = new SessionFixture(clockA, UserDirectory.jdbc(schema.dataSource(), Clock.systemUTC()),
+                storeA, SessionFixture.settings());
+        SessionFixture b = new SessionFixture(clockB, UserDirectory.jdbc(schema.anotherDataSource(), Clock.systemUTC()),
+                storeB, SessionFixture.settings());
         User alice = a.user("alice-" + UUID.randomUUID());
         ProcessRef process = a.runningProcess(alice);
         String token = a.tokens.issue(process.id());
@@ -94,10 +104,8 @@ class RevocationAcrossNodesTest {
 
     @Test
     void changeOfCurrentUserReachesTheOtherNodeWithinTheBound() {
-        MutableClock clockA = MutableClock.startingNow();
-        MutableClock clockB = MutableClock.startingNow();
-        SessionFixture a = node(schema.dataSource(), clockA, clockA);
-        SessionFixture b = node(schema.anotherDataSource(), clockB, clockB);
+        SessionFixture a = nodeA();
+        SessionFixture b = nodeB();
         User alice = a.user("alice-" + UUID.randomUUID());
         User bob = a.user("bob-" + UUID.randomUUID());
         ProcessRef process = a.runningProcess(alice);
@@ -107,16 +115,14 @@ class RevocationAcrossNodesTest {
         a.store.updateCurrentUser(process.id(), bob.id());
 
         assertThat(((AuthenticationResult.Authenticated) a.authenticate(token)).identity().userId()).isEqualTo(bob.id());
-        clockB.advance(ProcessStore.Builder.DEFAULT_MAX_STALENESS);
+        b.clock.advance(BOUND);
         assertThat(((AuthenticationResult.Authenticated) b.authenticate(token)).identity().userId()).isEqualTo(bob.id());
     }
 
     @Test
     void removedProcessIsRefusedOnBothNodes() {
-        MutableClock clockA = MutableClock.startingNow();
-        MutableClock clockB = MutableClock.startingNow();
-        SessionFixture a = node(schema.dataSource(), clockA, clockA);
-        SessionFixture b = node(schema.anotherDataSource(), clockB, clockB);
+        SessionFixture a = nodeA();
+        SessionFixture b = nodeB();
         ProcessRef process = a.runningProcess(a.user("alice-" + UUID.randomUUID()));
         String token = a.tokens.issue(process.id());
         assertThat(authenticated(b.authenticate(token))).isTrue();
@@ -124,7 +130,39 @@ class RevocationAcrossNodesTest {
         a.store.remove(process.id());
 
         assertThat(authenticated(a.authenticate(token))).isFalse();
-        clockB.advance(ProcessStore.Builder.DEFAULT_MAX_STALENESS);
+        b.clock.advance(BOUND);
         assertThat(authenticated(b.authenticate(token))).isFalse();
+    }
+
+    @Test
+    void userDisabledOnOneNodeIsRefusedOnTheOtherOnceTheBoundHasPassed() {
+        SessionFixture a = nodeA();
+        SessionFixture b = nodeB();
+        User alice = a.user("alice-" + UUID.randomUUID());
+        String token = a.tokens.issue(a.runningProcess(alice).id());
+        assertThat(authenticated(b.authenticate(token))).isTrue();
+
+        a.users.setDisabled(alice.id(), true);
+
+        // no background re-read ever runs on B: the bound holds by expiry alone
+        b.clock.advance(BOUND.minusMillis(1));
+        b.authenticate(token);
+        b.clock.advance(Duration.ofMillis(1));
+        assertThat(b.authenticate(token)).isInstanceOf(AuthenticationResult.Rejected.class);
+    }
+
+    @Test
+    void userDisabledOnOneNodeIsRefusedOnTheOtherAsSoonAsItsBackgroundReReadRan() {
+        SessionFixture a = nodeA();
+        SessionFixture b = nodeB();
+        User alice = a.user("alice-" + UUID.randomUUID());
+        String token = a.tokens.issue(a.runningProcess(alice).id());
+        assertThat(authenticated(b.authenticate(token))).isTrue();
+
+        a.users.setDisabled(alice.id(), true);
+        b.clock.advance(BOUND.dividedBy(2).plusMillis(100));
+        assertThat(authenticated(b.authenticate(token))).as("still within the bound, re-reads queued").isTrue();
+        assertThat(b.refreshes.runAll()).isPositive();
+        assertThat(b.authenticate(token)).isInstanceOf(AuthenticationResult.Rejected.class);
     }
 }

@@ -6,9 +6,13 @@ import dev.gatehouse.core.AuthenticationResult;
 import dev.gatehouse.core.ProcessRef;
 import dev.gatehouse.core.User;
 import java.time.Duration;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The verified-token cache never extends a token beyond what the registry and the clock allow. */
+/**
+ * The verified-token cache never extends a token beyond what the registry, the clock and the
+ * revocation bound allow.
+ */
 class SessionCacheTest {
 
     private final SessionFixture node = SessionFixture.inMemory();
@@ -21,6 +25,7 @@ class SessionCacheTest {
         AuthenticationResult first = node.authenticate(token);
         AuthenticationResult second = node.authenticate(token);
         assertThat(second).isInstanceOf(AuthenticationResult.Authenticated.class).isEqualTo(first);
+        assertThat(node.realm.verifier().cachedTokens()).isEqualTo(1);
     }
 
     @Test
@@ -53,21 +58,57 @@ class SessionCacheTest {
     }
 
     @Test
-    void disabledUserIsRefusedOnceTheCacheTtlHasPassed() {
+    void disabledUserIsRefusedOnceTheRevocationBoundHasPassed() {
         assertThat(node.authenticate(token)).isInstanceOf(AuthenticationResult.Authenticated.class);
         node.users.setDisabled(alice.id(), true);
-        node.clock.advance(Duration.ofSeconds(1));
+        node.clock.advance(Duration.ofMillis(999));
+        assertThat(node.authenticate(token)).as("within the bound, no re-read ran").isInstanceOf(
+                AuthenticationResult.Authenticated.class);
+        node.clock.advance(Duration.ofMillis(1));
+        assertThat(node.authenticate(token)).as("at the bound, even with no background re-read")
+                .isInstanceOf(AuthenticationResult.Rejected.class);
+    }
+
+    @Test
+    void disabledUserIsRefusedAsSoonAsTheBackgroundReReadRan() {
+        assertThat(node.authenticate(token)).isInstanceOf(AuthenticationResult.Authenticated.class);
+        node.users.setDisabled(alice.id(), true);
+        node.clock.advance(Duration.ofMillis(600));
+        assertThat(node.authenticate(token)).as("served, and a re-read queued").isInstanceOf(
+                AuthenticationResult.Authenticated.class);
+        assertThat(node.refreshes.runAll()).isEqualTo(1);
         assertThat(node.authenticate(token)).isInstanceOf(AuthenticationResult.Rejected.class);
     }
 
     @Test
+    void invalidateUserRefusesADisabledUserAtOnceOnThisNode() {
+        assertThat(node.authenticate(token)).isInstanceOf(AuthenticationResult.Authenticated.class);
+        node.users.setDisabled(alice.id(), true);
+        node.realm.invalidateUser(alice.id());
+        assertThat(node.authenticate(token)).isInstanceOf(AuthenticationResult.Rejected.class);
+    }
+
+    @Test
+    void changedRolesReachTheCachedIdentityWithinTheBound() {
+        assertThat(((AuthenticationResult.Authenticated) node.authenticate(token)).identity().roles())
+                .containsExactly("process-runner");
+        node.users.setRoles(alice.id(), Set.of("process-runner", "auditor"));
+        node.clock.advance(Duration.ofMillis(600));
+        node.authenticate(token);
+        node.refreshes.runAll();
+        assertThat(((AuthenticationResult.Authenticated) node.authenticate(token)).identity().roles())
+                .containsExactlyInAnyOrder("process-runner", "auditor");
+    }
+
+    @Test
     void withTheCacheOffADisabledUserIsRefusedAtOnce() {
-        SessionFixture uncached = SessionFixture.inMemory(SessionFixture.settings("cacheTtl", "0s"));
+        SessionFixture uncached = SessionFixture.inMemory(SessionFixture.settings("revocationBound", "0s"));
         User carol = uncached.user("carol");
         String t = uncached.tokens.issue(uncached.runningProcess(carol).id());
         assertThat(uncached.authenticate(t)).isInstanceOf(AuthenticationResult.Authenticated.class);
         uncached.users.setDisabled(carol.id(), true);
         assertThat(uncached.authenticate(t)).isInstanceOf(AuthenticationResult.Rejected.class);
+        assertThat(uncached.realm.verifier().cachedTokens()).isZero();
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Optional;
 import java.util.UUID;
 import javax.crypto.Cipher;
 import javax.crypto.spec.SecretKeySpec;
@@ -67,10 +68,10 @@ public final class ConcordTokens {
         return true;
     }
 
-    /** The process id in {@code token}, or null if it is not a Concord token under this key. */
-    UUID read(String token) {
+    /** The process id in {@code token}, or empty if it is not a Concord token under this key. */
+    Optional<UUID> read(String token) {
         if (!looksLikeToken(token)) {
-            return null;
+            return Optional.empty();
         }
         byte[] plain = null;
         try {
@@ -80,7 +81,7 @@ public final class ConcordTokens {
             plain = aes.doFinal(cipherText);
             return ProcessIds.parse(new String(plain, StandardCharsets.US_ASCII));
         } catch (IllegalArgumentException | GeneralSecurityException e) {
-            return null;
+            return Optional.empty();
         } finally {
             if (plain != null) {
                 Arrays.fill(plain, (byte) 0);

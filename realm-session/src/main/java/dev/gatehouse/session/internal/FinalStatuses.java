@@ -3,6 +3,7 @@ package dev.gatehouse.session.internal;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /** The set of final statuses of a shipped store, and the rule that a final status is final. */
 final class FinalStatuses {
@@ -10,7 +11,7 @@ final class FinalStatuses {
     private final Set<String> upperCase;
 
     FinalStatuses(Set<String> statuses) {
-        this.upperCase = statuses.stream().map(s -> s.toUpperCase(Locale.ROOT)).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        this.upperCase = statuses.stream().map(s -> s.toUpperCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
     }
 
     boolean isFinal(String status) {

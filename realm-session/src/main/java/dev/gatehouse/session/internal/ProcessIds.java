@@ -1,5 +1,6 @@
 package dev.gatehouse.session.internal;
 
+import java.util.Optional;
 import java.util.UUID;
 
 /** Strict reading of process ids as the canonical 36-character UUID text. */
@@ -7,22 +8,22 @@ final class ProcessIds {
 
     private ProcessIds() {}
 
-    /** The UUID {@code s} spells in canonical form (any case), or null. */
-    static UUID parse(String s) {
+    /** The UUID {@code s} spells in canonical form (any case), or empty. */
+    static Optional<UUID> parse(String s) {
         if (s.length() != 36) {
-            return null;
+            return Optional.empty();
         }
         for (int i = 0; i < 36; i++) {
             char c = s.charAt(i);
             boolean dash = i == 8 || i == 13 || i == 18 || i == 23;
             if (dash ? c != '-' : !isHex(c)) {
-                return null;
+                return Optional.empty();
             }
         }
         try {
-            return UUID.fromString(s);
+            return Optional.of(UUID.fromString(s));
         } catch (IllegalArgumentException e) {
-            return null;
+            return Optional.empty();
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import javax.crypto.SecretKey;
@@ -56,32 +57,35 @@ public final class SessionKeys {
         Objects.requireNonNull(issuingKeyId, "issuingKeyId");
         Map<String, SecretKey> secret = new LinkedHashMap<>();
         for (Map.Entry<String, byte[]> e : keys.entrySet()) {
-            String problem = problemWith(e.getKey(), e.getValue());
-            if (problem != null) {
-                throw new IllegalArgumentException("session key '" + e.getKey() + "': " + problem);
+            Optional<String> problem = problemWith(e.getKey(), e.getValue());
+            if (problem.isPresent()) {
+                throw new IllegalArgumentException("keys." + e.getKey() + ": " + problem.get());
             }
             secret.put(e.getKey(), new SecretKeySpec(e.getValue(), "AES"));
         }
         if (!secret.containsKey(issuingKeyId)) {
-            throw new IllegalArgumentException("issuing key '" + issuingKeyId + "' is not among the keys " + secret.keySet());
+            throw new IllegalArgumentException("issuingKey '" + issuingKeyId + "' is not among the keys " + secret.keySet());
         }
         return new SessionKeys(secret, issuingKeyId);
     }
 
-    /** Why {@code key} cannot be a session key under id {@code keyId}, or null if it can. */
-    static String problemWith(String keyId, byte[] key) {
+    /**
+     * Why {@code key} cannot be a session key under id {@code keyId}, if it cannot; the answer
+     * never contains key material.
+     */
+    public static Optional<String> problemWith(String keyId, byte[] key) {
         if (!KEY_ID.matcher(keyId).matches()) {
-            return "a key id is 1 to 64 characters of A-Z a-z 0-9 . _ -";
+            return Optional.of("a key id is 1 to 64 characters of A-Z a-z 0-9 . _ -");
         }
         if (key.length * 8 < KEY_BITS) {
-            return "the key is " + key.length * 8 + " bits; at least " + KEY_BITS
-                    + " are required (32 random bytes, base64)";
+            return Optional.of("the key is " + key.length * 8 + " bits; at least " + KEY_BITS
+                    + " are required (32 random bytes, base64)");
         }
         if (key.length * 8 != KEY_BITS) {
-            return "the key is " + key.length * 8 + " bits; A256GCM takes exactly " + KEY_BITS
-                    + " (32 random bytes, base64)";
+            return Optional.of("the key is " + key.length * 8 + " bits; A256GCM takes exactly " + KEY_BITS
+                    + " (32 random bytes, base64)");
         }
-        return null;
+        return Optional.empty();
     }
 
     /** Decodes standard or URL-safe base64, with or without padding; the caller wipes the result. */

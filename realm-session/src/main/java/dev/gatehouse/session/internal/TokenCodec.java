@@ -16,7 +16,9 @@ import java.text.ParseException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -67,7 +69,7 @@ public final class TokenCodec {
         this.keys = keys;
         this.maxLifetimeSeconds = Math.max(1, (maxLifetime.toMillis() + 999) / 1000);
         this.clockSkewMillis = clockSkew.toMillis();
-        Map<String, KnownHeader> known = new java.util.HashMap<>();
+        Map<String, KnownHeader> known = new HashMap<>();
         for (String kid : keys.keyIds()) {
             JWEHeader header = header(kid);
             String encoded = header.toBase64URL().toString();
@@ -241,10 +243,11 @@ public final class TokenCodec {
                 || !(jti instanceof String j) || j.isEmpty()) {
             return new Invalid("a claim has the wrong type");
         }
-        UUID processId = ProcessIds.parse(s);
-        if (processId == null) {
+        Optional<UUID> parsed = ProcessIds.parse(s);
+        if (parsed.isEmpty()) {
             return new Invalid("sub is not a process id");
         }
+        UUID processId = parsed.get();
         long iatSeconds = i.longValue();
         long expSeconds = x.longValue();
         if (expSeconds * 1000 <= nowMillis) {
