@@ -1,5 +1,7 @@
 package dev.gatehouse.secrets;
 
+import dev.gatehouse.secrets.internal.StandardAccessPolicy;
+
 /**
  * Decides who may do what with a secret. Every decision of {@link SecretManager} goes through the
  * one policy it was built with; a host replaces it to add its own rules. Implementations must be
@@ -27,6 +29,6 @@ public interface AccessPolicy {
      * </ul>
      */
     static AccessPolicy standard() {
-        return dev.gatehouse.secrets.internal.StandardAccessPolicy.INSTANCE;
+        return StandardAccessPolicy.INSTANCE;
     }
 }

@@ -2,6 +2,7 @@ package dev.gatehouse.secrets;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -82,7 +83,7 @@ public record PasswordPolicy(int minLength, boolean requireUpper, boolean requir
             if (problem(out).isEmpty() && standard().problem(out).isEmpty()) {
                 return out;
             }
-            java.util.Arrays.fill(out, '\0');
+            Arrays.fill(out, '\0');
         }
     }
 }

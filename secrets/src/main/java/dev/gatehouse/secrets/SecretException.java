@@ -3,8 +3,12 @@ package dev.gatehouse.secrets;
 import java.util.Objects;
 
 /**
- * A secret operation failed. {@link #kind()} says why, so that a host can map it to a status
- * (404, 409, 403, 400, 413, 503). Messages never contain secret material. Immutable.
+ * A secret operation failed for a reason the caller or the operator can act on. {@link #kind()}
+ * says why, so that a host can map it to a status: NOT_FOUND 404; ALREADY_EXISTS and CONFLICT 409;
+ * ACCESS_DENIED 403; INVALID_PASSWORD, INVALID_INPUT and CORRUPTED 400; TOO_LARGE 413;
+ * KEY_UNAVAILABLE ({@link KeyUnavailableException}) 503. A store that does not answer is not one of
+ * these: it raises {@link dev.gatehouse.core.BackendUnavailableException} (503 with
+ * {@code Retry-After}). Messages never contain secret material. Immutable.
  */
 public class SecretException extends RuntimeException {
 
@@ -31,10 +35,12 @@ public class SecretException extends RuntimeException {
         INVALID_INPUT,
         /** An envelope or encrypted string does not open: truncated, modified or moved. */
         CORRUPTED,
-        /** The envelope names a server key that is not configured. */
-        UNKNOWN_KEY,
-        /** The store failed; nothing was changed by this operation. */
-        STORE_FAILURE
+        /**
+         * The envelope names a server key that this node does not have, or this node lacks the key it
+         * must seal with: a configuration problem of this node, not of the request
+         * ({@link KeyUnavailableException}, 503).
+         */
+        KEY_UNAVAILABLE
     }
 
     private final Kind kind;

@@ -1,6 +1,10 @@
 package dev.gatehouse.secrets;
 
+import dev.gatehouse.secrets.crypto.Argon2Parameters;
+import dev.gatehouse.secrets.crypto.SecretEnvelope;
+import dev.gatehouse.secrets.crypto.ServerKeyRing;
 import dev.gatehouse.secrets.internal.DefaultSecretManager;
+import dev.gatehouse.secrets.store.SecretStore;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
@@ -33,7 +37,8 @@ public interface SecretManager {
      *
      * @throws SecretException INVALID_PASSWORD ("Invalid password or corrupted data") for a wrong or
      *     empty password; NOT_FOUND; ACCESS_DENIED (including a project-restricted secret read outside a
-     *     process of its projects); CORRUPTED; UNKNOWN_KEY
+     *     process of its projects); CORRUPTED
+     * @throws KeyUnavailableException if the secret is sealed with a server key this node lacks
      */
     SecretValue read(Caller caller, String org, String name, char[] storePassword);
 

@@ -1,5 +1,6 @@
 package dev.gatehouse.secrets;
 
+import dev.gatehouse.core.ConstantTime;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
@@ -41,7 +42,7 @@ public sealed interface SecretValue {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Data d && Arrays.equals(bytes, d.bytes);
+            return o instanceof Data d && ConstantTime.equals(bytes, d.bytes);
         }
 
         @Override
@@ -76,7 +77,7 @@ public sealed interface SecretValue {
         @Override
         public boolean equals(Object o) {
             return o instanceof UsernamePassword u && username.equals(u.username)
-                    && Arrays.equals(password, u.password);
+                    && ConstantTime.equals(password, u.password);
         }
 
         @Override
@@ -115,7 +116,7 @@ public sealed interface SecretValue {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof KeyPair k && publicKey.equals(k.publicKey) && Arrays.equals(privateKey, k.privateKey);
+            return o instanceof KeyPair k && publicKey.equals(k.publicKey) && ConstantTime.equals(privateKey, k.privateKey);
         }
 
         @Override

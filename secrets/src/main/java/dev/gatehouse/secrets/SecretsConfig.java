@@ -1,32 +1,39 @@
 package dev.gatehouse.secrets;
 
 import dev.gatehouse.core.ConfigurationException;
-import dev.gatehouse.core.EnvironmentReferences;
-import java.util.LinkedHashMap;
+import dev.gatehouse.core.Settings;
+import dev.gatehouse.secrets.crypto.Argon2Parameters;
+import dev.gatehouse.secrets.crypto.ServerKeyRing;
+import dev.gatehouse.secrets.internal.StoreProviders;
+import dev.gatehouse.secrets.store.SecretStore;
+import dev.gatehouse.secrets.store.SecretStoreProvider;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 
 /**
- * The {@code secrets.*} settings, validated. Keys:
+ * The {@code secrets.*} settings, read with core's {@link Settings} (so a missing, malformed or
+ * misspelt key is reported the same way as a realm's). Keys:
  *
  * <ul>
  *   <li>{@code secrets.serverKey.<id>} base64 of at least 256 bits ({@code ${env:NAME}} allowed), one or
- *       more; {@code secrets.serverKey.primary} the id for new envelopes (needed with several keys)
+ *       more; {@code secrets.serverKey.primary} the id this node proposes for new envelopes (needed
+ *       with several keys)
  *   <li>{@code secrets.argon2.memoryKiB} (19456), {@code secrets.argon2.iterations} (2),
  *       {@code secrets.argon2.parallelism} (1): never below OWASP's minimum
  *   <li>{@code secrets.password.minLength} (7), {@code secrets.password.requireUpper},
  *       {@code requireLower}, {@code requireDigit} (true)
  *   <li>{@code secrets.maxSize} largest value in bytes (1048576)
- *   <li>{@code secrets.store.type} ({@code memory}, {@code file}, {@code jdbc} or a plugin's) and
- *       {@code secrets.store.<key>} for the store
+ *   <li>{@code secrets.store} ({@code memory}, {@code file}, {@code jdbc} or a plugin's type) and
+ *       {@code secrets.store.<key>} for the store: {@code path} (file), {@code applySchema} (jdbc,
+ *       default true)
  * </ul>
  *
- * Any other {@code secrets.*} key is refused, so that a misspelt setting fails at start-up.
- * Immutable, thread-safe; {@code toString()} shows no key material.
+ * Any other {@code secrets.*} key is refused, so that a misspelt setting fails at start-up; the
+ * store's keys are checked when {@link #openStore} builds it. Immutable, thread-safe;
+ * {@code toString()} shows no key material and no setting values.
  *
  * @param keyRing the server keys
  * @param argon2 the Argon2id parameters for new store passwords
@@ -38,11 +45,12 @@ import java.util.function.UnaryOperator;
 public record SecretsConfig(ServerKeyRing keyRing, Argon2Parameters argon2, PasswordPolicy passwordPolicy,
         int maxValueBytes, String storeType, Map<String, String> storeSettings) {
 
+    /** The prefix of every setting: {@value}. */
+    public static final String PREFIX = "secrets";
     /** The default limit on a value: 1 MiB. */
     public static final int DEFAULT_MAX_VALUE_BYTES = 1024 * 1024;
-    private static final Set<String> KNOWN = Set.of("secrets.argon2.memoryKiB", "secrets.argon2.iterations",
-            "secrets.argon2.parallelism", "secrets.password.minLength", "secrets.password.requireUpper",
-            "secrets.password.requireLower", "secrets.password.requireDigit", "secrets.maxSize");
+    /** The largest limit on a value that may be configured: 64 MiB. */
+    public static final int MAX_MAX_VALUE_BYTES = 64 * 1024 * 1024;
 
     /**
      * Copies the store settings.
@@ -57,100 +65,65 @@ public record SecretsConfig(ServerKeyRing keyRing, Argon2Parameters argon2, Pass
         storeSettings = Map.copyOf(storeSettings);
     }
 
-    /** Reads the settings from {@code properties}, substituting {@code ${env:NAME}} from the process environment. */
+    /** Reads the {@code secrets.*} properties, substituting {@code ${env:NAME}} from the process environment. */
     public static SecretsConfig from(Properties properties) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (String k : properties.stringPropertyNames()) {
-            m.put(k, properties.getProperty(k));
-        }
-        return from(m, System::getenv);
+        return from(properties, System::getenv);
     }
 
     /**
-     * Reads the settings from {@code settings}; keys not starting with {@code secrets.} are ignored.
+     * Reads the {@code secrets.*} properties, substituting {@code ${env:NAME}} with {@code environment};
+     * other properties are ignored.
      *
      * @throws ConfigurationException naming the first setting that is missing, wrong or unknown
      */
-    public static SecretsConfig from(Map<String, String> settings, UnaryOperator<String> env) {
-        Set<String> unknown = new TreeSet<>();
-        Map<String, String> store = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : settings.entrySet()) {
-            String k = e.getKey();
-            if (!k.startsWith("secrets.") || k.startsWith(ServerKeyRing.PREFIX) || KNOWN.contains(k)) {
-                continue;
-            }
-            if (k.startsWith("secrets.store.")) {
-                store.put(k.substring("secrets.store.".length()), EnvironmentReferences.resolve(k, e.getValue(), env));
-            } else {
-                unknown.add(k);
-            }
-        }
-        if (!unknown.isEmpty()) {
-            throw new ConfigurationException("unknown setting(s): " + unknown + " (check the spelling"
-                    + (unknown.contains("secrets.serverKey") ? "; server keys are secrets.serverKey.<id>" : "") + ")");
-        }
-        ServerKeyRing ring = ServerKeyRing.fromSettings(settings, env);
-        Argon2Parameters argon2;
-        int m = intValue(settings, env, "secrets.argon2.memoryKiB", Argon2Parameters.MIN_MEMORY_KIB);
-        int t = intValue(settings, env, "secrets.argon2.iterations", Argon2Parameters.MIN_ITERATIONS);
-        int p = intValue(settings, env, "secrets.argon2.parallelism", 1);
-        try {
-            argon2 = new Argon2Parameters(m, t, p);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException("secrets.argon2: " + e.getMessage());
-        }
-        int minLength = intValue(settings, env, "secrets.password.minLength", 7);
-        if (minLength < 1 || minLength > 1024) {
-            throw new ConfigurationException("secrets.password.minLength: must be between 1 and 1024, was " + minLength);
-        }
-        PasswordPolicy policy = new PasswordPolicy(minLength,
-                boolValue(settings, env, "secrets.password.requireUpper"),
-                boolValue(settings, env, "secrets.password.requireLower"),
-                boolValue(settings, env, "secrets.password.requireDigit"));
-        int maxSize = intValue(settings, env, "secrets.maxSize", DEFAULT_MAX_VALUE_BYTES);
-        if (maxSize < 1 || maxSize > 64 * 1024 * 1024) {
-            throw new ConfigurationException("secrets.maxSize: must be between 1 and 67108864 bytes, was " + maxSize);
-        }
-        String type = store.getOrDefault("type", "memory").strip();
+    public static SecretsConfig from(Properties properties, UnaryOperator<String> environment) {
+        return from(Settings.from(properties, PREFIX, environment));
+    }
+
+    /**
+     * Reads the settings under prefix {@value #PREFIX}, then refuses every key that nothing read
+     * ({@link Settings#requireAllRead()}).
+     *
+     * @throws ConfigurationException naming the first setting that is missing, wrong or unknown
+     */
+    public static SecretsConfig from(Settings settings) {
+        ServerKeyRing ring = ServerKeyRing.fromSettings(settings);
+        Argon2Parameters argon2 = new Argon2Parameters(
+                settings.getInt("argon2.memoryKiB", Argon2Parameters.MIN_MEMORY_KIB, Argon2Parameters.MIN_MEMORY_KIB,
+                        Argon2Parameters.MAX_MEMORY_KIB),
+                settings.getInt("argon2.iterations", Argon2Parameters.MIN_ITERATIONS, Argon2Parameters.MIN_ITERATIONS,
+                        Argon2Parameters.MAX_ITERATIONS),
+                settings.getInt("argon2.parallelism", 1, 1, Argon2Parameters.MAX_PARALLELISM));
+        PasswordPolicy standard = PasswordPolicy.standard();
+        PasswordPolicy policy = new PasswordPolicy(settings.getInt("password.minLength", standard.minLength(), 1, 1024),
+                settings.getBoolean("password.requireUpper", standard.requireUpper()),
+                settings.getBoolean("password.requireLower", standard.requireLower()),
+                settings.getBoolean("password.requireDigit", standard.requireDigit()));
+        int maxSize = settings.getInt("maxSize", DEFAULT_MAX_VALUE_BYTES, 1, MAX_MAX_VALUE_BYTES);
+        String type = settings.get("store", "memory");
+        Map<String, String> store = settings.getPrefixed("store");
+        settings.requireAllRead();
         return new SecretsConfig(ring, argon2, policy, maxSize, type, store);
     }
 
-    private static int intValue(Map<String, String> s, UnaryOperator<String> env, String key, int def) {
-        String v = s.get(key);
-        if (v == null || v.isBlank()) {
-            return def;
-        }
-        try {
-            return Integer.parseInt(EnvironmentReferences.resolve(key, v, env).strip());
-        } catch (NumberFormatException e) {
-            throw new ConfigurationException(key + ": expected an integer, was '" + v.strip() + "'");
-        }
-    }
-
-    private static boolean boolValue(Map<String, String> s, UnaryOperator<String> env, String key) {
-        String v = s.get(key);
-        if (v == null || v.isBlank()) {
-            return true;
-        }
-        String x = EnvironmentReferences.resolve(key, v, env).strip();
-        if (x.equalsIgnoreCase("true")) {
-            return true;
-        }
-        if (x.equalsIgnoreCase("false")) {
-            return false;
-        }
-        throw new ConfigurationException(key + ": expected true or false, was '" + x + "'");
+    /**
+     * Opens the configured store: the {@link SecretStoreProvider} of type {@link #storeType()},
+     * found with {@link java.util.ServiceLoader}, built from {@link #storeSettings()}; a store setting
+     * it did not read is refused. {@code services} maps a class (say {@code DataSource.class}) to the
+     * host's instance.
+     *
+     * @throws ConfigurationException if no provider has that type (naming the types that exist), or a
+     *     store setting is missing, wrong or unknown
+     */
+    public SecretStore openStore(Map<Class<?>, Object> services) {
+        return StoreProviders.open(storeType, Settings.of(PREFIX + ".store", storeSettings), services);
     }
 
     /** Shows the key ids and the store's setting names, never key material or setting values. */
     @Override
     public String toString() {
         return "SecretsConfig[keys=" + keyRing + ", argon2=" + argon2 + ", passwordPolicy=" + passwordPolicy
-                + ", maxValueBytes=" + maxValueBytes + ", store=" + storeType + " " + new TreeSet<>(storeSettings.keySet()) + "]";
-    }
-
-    /** Opens the configured store through {@link SecretStores#open}. */
-    public SecretStore openStore(Map<Class<?>, Object> services) {
-        return SecretStores.open(storeType, storeSettings, services);
+                + ", maxValueBytes=" + maxValueBytes + ", store=" + storeType + " " + new TreeSet<>(storeSettings.keySet())
+                + "]";
     }
 }

@@ -5,11 +5,15 @@ import static dev.gatehouse.secrets.SecretManagerTest.assertKind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gatehouse.secrets.store.SecretStore;
+import dev.gatehouse.secrets.crypto.ServerKeyRing;
 import dev.gatehouse.secrets.SecretException.Kind;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import dev.gatehouse.core.Identity;
+import dev.gatehouse.core.ProcessRef;
 
 class AccessPolicyTest {
 
@@ -119,7 +123,7 @@ class AccessPolicyTest {
         assertKind(() -> secrets.read(owner.inProcess(Fixtures.process("billing")), ORG, "scoped"), Kind.ACCESS_DENIED);
         assertKind(() -> secrets.read(owner.inProcess(Fixtures.process(null)), ORG, "scoped"), Kind.ACCESS_DENIED);
         assertKind(() -> secrets.read(Fixtures.admin(), ORG, "scoped"), Kind.ACCESS_DENIED);
-        Caller otherOrgProcess = owner.inProcess(new dev.gatehouse.core.ProcessRef(UUID.randomUUID(), "other",
+        Caller otherOrgProcess = owner.inProcess(new ProcessRef(UUID.randomUUID(), "other",
                 Optional.of("payments")));
         assertKind(() -> secrets.read(otherOrgProcess, ORG, "scoped"), Kind.ACCESS_DENIED);
         assertThat(((SecretValue.Data) secrets.read(owner.inProcess(Fixtures.process("payments")), ORG, "scoped")).asString())
@@ -141,7 +145,7 @@ class AccessPolicyTest {
                 return true;
             }
         };
-        SecretManager custom = SecretManager.builder().store(SecretStores.inMemory()).keyRing(ServerKeyRing.generate("k"))
+        SecretManager custom = SecretManager.builder().store(SecretStore.inMemory()).keyRing(ServerKeyRing.generate("k"))
                 .accessPolicy(readOnly).build();
         custom.create(Fixtures.outsider(), NewSecret.builder(ORG, "sec", SecretValue.ofString("v")).build());
         assertThat(custom.read(bob, ORG, "sec")).isNotNull();
@@ -150,8 +154,8 @@ class AccessPolicyTest {
 
     @Test
     void callerFromAnIdentityTakesAdminRoleAndProcess() {
-        dev.gatehouse.core.ProcessRef p = Fixtures.process("payments");
-        dev.gatehouse.core.Identity id = dev.gatehouse.core.Identity.builder(UUID.randomUUID(), "Alice", "session")
+        ProcessRef p = Fixtures.process("payments");
+        Identity id = Identity.builder(UUID.randomUUID(), "Alice", "session")
                 .roles(Set.of("admin")).process(p).build();
         Caller c = Caller.of(id, Set.of(ORG), Set.of());
         assertThat(c.admin()).isTrue();

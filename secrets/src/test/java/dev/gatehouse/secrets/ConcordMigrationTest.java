@@ -5,8 +5,9 @@ import static dev.gatehouse.secrets.SecretManagerTest.assertKind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gatehouse.secrets.ConcordMigration.ConcordSecret;
-import dev.gatehouse.secrets.ConcordMigration.KeyDigest;
+import dev.gatehouse.secrets.concord.ConcordMigration;
+import dev.gatehouse.secrets.concord.ConcordMigration.ConcordSecret;
+import dev.gatehouse.secrets.concord.ConcordMigration.KeyDigest;
 import dev.gatehouse.secrets.SecretException.Kind;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;

@@ -3,12 +3,14 @@ package dev.gatehouse.secrets;
 import static dev.gatehouse.secrets.Fixtures.ORG;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.secrets.store.SecretStore;
+import dev.gatehouse.secrets.store.StoredSecret;
+import dev.gatehouse.secrets.crypto.ServerKeyRing;
 import dev.gatehouse.core.testing.H2Database;
 import dev.gatehouse.core.testing.PostgresSchema;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -16,7 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -33,10 +34,10 @@ class ConcurrentUpdateTest {
         PostgresSchema schema = kind.equals("postgresql") ? PostgresSchema.create("concurrent") : null;
         try {
             SecretStore base = switch (kind) {
-                case "memory" -> SecretStores.inMemory();
-                case "file" -> SecretStores.open("file", Map.of("path", dir.toString()), Map.of());
-                case "h2" -> SecretStores.open("jdbc", Map.of(), Map.of(DataSource.class, H2Database.create()));
-                default -> SecretStores.open("jdbc", Map.of(), Map.of(DataSource.class, schema.dataSource()));
+                case "memory" -> SecretStore.inMemory();
+                case "file" -> SecretStore.file(dir);
+                case "h2" -> Fixtures.jdbc(H2Database.create());
+                default -> Fixtures.jdbc(schema.dataSource());
             };
             raceOn(base);
         } finally {

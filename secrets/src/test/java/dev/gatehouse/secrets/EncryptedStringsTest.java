@@ -4,6 +4,9 @@ import static dev.gatehouse.secrets.SecretManagerTest.assertKind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gatehouse.secrets.store.SecretStore;
+import dev.gatehouse.secrets.crypto.SecretEnvelope;
+import dev.gatehouse.secrets.crypto.ServerKeyRing;
 import dev.gatehouse.secrets.SecretException.Kind;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -11,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class EncryptedStringsTest {
 
-    private final SecretStore store = SecretStores.inMemory();
+    private final SecretStore store = SecretStore.inMemory();
     private final ServerKeyRing ring = ServerKeyRing.generate("k1");
     private final EncryptedStrings strings = Fixtures.manager(store, ring).encryptedStrings();
 

@@ -1,18 +1,28 @@
 package dev.gatehouse.secrets;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gatehouse.secrets.store.SecretStore;
+import dev.gatehouse.secrets.crypto.ServerKeyRing;
+import dev.gatehouse.core.BackendUnavailableException;
 import dev.gatehouse.secrets.internal.FileSecretStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 class FileSecretStoreTest extends SecretStoreContract {
 
@@ -21,7 +31,7 @@ class FileSecretStoreTest extends SecretStoreContract {
 
     @Override
     protected SecretStore open() {
-        return SecretStores.open("file", Map.of("path", dir.resolve("store").toString()), Map.of());
+        return SecretStore.file(dir.resolve("store"));
     }
 
     private List<Path> files() throws IOException {
@@ -32,7 +42,7 @@ class FileSecretStoreTest extends SecretStoreContract {
 
     @Override
     protected byte[] rawContents() throws IOException {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (Path p : files()) {
             if (Files.isRegularFile(p)) {
                 out.write(Files.readAllBytes(p));
@@ -68,7 +78,7 @@ class FileSecretStoreTest extends SecretStoreContract {
             if (fail.get()) {
                 // half of the new record reached the disk, then the process "crashed"
                 byte[] content = Files.readAllBytes(temp);
-                Files.write(temp, java.util.Arrays.copyOf(content, content.length / 2));
+                Files.write(temp, Arrays.copyOf(content, content.length / 2));
                 throw new IOException("simulated crash mid-write");
             }
         });
@@ -76,8 +86,10 @@ class FileSecretStoreTest extends SecretStoreContract {
         Caller alice = Fixtures.member();
         secrets.create(alice, NewSecret.builder("acme", "durable", SecretValue.ofString("old")).build());
         fail.set(true);
-        SecretManagerTest.assertKind(() -> secrets.update(alice, "acme", "durable",
-                SecretUpdate.builder().value(SecretValue.ofString("new")).build()), SecretException.Kind.STORE_FAILURE);
+        assertThatThrownBy(() -> secrets.update(alice, "acme", "durable",
+                SecretUpdate.builder().value(SecretValue.ofString("new")).build()))
+                .isInstanceOf(BackendUnavailableException.class)
+                .hasMessageContaining("simulated crash mid-write");
         fail.set(false);
         assertThat(((SecretValue.Data) secrets.read(alice, "acme", "durable")).asString()).isEqualTo("old");
         try (Stream<Path> s = Files.walk(dir.resolve("faulty"))) {
@@ -90,9 +102,9 @@ class FileSecretStoreTest extends SecretStoreContract {
     @Test
     void twoStoreInstancesOnOneDirectoryWriteConcurrentlyWithoutErrors() throws Exception {
         SecretStore other = new FileSecretStore(dir.resolve("store"));
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
-            List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            List<Future<?>> done = new ArrayList<>();
             for (SecretStore s : List.of(store, other)) {
                 done.add(pool.submit(() -> {
                     for (int i = 0; i < 50; i++) {
@@ -102,8 +114,8 @@ class FileSecretStoreTest extends SecretStoreContract {
                     return null;
                 }));
             }
-            for (java.util.concurrent.Future<?> f : done) {
-                f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
             }
         } finally {
             pool.shutdownNow();

@@ -1,12 +1,16 @@
 package dev.gatehouse.secrets;
 
+import dev.gatehouse.secrets.store.SecretStore;
+import dev.gatehouse.secrets.crypto.ServerKeyRing;
 import dev.gatehouse.core.ProcessRef;
+import dev.gatehouse.core.jdbc.SchemaMigrations;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import javax.sql.DataSource;
 
 /** Callers, rings and managers for tests. */
 final class Fixtures {
@@ -40,7 +44,13 @@ final class Fixtures {
         return SecretManager.builder().store(store).keyRing(ring).clock(CLOCK).build();
     }
 
+    /** A JDBC store on {@code ds}, its schema applied as a host does at start-up. */
+    static SecretStore jdbc(DataSource ds) {
+        SchemaMigrations.apply(ds, "secrets");
+        return SecretStore.jdbc(ds);
+    }
+
     static SecretManager manager() {
-        return manager(SecretStores.inMemory(), ServerKeyRing.generate("k1"));
+        return manager(SecretStore.inMemory(), ServerKeyRing.generate("k1"));
     }
 }

@@ -1,12 +1,13 @@
 package dev.gatehouse.secrets;
 
+import dev.gatehouse.secrets.store.SecretStore;
 import dev.gatehouse.core.testing.H2Database;
 import java.io.ByteArrayOutputStream;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.Map;
 import javax.sql.DataSource;
+import java.nio.charset.StandardCharsets;
 
 class H2SecretStoreTest extends SecretStoreContract {
 
@@ -15,7 +16,7 @@ class H2SecretStoreTest extends SecretStoreContract {
     @Override
     protected SecretStore open() {
         ds = H2Database.create();
-        return SecretStores.open("jdbc", Map.of(), Map.of(DataSource.class, ds));
+        return Fixtures.jdbc(ds);
     }
 
     /** Every column of every row of the secrets tables. */
@@ -32,7 +33,7 @@ class H2SecretStoreTest extends SecretStoreContract {
                             if (v instanceof byte[] b) {
                                 out.write(b);
                             } else if (v != null) {
-                                out.write(v.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                                out.write(v.toString().getBytes(StandardCharsets.UTF_8));
                             }
                         }
                     }

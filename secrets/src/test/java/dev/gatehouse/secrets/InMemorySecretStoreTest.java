@@ -1,8 +1,10 @@
 package dev.gatehouse.secrets;
 
+import dev.gatehouse.secrets.store.SecretStore;
+
 class InMemorySecretStoreTest extends SecretStoreContract {
     @Override
     protected SecretStore open() {
-        return SecretStores.inMemory();
+        return SecretStore.inMemory();
     }
 }

@@ -2,9 +2,9 @@ package dev.gatehouse.secrets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.secrets.store.SecretStore;
+import dev.gatehouse.secrets.crypto.ServerKeyRing;
 import dev.gatehouse.core.testing.PostgresSchema;
-import java.util.Map;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 class PostgresSecretStoreTest extends SecretStoreContract {
@@ -14,7 +14,7 @@ class PostgresSecretStoreTest extends SecretStoreContract {
     @Override
     protected SecretStore open() {
         schema = PostgresSchema.create("secrets");
-        return SecretStores.open("jdbc", Map.of(), Map.of(DataSource.class, schema.dataSource()));
+        return Fixtures.jdbc(schema.dataSource());
     }
 
     @Override
@@ -24,7 +24,7 @@ class PostgresSecretStoreTest extends SecretStoreContract {
 
     @Test
     void anUpdateOnAnotherNodeMakesThisNodesStaleUpdateAConflict() {
-        SecretStore otherNode = SecretStores.open("jdbc", Map.of(), Map.of(DataSource.class, schema.anotherDataSource()));
+        SecretStore otherNode = SecretStore.jdbc(schema.anotherDataSource());
         ServerKeyRing ring = ServerKeyRing.generate("k1");
         SecretManager here = Fixtures.manager(store, ring);
         SecretManager there = Fixtures.manager(otherNode, ring);

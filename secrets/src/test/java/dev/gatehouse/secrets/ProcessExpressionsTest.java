@@ -4,6 +4,9 @@ import static dev.gatehouse.secrets.Fixtures.ORG;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gatehouse.secrets.process.CryptoTask;
+import dev.gatehouse.secrets.process.ProcessContext;
+import dev.gatehouse.secrets.process.ProcessExpressions;
 import dev.gatehouse.core.ProcessInfo;
 import dev.gatehouse.core.ProcessRef;
 import java.nio.file.Path;
@@ -12,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import java.nio.file.Files;
 
 class ProcessExpressionsTest {
 
@@ -55,7 +59,7 @@ class ProcessExpressionsTest {
         secrets.create(alice, NewSecret.builder(ORG, "deploy-key", SshKeys.generate()).build());
         String path = expressions.render("${crypto.exportKeyAsFile('acme', 'deploy-key', null).privateKey}");
         assertThat(Path.of(path)).hasParent(workDir.toAbsolutePath());
-        assertThat(java.nio.file.Files.readString(Path.of(path))).startsWith("-----BEGIN OPENSSH PRIVATE KEY-----");
+        assertThat(Files.readString(Path.of(path))).startsWith("-----BEGIN OPENSSH PRIVATE KEY-----");
     }
 
     @Test

@@ -2,17 +2,17 @@ package dev.gatehouse.secrets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.secrets.store.SecretStore;
+import dev.gatehouse.secrets.crypto.ServerKeyRing;
 import dev.gatehouse.core.testing.PostgresSchema;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /** Two nodes encrypt for a new project at the same moment: both must end up with the one stored key. */
@@ -62,15 +62,15 @@ class ProjectKeyRaceTest {
 
     @Test
     void concurrentFirstUseOfAProjectKeyInMemoryYieldsOneKey() throws Exception {
-        SecretStore shared = SecretStores.inMemory();
+        SecretStore shared = SecretStore.inMemory();
         race(shared, shared);
     }
 
     @Test
     void concurrentFirstUseOfAProjectKeyOnTwoPostgresNodesYieldsOneKey() throws Exception {
         try (PostgresSchema schema = PostgresSchema.create("project_key_race")) {
-            SecretStore a = SecretStores.open("jdbc", Map.of(), Map.of(DataSource.class, schema.dataSource()));
-            SecretStore b = SecretStores.open("jdbc", Map.of(), Map.of(DataSource.class, schema.anotherDataSource()));
+            SecretStore a = Fixtures.jdbc(schema.dataSource());
+            SecretStore b = SecretStore.jdbc(schema.anotherDataSource());
             race(a, b);
         }
     }

@@ -3,6 +3,9 @@ package dev.gatehouse.secrets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gatehouse.secrets.crypto.SecretEnvelope;
+import dev.gatehouse.secrets.crypto.ServerKeyRing;
+import dev.gatehouse.secrets.crypto.Argon2Parameters;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
@@ -14,15 +17,23 @@ class SecretEnvelopeTest {
     private static final byte[] PLAIN = "s3cret value".getBytes(StandardCharsets.UTF_8);
     private final ServerKeyRing ring = ServerKeyRing.generate("k1");
 
+    private static byte[] sealWithPassword(char[] password, Argon2Parameters params, byte[] plain, byte[] aad) {
+        return SecretEnvelope.withPassword(password, params).seal(plain, aad);
+    }
+
+    private static byte[] openWithPassword(char[] password, byte[] envelope, byte[] aad) {
+        return SecretEnvelope.withPassword(password, Argon2Parameters.owaspMinimum()).open(envelope, aad);
+    }
+
     @Test
     void sealedEnvelopeOpensWithTheSameKeyAndAssociatedData() {
-        byte[] env = SecretEnvelope.seal(ring, PLAIN, AAD);
-        assertThat(SecretEnvelope.open(ring, env, AAD)).isEqualTo(PLAIN);
+        byte[] env = SecretEnvelope.withServerKeys(ring).seal(PLAIN, AAD);
+        assertThat(SecretEnvelope.withServerKeys(ring).open(env, AAD)).isEqualTo(PLAIN);
     }
 
     @Test
     void headerRecordsVersionAlgorithmAndKeyId() {
-        SecretEnvelope.Header h = SecretEnvelope.header(SecretEnvelope.seal(ring, PLAIN, AAD));
+        SecretEnvelope.Header h = SecretEnvelope.header(SecretEnvelope.withServerKeys(ring).seal(PLAIN, AAD));
         assertThat(h.version()).isEqualTo(1);
         assertThat(h.algorithm()).isEqualTo("AES-256-GCM");
         assertThat(h.serverKeyId()).contains("k1");
@@ -31,18 +42,18 @@ class SecretEnvelopeTest {
 
     @Test
     void sealingTheSameValueTwiceUsesFreshNonces() {
-        byte[] a = SecretEnvelope.seal(ring, PLAIN, AAD);
-        byte[] b = SecretEnvelope.seal(ring, PLAIN, AAD);
+        byte[] a = SecretEnvelope.withServerKeys(ring).seal(PLAIN, AAD);
+        byte[] b = SecretEnvelope.withServerKeys(ring).seal(PLAIN, AAD);
         assertThat(a).isNotEqualTo(b);
         assertThat(new String(a, StandardCharsets.ISO_8859_1)).doesNotContain("s3cret");
     }
 
     @Test
     void everyTruncationIsRefused() {
-        byte[] env = SecretEnvelope.seal(ring, PLAIN, AAD);
+        byte[] env = SecretEnvelope.withServerKeys(ring).seal(PLAIN, AAD);
         for (int n = 0; n < env.length; n++) {
             byte[] cut = Arrays.copyOf(env, n);
-            assertThatThrownBy(() -> SecretEnvelope.open(ring, cut, AAD))
+            assertThatThrownBy(() -> SecretEnvelope.withServerKeys(ring).open(cut, AAD))
                     .isInstanceOf(SecretException.class)
                     .satisfies(e -> assertThat(((SecretException) e).kind()).isEqualTo(SecretException.Kind.CORRUPTED));
         }
@@ -50,35 +61,37 @@ class SecretEnvelopeTest {
 
     @Test
     void everyFlippedBitIsRefusedWithoutReturningPlaintext() {
-        byte[] env = SecretEnvelope.seal(ring, PLAIN, AAD);
+        byte[] env = SecretEnvelope.withServerKeys(ring).seal(PLAIN, AAD);
         for (int i = 0; i < env.length; i++) {
             for (int bit = 0; bit < 8; bit++) {
                 byte[] bad = env.clone();
                 bad[i] ^= (byte) (1 << bit);
-                assertThatThrownBy(() -> SecretEnvelope.open(ring, bad, AAD))
+                assertThatThrownBy(() -> SecretEnvelope.withServerKeys(ring).open(bad, AAD))
                         .isInstanceOf(SecretException.class)
                         .satisfies(e -> assertThat(((SecretException) e).kind())
-                                .isIn(SecretException.Kind.CORRUPTED, SecretException.Kind.UNKNOWN_KEY));
+                                .isIn(SecretException.Kind.CORRUPTED, SecretException.Kind.KEY_UNAVAILABLE));
             }
         }
     }
 
     @Test
     void envelopeBoundToOtherAssociatedDataDoesNotOpen() {
-        byte[] env = SecretEnvelope.seal(ring, PLAIN, AAD);
+        byte[] env = SecretEnvelope.withServerKeys(ring).seal(PLAIN, AAD);
         byte[] other = "acme/other-secret/DATA".getBytes(StandardCharsets.UTF_8);
-        assertThatThrownBy(() -> SecretEnvelope.open(ring, env, other))
+        assertThatThrownBy(() -> SecretEnvelope.withServerKeys(ring).open(env, other))
                 .isInstanceOf(SecretException.class)
                 .hasMessageContaining("modified, truncated or belongs to another record");
     }
 
     @Test
     void unknownKeyIdIsReportedByName() {
-        byte[] env = SecretEnvelope.seal(ServerKeyRing.generate("retired"), PLAIN, AAD);
-        assertThatThrownBy(() -> SecretEnvelope.open(ring, env, AAD))
+        byte[] env = SecretEnvelope.withServerKeys(ServerKeyRing.generate("retired")).seal(PLAIN, AAD);
+        assertThatThrownBy(() -> SecretEnvelope.withServerKeys(ring).open(env, AAD))
                 .isInstanceOf(SecretException.class)
-                .hasMessageContaining("Unknown server key id 'retired'")
-                .satisfies(e -> assertThat(((SecretException) e).kind()).isEqualTo(SecretException.Kind.UNKNOWN_KEY));
+                .isInstanceOf(KeyUnavailableException.class)
+                .hasMessageContaining("Server key 'retired' is not configured on this node")
+                .satisfies(e -> assertThat(((KeyUnavailableException) e).keyId()).isEqualTo("retired"))
+                .satisfies(e -> assertThat(((SecretException) e).kind()).isEqualTo(SecretException.Kind.KEY_UNAVAILABLE));
     }
 
     @Test
@@ -87,26 +100,26 @@ class SecretEnvelopeTest {
         byte[] k2 = ServerKeyRing.generateKeyMaterial();
         ServerKeyRing before = ServerKeyRing.of("k1", Map.of("k1", k1));
         ServerKeyRing after = ServerKeyRing.of("k2", Map.of("k1", k1, "k2", k2));
-        byte[] old = SecretEnvelope.seal(before, PLAIN, AAD);
-        assertThat(SecretEnvelope.open(after, old, AAD)).isEqualTo(PLAIN);
-        assertThat(SecretEnvelope.header(SecretEnvelope.seal(after, PLAIN, AAD)).serverKeyId()).contains("k2");
+        byte[] old = SecretEnvelope.withServerKeys(before).seal(PLAIN, AAD);
+        assertThat(SecretEnvelope.withServerKeys(after).open(old, AAD)).isEqualTo(PLAIN);
+        assertThat(SecretEnvelope.header(SecretEnvelope.withServerKeys(after).seal(PLAIN, AAD)).serverKeyId()).contains("k2");
     }
 
     @Test
     void passwordEnvelopeRecordsItsArgon2ParametersAndOpensWithThePassword() {
         Argon2Parameters p = Argon2Parameters.owaspMinimum();
-        byte[] env = SecretEnvelope.sealWithPassword("Passw0rd!".toCharArray(), p, PLAIN, AAD);
+        byte[] env = sealWithPassword("Passw0rd!".toCharArray(), p, PLAIN, AAD);
         SecretEnvelope.Header h = SecretEnvelope.header(env);
         assertThat(h.argon2()).contains(new Argon2Parameters(19 * 1024, 2, 1));
         assertThat(h.serverKeyId()).isEmpty();
-        assertThat(SecretEnvelope.openWithPassword("Passw0rd!".toCharArray(), env, AAD)).isEqualTo(PLAIN);
+        assertThat(openWithPassword("Passw0rd!".toCharArray(), env, AAD)).isEqualTo(PLAIN);
     }
 
     @Test
     void wrongAndEmptyPasswordsGiveTheSameMessage() {
-        byte[] env = SecretEnvelope.sealWithPassword("Passw0rd!".toCharArray(), Argon2Parameters.owaspMinimum(), PLAIN, AAD);
+        byte[] env = sealWithPassword("Passw0rd!".toCharArray(), Argon2Parameters.owaspMinimum(), PLAIN, AAD);
         for (String wrong : new String[] {"passw0rd!", ""}) {
-            assertThatThrownBy(() -> SecretEnvelope.openWithPassword(wrong.toCharArray(), env, AAD))
+            assertThatThrownBy(() -> openWithPassword(wrong.toCharArray(), env, AAD))
                     .isInstanceOf(SecretException.class)
                     .hasMessage("Invalid password or corrupted data");
         }
@@ -114,7 +127,7 @@ class SecretEnvelopeTest {
 
     @Test
     void loweringTheArgon2CostInTheHeaderIsRefused() {
-        byte[] env = SecretEnvelope.sealWithPassword("Passw0rd!".toCharArray(), new Argon2Parameters(20 * 1024, 2, 1),
+        byte[] env = sealWithPassword("Passw0rd!".toCharArray(), new Argon2Parameters(20 * 1024, 2, 1),
                 PLAIN, AAD);
         // header: GHE(3) version(1) alg(1) kdf(1) memoryKiB(4) ... ; set memory to 19456 KiB (still valid) -> tag fails
         byte[] lowered = env.clone();
@@ -122,12 +135,12 @@ class SecretEnvelopeTest {
         lowered[7] = 0;
         lowered[8] = 0x4C;
         lowered[9] = 0x00;
-        assertThatThrownBy(() -> SecretEnvelope.openWithPassword("Passw0rd!".toCharArray(), lowered, AAD))
+        assertThatThrownBy(() -> openWithPassword("Passw0rd!".toCharArray(), lowered, AAD))
                 .hasMessage("Invalid password or corrupted data");
         // below the OWASP floor: refused before any work
         byte[] belowFloor = env.clone();
         belowFloor[8] = 0x01;
-        assertThatThrownBy(() -> SecretEnvelope.openWithPassword("Passw0rd!".toCharArray(), belowFloor, AAD))
+        assertThatThrownBy(() -> openWithPassword("Passw0rd!".toCharArray(), belowFloor, AAD))
                 .isInstanceOf(SecretException.class)
                 .hasMessageContaining("Argon2id memory must be between");
     }
@@ -141,10 +154,10 @@ class SecretEnvelopeTest {
 
     @Test
     void passwordEnvelopeDoesNotOpenWithAServerKeyAndViceVersa() {
-        byte[] pw = SecretEnvelope.sealWithPassword("Passw0rd!".toCharArray(), Argon2Parameters.owaspMinimum(), PLAIN, AAD);
-        assertThatThrownBy(() -> SecretEnvelope.open(ring, pw, AAD)).hasMessageContaining("store password");
-        byte[] server = SecretEnvelope.seal(ring, PLAIN, AAD);
-        assertThatThrownBy(() -> SecretEnvelope.openWithPassword("Passw0rd!".toCharArray(), server, AAD))
+        byte[] pw = sealWithPassword("Passw0rd!".toCharArray(), Argon2Parameters.owaspMinimum(), PLAIN, AAD);
+        assertThatThrownBy(() -> SecretEnvelope.withServerKeys(ring).open(pw, AAD)).hasMessageContaining("store password");
+        byte[] server = SecretEnvelope.withServerKeys(ring).seal(PLAIN, AAD);
+        assertThatThrownBy(() -> openWithPassword("Passw0rd!".toCharArray(), server, AAD))
                 .hasMessageContaining("server key");
     }
 
@@ -152,5 +165,20 @@ class SecretEnvelopeTest {
     void notAnEnvelopeIsRefused() {
         assertThatThrownBy(() -> SecretEnvelope.header("hello world, this is not an envelope".getBytes(StandardCharsets.UTF_8)))
                 .hasMessageContaining("not a Gatehouse envelope");
+    }
+
+    @Test
+    void aPasswordInstanceOpensWithTheParametersItsHeaderRecordsNotItsOwn() {
+        byte[] env = sealWithPassword("Passw0rd!".toCharArray(), new Argon2Parameters(20 * 1024, 3, 1), PLAIN, AAD);
+        SecretEnvelope cheaper = SecretEnvelope.withPassword("Passw0rd!".toCharArray(), Argon2Parameters.owaspMinimum());
+        assertThat(cheaper.open(env, AAD)).isEqualTo(PLAIN);
+        assertThat(SecretEnvelope.header(cheaper.seal(PLAIN, AAD)).argon2()).contains(Argon2Parameters.owaspMinimum());
+    }
+
+    @Test
+    void anInstanceShowsNeitherKeyMaterialNorThePassword() {
+        assertThat(SecretEnvelope.withServerKeys(ring).toString()).contains("k1");
+        assertThat(SecretEnvelope.withPassword("Passw0rd!".toCharArray(), Argon2Parameters.owaspMinimum()).toString())
+                .doesNotContain("Passw0rd!");
     }
 }

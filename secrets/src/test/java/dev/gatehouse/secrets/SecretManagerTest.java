@@ -4,6 +4,12 @@ import static dev.gatehouse.secrets.Fixtures.ORG;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gatehouse.secrets.store.SecretStore;
+import dev.gatehouse.secrets.store.StoredSecret;
+import dev.gatehouse.secrets.crypto.SecretEnvelope;
+import dev.gatehouse.secrets.crypto.ServerKeyRing;
+import dev.gatehouse.secrets.crypto.Argon2Parameters;
+import dev.gatehouse.core.BackendUnavailableException;
 import dev.gatehouse.secrets.SecretException.Kind;
 import java.util.Arrays;
 import java.util.List;
@@ -13,10 +19,14 @@ import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.UUID;
 
 class SecretManagerTest {
 
-    private final SecretStore store = SecretStores.inMemory();
+    private final SecretStore store = SecretStore.inMemory();
     private final ServerKeyRing ring = ServerKeyRing.generate("k1");
     private final SecretManager secrets = Fixtures.manager(store, ring);
     private final Caller alice = Fixtures.member();
@@ -40,7 +50,7 @@ class SecretManagerTest {
         assertThat(m.version()).isEqualTo(1);
         assertThat(m.createdAt()).isEqualTo(Fixtures.CLOCK.instant());
         byte[] stored = store.find(ORG, "db-password").orElseThrow().envelope();
-        assertThat(new String(stored, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain("tiger");
+        assertThat(new String(stored, StandardCharsets.ISO_8859_1)).doesNotContain("tiger");
         assertThat(((SecretValue.Data) secrets.read(alice, ORG, "db-password")).asString()).isEqualTo("tiger");
     }
 
@@ -105,20 +115,20 @@ class SecretManagerTest {
 
     @Test
     void projectRestrictionsAndGrantsAreBounded() {
-        java.util.Set<String> many = new java.util.HashSet<>();
+        Set<String> many = new HashSet<>();
         for (int i = 0; i < 33; i++) {
             many.add("p" + i);
         }
         assertThatThrownBy(() -> secrets.create(alice, NewSecret.builder(ORG, "scoped", SecretValue.ofString("v")).projects(many).build()))
                 .hasMessageContaining("at most 32 projects");
         assertThatThrownBy(() -> secrets.create(alice, NewSecret.builder(ORG, "scoped", SecretValue.ofString("v"))
-                .projects(java.util.Set.of("ok", "not/ok")).build()))
+                .projects(Set.of("ok", "not/ok")).build()))
                 .hasMessageStartingWith("Invalid project name");
         createString("granted", "v");
         for (int i = 0; i < 256; i++) {
-            secrets.grant(alice, ORG, "granted", Grantee.user(java.util.UUID.randomUUID()), AccessLevel.READER);
+            secrets.grant(alice, ORG, "granted", Grantee.user(UUID.randomUUID()), AccessLevel.READER);
         }
-        assertThatThrownBy(() -> secrets.grant(alice, ORG, "granted", Grantee.team(java.util.UUID.randomUUID()), AccessLevel.READER))
+        assertThatThrownBy(() -> secrets.grant(alice, ORG, "granted", Grantee.team(UUID.randomUUID()), AccessLevel.READER))
                 .hasMessageContaining("at most 256 grants");
     }
 
@@ -255,8 +265,9 @@ class SecretManagerTest {
         createString("old", "value");
         SecretManager elsewhere = Fixtures.manager(store, ServerKeyRing.generate("k2"));
         assertThatThrownBy(() -> elsewhere.read(alice, ORG, "old"))
-                .isInstanceOf(SecretException.class)
-                .hasMessageContaining("Unknown server key id 'k1'");
+                .isInstanceOf(KeyUnavailableException.class)
+                .hasMessageContaining("Server key 'k1' is not configured on this node")
+                .satisfies(e -> assertThat(((SecretException) e).kind()).isEqualTo(Kind.KEY_UNAVAILABLE));
     }
 
     @Test
@@ -347,12 +358,12 @@ class SecretManagerTest {
         SecretStore failing = new DelegatingStore(store) {
             @Override
             public boolean replace(StoredSecret secret, long expectedVersion) {
-                throw new SecretException(Kind.STORE_FAILURE, "disk full");
+                throw new BackendUnavailableException("secret store", "cannot update a secret", null);
             }
         };
         SecretManager m = Fixtures.manager(failing, ring);
-        assertKind(() -> m.update(alice, ORG, "stable", SecretUpdate.builder().value(SecretValue.ofString("new")).build()),
-                Kind.STORE_FAILURE);
+        assertThatThrownBy(() -> m.update(alice, ORG, "stable", SecretUpdate.builder().value(SecretValue.ofString("new")).build()))
+                .isInstanceOf(BackendUnavailableException.class);
         assertThat(((SecretValue.Data) m.read(alice, ORG, "stable")).asString()).isEqualTo("old");
         assertThat(m.metadata(alice, ORG, "stable").version()).isEqualTo(1);
     }
@@ -380,7 +391,7 @@ class SecretManagerTest {
     @Test
     void theManagerWipesThePasswordsAndValuesItWasGiven() {
         char[] password = "Opensesame1".toCharArray();
-        byte[] value = "gold".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] value = "gold".getBytes(StandardCharsets.UTF_8);
         secrets.create(alice, NewSecret.builder(ORG, "wiped", SecretValue.ofBytes(value)).storePassword(password).build());
         assertThat(password).containsOnly('\0');
         assertThat(value).containsOnly(0);

@@ -3,6 +3,9 @@ package dev.gatehouse.secrets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gatehouse.secrets.store.SecretStore;
+import dev.gatehouse.secrets.store.StoredSecret;
+import dev.gatehouse.secrets.crypto.ServerKeyRing;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
@@ -12,6 +15,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 
 /** What every {@link SecretStore} must do; one subclass per store. */
 abstract class SecretStoreContract {
@@ -35,11 +40,14 @@ abstract class SecretStoreContract {
 
     static StoredSecret secret(String org, String name, long version, byte[] envelope) {
         Instant t = Instant.parse("2026-11-29T12:00:00.123456Z");
-        return new StoredSecret(new SecretMetadata(UUID.nameUUIDFromBytes((org + name).getBytes()), org, name,
-                SecretType.KEY_PAIR, Visibility.PUBLIC, UUID.randomUUID(), Set.of("p1", "p2"), false, Optional.of("k1"),
-                Optional.of("ssh-ed25519 AAAA test"), Map.of(Grantee.user(UUID.randomUUID()), AccessLevel.WRITER,
-                        Grantee.team(UUID.randomUUID()), AccessLevel.READER),
-                version, t, t.plus(1, ChronoUnit.HOURS)), envelope);
+        SecretMetadata m = SecretMetadata.of(UUID.nameUUIDFromBytes((org + name).getBytes()), org, name,
+                        SecretType.KEY_PAIR, UUID.randomUUID(), Optional.of("k1"), t)
+                .withVisibility(Visibility.PUBLIC).withProjects(Set.of("p1", "p2"))
+                .withPublicKey(Optional.of("ssh-ed25519 AAAA test"))
+                .withGrants(Map.of(Grantee.user(UUID.randomUUID()), AccessLevel.WRITER,
+                        Grantee.team(UUID.randomUUID()), AccessLevel.READER))
+                .withVersion(version, t.plus(1, ChronoUnit.HOURS));
+        return new StoredSecret(m, envelope);
     }
 
     @Test
@@ -116,10 +124,10 @@ abstract class SecretStoreContract {
 
     /** Everything this store holds, as bytes, for scanning; stores that persist override it. */
     protected byte[] rawContents() throws Exception {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (StoredSecret s : store.listAll()) {
             out.write(s.envelope());
-            out.write(s.metadata().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.write(s.metadata().toString().getBytes(StandardCharsets.UTF_8));
         }
         return out.toByteArray();
     }
@@ -133,7 +141,7 @@ abstract class SecretStoreContract {
                 SecretValue.usernamePassword("user", "PLAINTEXT-MARKER-2".toCharArray()))
                 .storePassword("PasswordMarker3".toCharArray()).build());
         secrets.encryptedStrings().encrypt("acme", "proj", "PLAINTEXT-MARKER-4");
-        String raw = new String(rawContents(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        String raw = new String(rawContents(), StandardCharsets.ISO_8859_1);
         assertThat(raw).isNotEmpty().doesNotContain("PLAINTEXT-MARKER").doesNotContain("PasswordMarker3");
     }
 

@@ -3,13 +3,33 @@ package dev.gatehouse.secrets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gatehouse.secrets.crypto.SecretEnvelope;
+import dev.gatehouse.secrets.crypto.ServerKeyRing;
+import dev.gatehouse.secrets.crypto.Argon2Parameters;
 import dev.gatehouse.core.ConfigurationException;
+import dev.gatehouse.core.Settings;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Properties;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 class ServerKeyRingTest {
+
+    private static Properties properties(Map<String, String> values) {
+        Properties p = new Properties();
+        p.putAll(values);
+        return p;
+    }
+
+    private static ServerKeyRing ring(Map<String, String> values, UnaryOperator<String> env) {
+        return ServerKeyRing.fromSettings(Settings.from(properties(values), "secrets", env));
+    }
+
+    private static SecretsConfig config(Map<String, String> values, UnaryOperator<String> env) {
+        return SecretsConfig.from(properties(values), env);
+    }
 
     private static String key() {
         return Base64.getEncoder().encodeToString(ServerKeyRing.generateKeyMaterial());
@@ -17,7 +37,7 @@ class ServerKeyRingTest {
 
     @Test
     void aSingleConfiguredKeyIsThePrimary() {
-        ServerKeyRing ring = ServerKeyRing.fromSettings(Map.of("secrets.serverKey.k1", key()), n -> null);
+        ServerKeyRing ring = ring(Map.of("secrets.serverKey.k1", key()), n -> null);
         assertThat(ring.primaryId()).isEqualTo("k1");
         assertThat(ring.ids()).containsExactly("k1");
     }
@@ -25,16 +45,17 @@ class ServerKeyRingTest {
     @Test
     void keysComeFromTheEnvironment() {
         String material = key();
-        ServerKeyRing ring = ServerKeyRing.fromSettings(Map.of("secrets.serverKey.prod", "${env:GH_KEY}"),
+        ServerKeyRing ring = ring(Map.of("secrets.serverKey.prod", "${env:GH_KEY}"),
                 n -> n.equals("GH_KEY") ? material : null);
-        ServerKeyRing direct = ServerKeyRing.fromSettings(Map.of("secrets.serverKey.prod", material), n -> null);
-        byte[] env = SecretEnvelope.seal(ring, new byte[] {1, 2, 3}, new byte[0]);
-        assertThat(SecretEnvelope.open(direct, env, new byte[0])).containsExactly(1, 2, 3);
+        ServerKeyRing direct = ring(Map.of("secrets.serverKey.prod", material), n -> null);
+        byte[] env = SecretEnvelope.withServerKeys(ring).seal(new byte[] {1, 2, 3}, new byte[0]);
+        assertThat(SecretEnvelope.withServerKeys(direct).open(env, new byte[0])).containsExactly(1, 2, 3);
+        assertThat(ring.checkValue("prod")).isEqualTo(direct.checkValue("prod"));
     }
 
     @Test
     void aMissingEnvironmentVariableNamesTheSetting() {
-        assertThatThrownBy(() -> ServerKeyRing.fromSettings(Map.of("secrets.serverKey.prod", "${env:NOPE}"), n -> null))
+        assertThatThrownBy(() -> ring(Map.of("secrets.serverKey.prod", "${env:NOPE}"), n -> null))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("secrets.serverKey.prod")
                 .hasMessageContaining("NOPE");
@@ -43,7 +64,7 @@ class ServerKeyRingTest {
     @Test
     void keysShorterThan256BitsAreRefusedWithoutShowingThem() {
         String shortKey = Base64.getEncoder().encodeToString("sixteen byte key".getBytes(StandardCharsets.US_ASCII));
-        assertThatThrownBy(() -> ServerKeyRing.fromSettings(Map.of("secrets.serverKey.k1", shortKey), n -> null))
+        assertThatThrownBy(() -> ring(Map.of("secrets.serverKey.k1", shortKey), n -> null))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("secrets.serverKey.k1: must be at least 256 bits")
                 .hasMessageNotContaining(shortKey);
@@ -51,19 +72,19 @@ class ServerKeyRingTest {
 
     @Test
     void notBase64IsRefused() {
-        assertThatThrownBy(() -> ServerKeyRing.fromSettings(Map.of("secrets.serverKey.k1", "not base64!!"), n -> null))
+        assertThatThrownBy(() -> ring(Map.of("secrets.serverKey.k1", "not base64!!"), n -> null))
                 .hasMessageContaining("not valid base64");
     }
 
     @Test
     void severalKeysNeedAPrimaryThatExists() {
-        assertThatThrownBy(() -> ServerKeyRing.fromSettings(
+        assertThatThrownBy(() -> ring(
                 Map.of("secrets.serverKey.a", key(), "secrets.serverKey.b", key()), n -> null))
                 .hasMessageContaining("secrets.serverKey.primary: required");
-        assertThatThrownBy(() -> ServerKeyRing.fromSettings(
+        assertThatThrownBy(() -> ring(
                 Map.of("secrets.serverKey.a", key(), "secrets.serverKey.primary", "c"), n -> null))
                 .hasMessageContaining("names key 'c', which is not configured");
-        ServerKeyRing ring = ServerKeyRing.fromSettings(
+        ServerKeyRing ring = ring(
                 Map.of("secrets.serverKey.a", key(), "secrets.serverKey.b", key(), "secrets.serverKey.primary", "b"),
                 n -> null);
         assertThat(ring.primaryId()).isEqualTo("b");
@@ -71,7 +92,7 @@ class ServerKeyRingTest {
 
     @Test
     void noKeyAtAllIsRefused() {
-        assertThatThrownBy(() -> ServerKeyRing.fromSettings(Map.of(), n -> null))
+        assertThatThrownBy(() -> ring(Map.of(), n -> null))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("secrets.serverKey.<id>: required");
     }
@@ -79,29 +100,29 @@ class ServerKeyRingTest {
     @Test
     void toStringShowsIdsButNoKeyMaterial() {
         String material = key();
-        ServerKeyRing ring = ServerKeyRing.fromSettings(Map.of("secrets.serverKey.k1", material), n -> null);
+        ServerKeyRing ring = ring(Map.of("secrets.serverKey.k1", material), n -> null);
         assertThat(ring.toString()).contains("k1").doesNotContain(material);
     }
 
     @Test
     void configReadsEverySettingAndRefusesUnknownOnes() {
-        SecretsConfig c = SecretsConfig.from(Map.of("secrets.serverKey.k1", key(), "secrets.argon2.memoryKiB", "65536",
+        SecretsConfig c = config(Map.of("secrets.serverKey.k1", key(), "secrets.argon2.memoryKiB", "65536",
                 "secrets.argon2.iterations", "3", "secrets.password.minLength", "12", "secrets.password.requireDigit", "false",
-                "secrets.maxSize", "4096", "secrets.store.type", "file", "secrets.store.path", "/tmp/x", "other.key", "ignored"),
+                "secrets.maxSize", "4096", "secrets.store", "file", "secrets.store.path", "/tmp/x", "other.key", "ignored"),
                 n -> null);
         assertThat(c.argon2()).isEqualTo(new Argon2Parameters(65536, 3, 1));
         assertThat(c.passwordPolicy()).isEqualTo(new PasswordPolicy(12, true, true, false));
         assertThat(c.maxValueBytes()).isEqualTo(4096);
         assertThat(c.storeType()).isEqualTo("file");
         assertThat(c.storeSettings()).containsEntry("path", "/tmp/x");
-        assertThatThrownBy(() -> SecretsConfig.from(Map.of("secrets.serverKey.k1", key(), "secrets.maxSzie", "1"), n -> null))
+        assertThatThrownBy(() -> config(Map.of("secrets.serverKey.k1", key(), "secrets.maxSzie", "1"), n -> null))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("secrets.maxSzie");
     }
 
     @Test
     void configRefusesArgon2BelowOwaspMinimum() {
-        assertThatThrownBy(() -> SecretsConfig.from(Map.of("secrets.serverKey.k1", key(), "secrets.argon2.memoryKiB", "8192"),
+        assertThatThrownBy(() -> config(Map.of("secrets.serverKey.k1", key(), "secrets.argon2.memoryKiB", "8192"),
                 n -> null))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("secrets.argon2");

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.util.Base64;
 import org.junit.jupiter.api.BeforeAll;
@@ -89,7 +90,7 @@ class SshKeysTest {
 
     @Test
     void aPkcs8Ed25519KeyFromTheJdkImports() throws Exception {
-        java.security.KeyPair jdk = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        KeyPair jdk = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         String pem = "-----BEGIN PRIVATE KEY-----\n"
                 + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(jdk.getPrivate().getEncoded())
                 + "\n-----END PRIVATE KEY-----\n";

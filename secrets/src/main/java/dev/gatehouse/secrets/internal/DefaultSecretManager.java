@@ -2,7 +2,6 @@ package dev.gatehouse.secrets.internal;
 
 import dev.gatehouse.secrets.AccessLevel;
 import dev.gatehouse.secrets.AccessPolicy;
-import dev.gatehouse.secrets.Argon2Parameters;
 import dev.gatehouse.secrets.Caller;
 import dev.gatehouse.secrets.EncryptedStrings;
 import dev.gatehouse.secrets.Grantee;
@@ -10,26 +9,30 @@ import dev.gatehouse.secrets.NewSecret;
 import dev.gatehouse.secrets.Operation;
 import dev.gatehouse.secrets.PasswordPolicy;
 import dev.gatehouse.secrets.ReencryptionReport;
-import dev.gatehouse.secrets.SecretEnvelope;
 import dev.gatehouse.secrets.SecretException;
 import dev.gatehouse.secrets.SecretException.Kind;
 import dev.gatehouse.secrets.SecretManager;
 import dev.gatehouse.secrets.SecretMetadata;
-import dev.gatehouse.secrets.SecretStore;
 import dev.gatehouse.secrets.SecretType;
 import dev.gatehouse.secrets.SecretUpdate;
 import dev.gatehouse.secrets.SecretValue;
-import dev.gatehouse.secrets.ServerKeyRing;
-import dev.gatehouse.secrets.StoredSecret;
+import dev.gatehouse.secrets.crypto.Argon2Parameters;
+import dev.gatehouse.secrets.crypto.SecretEnvelope;
+import dev.gatehouse.secrets.crypto.ServerKeyRing;
+import dev.gatehouse.secrets.store.SecretStore;
+import dev.gatehouse.secrets.store.StoredSecret;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /** The {@link SecretManager}. Thread-safe: all state is in the store. */
 public final class DefaultSecretManager implements SecretManager {
@@ -44,6 +47,7 @@ public final class DefaultSecretManager implements SecretManager {
     private final Argon2Parameters argon2;
     private final PasswordPolicy passwordPolicy;
     private final int maxValueBytes;
+    private final SecretEnvelope serverKeys;
     private final ProjectKeyEncryptedStrings strings;
 
     /** A manager; see {@link SecretManager.Builder} for the parameters. */
@@ -56,6 +60,7 @@ public final class DefaultSecretManager implements SecretManager {
         this.argon2 = argon2;
         this.passwordPolicy = passwordPolicy;
         this.maxValueBytes = maxValueBytes;
+        this.serverKeys = SecretEnvelope.withServerKeys(ring);
         this.strings = new ProjectKeyEncryptedStrings(store, ring);
     }
 
@@ -88,22 +93,25 @@ public final class DefaultSecretManager implements SecretManager {
             byte[] envelope;
             try {
                 byte[] aad = binding(id, secret.org(), secret.name(), value.type());
-                envelope = password.isPresent()
-                        ? SecretEnvelope.sealWithPassword(password.get(), argon2, plain, aad)
-                        : SecretEnvelope.seal(ring, plain, aad);
+                envelope = sealer(password).seal(plain, aad);
             } finally {
                 Arrays.fill(plain, (byte) 0);
                 value.wipe();
             }
-            SecretMetadata m = new SecretMetadata(id, secret.org(), secret.name(), value.type(),
-                    secret.visibility(), secret.owner().orElse(caller.userId()), secret.projects(), password.isPresent(),
-                    password.isPresent() ? Optional.empty() : Optional.of(ring.primaryId()), publicKeyOf(value),
-                    Map.of(), 1, now, now);
+            SecretMetadata m = SecretMetadata.of(id, secret.org(), secret.name(), value.type(),
+                            secret.owner().orElse(caller.userId()),
+                            password.isPresent() ? Optional.empty() : Optional.of(ring.primaryId()), now)
+                    .withVisibility(secret.visibility()).withProjects(secret.projects()).withPublicKey(publicKeyOf(value));
             store.insert(new StoredSecret(m, envelope));
             return m;
         } finally {
             secret.wipe();
         }
+    }
+
+    /** What seals a new envelope: the store password if there is one, else the server keys. */
+    private SecretEnvelope sealer(Optional<char[]> password) {
+        return password.isPresent() ? SecretEnvelope.withPassword(password.get(), argon2) : serverKeys;
     }
 
     private static Optional<String> publicKeyOf(SecretValue v) {
@@ -166,13 +174,13 @@ public final class DefaultSecretManager implements SecretManager {
                 throw new SecretException(Kind.INVALID_PASSWORD, "Secret " + m.name()
                         + " is protected by a store password: provide it");
             }
-            plain = SecretEnvelope.openWithPassword(password, s.envelope(), aad);
+            plain = SecretEnvelope.withPassword(password, argon2).open(s.envelope(), aad);
         } else {
             if (password != null) {
                 throw new SecretException(Kind.INVALID_INPUT, "Secret " + m.name() + " has no store password");
             }
             try {
-                plain = SecretEnvelope.open(ring, s.envelope(), aad);
+                plain = serverKeys.open(s.envelope(), aad);
             } catch (SecretException e) {
                 if (e.kind() == Kind.CORRUPTED) {
                     throw new SecretException(Kind.CORRUPTED, "Secret " + m.qualifiedName() + " cannot be decrypted: its "
@@ -197,7 +205,7 @@ public final class DefaultSecretManager implements SecretManager {
         if (!policy.permits(caller, m, op)) {
             if (op == Operation.READ_VALUE && !m.projects().isEmpty()) {
                 throw new SecretException(Kind.ACCESS_DENIED, "Secret " + m.qualifiedName() + " is restricted to "
-                        + "projects " + new java.util.TreeSet<>(m.projects()) + ": only a process of one of them may read it");
+                        + "projects " + new TreeSet<>(m.projects()) + ": only a process of one of them may read it");
             }
             throw new SecretException(Kind.ACCESS_DENIED, "Not allowed to " + verb(op) + " secret " + m.qualifiedName());
         }
@@ -273,8 +281,7 @@ public final class DefaultSecretManager implements SecretManager {
                 byte[] plain = Payloads.encode(next);
                 try {
                     byte[] aad = binding(m.id(), m.org(), m.name(), type);
-                    envelope = nextPassword != null ? SecretEnvelope.sealWithPassword(nextPassword, argon2, plain, aad)
-                            : SecretEnvelope.seal(ring, plain, aad);
+                    envelope = sealer(Optional.ofNullable(nextPassword)).seal(plain, aad);
                 } finally {
                     Arrays.fill(plain, (byte) 0);
                     old.wipe();
@@ -282,11 +289,10 @@ public final class DefaultSecretManager implements SecretManager {
                 }
                 protectedNow = nextPassword != null;
             }
-            SecretMetadata next = new SecretMetadata(m.id(), m.org(), m.name(), type,
-                    update.visibility().orElse(m.visibility()), update.owner().orElse(m.owner()),
-                    update.projects().orElse(m.projects()), protectedNow,
-                    protectedNow ? Optional.empty() : SecretEnvelope.header(envelope).serverKeyId(), publicKey,
-                    m.grants(), m.version() + 1, m.createdAt(), clock.instant());
+            SecretMetadata next = m.withType(type).withVisibility(update.visibility().orElse(m.visibility()))
+                    .withOwner(update.owner().orElse(m.owner())).withProjects(update.projects().orElse(m.projects()))
+                    .sealedWith(protectedNow ? Optional.empty() : SecretEnvelope.header(envelope).serverKeyId())
+                    .withPublicKey(publicKey).nextVersion(clock.instant());
             return commit(new StoredSecret(next, envelope), m);
         } finally {
             update.wipe();
@@ -325,7 +331,7 @@ public final class DefaultSecretManager implements SecretManager {
     }
 
     private SecretMetadata changeGrants(Caller caller, String org, String name,
-            java.util.function.Consumer<Map<Grantee, AccessLevel>> change) {
+            Consumer<Map<Grantee, AccessLevel>> change) {
         StoredSecret s = visible(caller, org, name);
         SecretMetadata m = s.metadata();
         require(caller, m, Operation.MANAGE);
@@ -334,15 +340,12 @@ public final class DefaultSecretManager implements SecretManager {
         if (grants.size() > MAX_GRANTS) {
             throw new SecretException(Kind.INVALID_INPUT, "A secret can carry at most " + MAX_GRANTS + " grants");
         }
-        SecretMetadata next = new SecretMetadata(m.id(), m.org(), m.name(), m.type(), m.visibility(), m.owner(),
-                m.projects(), m.passwordProtected(), m.serverKeyId(), m.publicKey(), grants, m.version() + 1,
-                m.createdAt(), clock.instant());
-        return commit(new StoredSecret(next, s.envelope()), m);
+        return commit(new StoredSecret(m.withGrants(grants).nextVersion(clock.instant()), s.envelope()), m);
     }
 
     @Override
     public ReencryptionReport reencryptAll() {
-        Map<Reseal, Integer> counts = new java.util.EnumMap<>(Reseal.class);
+        Map<Reseal, Integer> counts = new EnumMap<>(Reseal.class);
         for (StoredSecret listed : store.listAll()) {
             SecretMetadata lm = listed.metadata();
             Reseal outcome = Reseal.LOST_RACE;
@@ -377,19 +380,17 @@ public final class DefaultSecretManager implements SecretManager {
             if (h.serverKeyId().orElseThrow().equals(ring.primaryId())) {
                 return Reseal.ALREADY_CURRENT;
             }
-            plain = SecretEnvelope.open(ring, s.envelope(), aad);
+            plain = serverKeys.open(s.envelope(), aad);
         } catch (SecretException e) {
             return Reseal.UNREADABLE; // unknown key or corrupted: reported, left as it is
         }
         byte[] envelope;
         try {
-            envelope = SecretEnvelope.seal(ring, plain, aad);
+            envelope = serverKeys.seal(plain, aad);
         } finally {
             Arrays.fill(plain, (byte) 0);
         }
-        SecretMetadata next = new SecretMetadata(m.id(), m.org(), m.name(), m.type(), m.visibility(), m.owner(),
-                m.projects(), false, Optional.of(ring.primaryId()), m.publicKey(), m.grants(), m.version() + 1,
-                m.createdAt(), clock.instant());
+        SecretMetadata next = m.sealedWith(Optional.of(ring.primaryId())).nextVersion(clock.instant());
         return store.replace(new StoredSecret(next, envelope), m.version()) ? Reseal.RESEALED : Reseal.LOST_RACE;
     }
 

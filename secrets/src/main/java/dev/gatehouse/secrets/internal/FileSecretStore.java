@@ -1,9 +1,11 @@
 package dev.gatehouse.secrets.internal;
 
+import dev.gatehouse.core.BackendUnavailableException;
+import dev.gatehouse.core.ConstantTime;
 import dev.gatehouse.secrets.SecretException;
 import dev.gatehouse.secrets.SecretException.Kind;
-import dev.gatehouse.secrets.SecretStore;
-import dev.gatehouse.secrets.StoredSecret;
+import dev.gatehouse.secrets.store.SecretStore;
+import dev.gatehouse.secrets.store.StoredSecret;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -28,6 +30,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -39,8 +42,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * then atomically renamed over the old file, and the directory is forced too: a crash or failure at
  * any point leaves either the old or the new record, never a torn one. Mutations hold a lock per
  * directory in this JVM and an OS file lock on {@code .lock}, so neither two instances nor two
- * processes sharing the directory lose updates.
- * Thread-safe.
+ * processes sharing the directory lose updates. A file system that fails is a
+ * {@link BackendUnavailableException}. Thread-safe.
  */
 public final class FileSecretStore implements SecretStore {
 
@@ -51,19 +54,25 @@ public final class FileSecretStore implements SecretStore {
         void beforeCommit(Path temporary) throws IOException;
     }
 
+    /** The backend name in failure messages. */
+    static final String BACKEND = "file secret store";
+
     private static final Set<PosixFilePermission> DIR = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
 
     /** One lock per directory in this JVM: OS file locks are per process, not per thread or instance. */
-    private static final java.util.concurrent.ConcurrentHashMap<Path, ReentrantLock> LOCKS =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
 
     private final Path root;
     private final WriteHook hook;
     private final ReentrantLock lock;
     private final boolean posix;
 
-    /** A store in {@code root}, created owner-only if missing. */
+    /**
+     * A store in {@code root}, created owner-only if missing.
+     *
+     * @throws BackendUnavailableException if the directory cannot be created
+     */
     public FileSecretStore(Path root) {
         this(root, temp -> { });
     }
@@ -197,7 +206,7 @@ public final class FileSecretStore implements SecretStore {
     public boolean replaceProjectKey(String org, String project, byte[] expected, byte[] wrapped) {
         return mutate(() -> {
             Optional<byte[]> existing = findProjectKey(org, project);
-            if (existing.isEmpty() || !java.util.Arrays.equals(existing.get(), expected)) {
+            if (existing.isEmpty() || !ConstantTime.equals(existing.get(), expected)) {
                 return false;
             }
             write(projectKeyFile(org, project), wrapped);
@@ -310,8 +319,8 @@ public final class FileSecretStore implements SecretStore {
         return posix ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(perms)} : new FileAttribute<?>[0];
     }
 
-    private static SecretException failure(String message, Exception e) {
-        return new SecretException(Kind.STORE_FAILURE, message, e);
+    private static BackendUnavailableException failure(String message, Exception e) {
+        return new BackendUnavailableException(BACKEND, message, e);
     }
 
     @Override

@@ -1,8 +1,9 @@
 package dev.gatehouse.secrets.internal;
 
+import dev.gatehouse.core.ConstantTime;
 import dev.gatehouse.secrets.SecretException;
-import dev.gatehouse.secrets.SecretStore;
-import dev.gatehouse.secrets.StoredSecret;
+import dev.gatehouse.secrets.store.SecretStore;
+import dev.gatehouse.secrets.store.StoredSecret;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -82,7 +83,7 @@ public final class InMemorySecretStore implements SecretStore {
     public boolean replaceProjectKey(String org, String project, byte[] expected, byte[] wrapped) {
         boolean[] done = {false};
         projectKeys.computeIfPresent(key(org, project), (k, current) -> {
-            done[0] = java.util.Arrays.equals(current, expected);
+            done[0] = ConstantTime.equals(current, expected);
             return done[0] ? wrapped : current;
         });
         return done[0];

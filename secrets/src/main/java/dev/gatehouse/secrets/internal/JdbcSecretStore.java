@@ -1,14 +1,14 @@
 package dev.gatehouse.secrets.internal;
 
-import dev.gatehouse.core.jdbc.SchemaMigrations;
+import dev.gatehouse.core.BackendUnavailableException;
+import dev.gatehouse.core.jdbc.Jdbc;
 import dev.gatehouse.secrets.SecretException;
 import dev.gatehouse.secrets.SecretException.Kind;
 import dev.gatehouse.secrets.SecretMetadata;
-import dev.gatehouse.secrets.SecretStore;
 import dev.gatehouse.secrets.SecretType;
-import dev.gatehouse.secrets.StoredSecret;
 import dev.gatehouse.secrets.Visibility;
-import java.sql.Connection;
+import dev.gatehouse.secrets.store.SecretStore;
+import dev.gatehouse.secrets.store.StoredSecret;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,53 +17,43 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
  * A store in an SQL database (H2 or PostgreSQL), tables {@code gh_secrets} and
- * {@code gh_secret_project_keys}. Every node of a host shares it; {@link #replace} is a single
- * {@code UPDATE ... WHERE version = ?}, so concurrent updates on different nodes cannot both win,
- * and a failed statement changes nothing. Thread-safe.
+ * {@code gh_secret_project_keys} from the scripts under {@code META-INF/gatehouse/secrets/schema/}.
+ * Every node of a host shares it; {@link #replace} is a single {@code UPDATE ... WHERE version = ?},
+ * so concurrent updates on different nodes cannot both win, and a failed statement changes nothing.
+ * Every statement runs through core's {@link Jdbc}: a write returns only after its commit, and a
+ * database that does not answer is a {@link BackendUnavailableException}. Thread-safe.
  */
 public final class JdbcSecretStore implements SecretStore {
 
-    /**
-     * The schema scripts, under {@code META-INF/gatehouse/secrets/schema/<dialect>/}: not a package,
-     * so they stay readable when the jar is a named module.
-     */
-    public static final List<String> SCRIPTS = List.of("V1__secrets.sql");
+    /** The backend name in failure messages. */
+    static final String BACKEND = "secret store";
 
     private static final String COLUMNS = "id, org, name, secret_type, visibility, owner_id, projects, "
             + "password_protected, server_key_id, public_key, grants, version, created_at, updated_at, envelope";
 
     private final DataSource dataSource;
 
-    /** A store on {@code dataSource}; the tables must exist ({@link #migrate}). */
+    /** A store on {@code dataSource}; the tables must exist. */
     public JdbcSecretStore(DataSource dataSource) {
         this.dataSource = dataSource;
     }
 
-    /** Creates or upgrades the tables through core's {@link SchemaMigrations}. */
-    public static void migrate(DataSource dataSource) {
-        SchemaMigrations.apply(dataSource, "secrets", JdbcSecretStore.class.getClassLoader(),
-                "META-INF/gatehouse/secrets/schema", SCRIPTS);
+    private <T> T read(String what, Jdbc.Work<T> work) {
+        return Jdbc.withConnection(dataSource, BACKEND, what, work);
     }
 
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private <T> T withConnection(String what, Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            return work.run(c);
-        } catch (SQLException e) {
-            throw new SecretException(Kind.STORE_FAILURE, "The secret store failed to " + what + ": " + e.getMessage(), e);
-        }
+    private <T> T write(String what, Jdbc.Work<T> work) {
+        return Jdbc.inTransaction(dataSource, BACKEND, what, work);
     }
 
     @Override
     public Optional<StoredSecret> find(String org, String name) {
-        return withConnection("read a secret", c -> {
+        return read("read a secret", c -> {
             try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM gh_secrets WHERE org = ? AND name = ?")) {
                 s.setString(1, org);
                 s.setString(2, name);
@@ -76,7 +66,7 @@ public final class JdbcSecretStore implements SecretStore {
 
     @Override
     public List<StoredSecret> list(String org) {
-        return withConnection("list secrets", c -> {
+        return read("list secrets", c -> {
             try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM gh_secrets WHERE org = ? ORDER BY name")) {
                 s.setString(1, org);
                 return rows(s);
@@ -86,7 +76,7 @@ public final class JdbcSecretStore implements SecretStore {
 
     @Override
     public List<StoredSecret> listAll() {
-        return withConnection("list secrets", c -> {
+        return read("list secrets", c -> {
             try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM gh_secrets ORDER BY org, name")) {
                 return rows(s);
             }
@@ -104,40 +94,45 @@ public final class JdbcSecretStore implements SecretStore {
     }
 
     private static StoredSecret row(ResultSet rs) throws SQLException {
-        SecretMetadata m = new SecretMetadata(rs.getObject(1, java.util.UUID.class), rs.getString(2), rs.getString(3),
-                SecretType.valueOf(rs.getString(4)), Visibility.valueOf(rs.getString(5)),
-                rs.getObject(6, java.util.UUID.class), Records.projectsFromText(rs.getString(7)), rs.getBoolean(8),
-                Optional.ofNullable(rs.getString(9)), Optional.ofNullable(rs.getString(10)),
-                Records.grantsFromText(rs.getString(11)), rs.getLong(12),
-                rs.getObject(13, OffsetDateTime.class).toInstant(), rs.getObject(14, OffsetDateTime.class).toInstant());
+        Optional<String> keyId = rs.getBoolean(8) ? Optional.empty() : Optional.ofNullable(rs.getString(9));
+        SecretMetadata m = SecretMetadata.of(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
+                        SecretType.valueOf(rs.getString(4)), rs.getObject(6, UUID.class), keyId,
+                        rs.getObject(13, OffsetDateTime.class).toInstant())
+                .withVisibility(Visibility.valueOf(rs.getString(5)))
+                .withProjects(Records.projectsFromText(rs.getString(7)))
+                .withPublicKey(Optional.ofNullable(rs.getString(10)))
+                .withGrants(Records.grantsFromText(rs.getString(11)))
+                .withVersion(rs.getLong(12), rs.getObject(14, OffsetDateTime.class).toInstant());
         return new StoredSecret(m, rs.getBytes(15));
     }
 
     @Override
     public void insert(StoredSecret secret) {
-        withConnection("create a secret", c -> {
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO gh_secrets (" + COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                SecretMetadata m = secret.metadata();
-                s.setObject(1, m.id());
-                s.setString(2, m.org());
-                s.setString(3, m.name());
-                bindMutable(s, 4, secret);
-                s.setObject(13, OffsetDateTime.ofInstant(m.createdAt(), ZoneOffset.UTC));
-                s.setObject(14, OffsetDateTime.ofInstant(m.updatedAt(), ZoneOffset.UTC));
-                s.setBytes(15, secret.envelope());
-                s.executeUpdate();
-            } catch (SQLException e) {
-                if (SchemaMigrations.isUniqueViolation(e)) {
-                    throw new SecretException(Kind.ALREADY_EXISTS, "Secret already exists: " + secret.metadata().name());
+        try {
+            write("create a secret", c -> {
+                try (PreparedStatement s = c.prepareStatement("INSERT INTO gh_secrets (" + COLUMNS
+                        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    SecretMetadata m = secret.metadata();
+                    s.setObject(1, m.id());
+                    s.setString(2, m.org());
+                    s.setString(3, m.name());
+                    bindMutable(s, 4, secret);
+                    s.setObject(13, OffsetDateTime.ofInstant(m.createdAt(), ZoneOffset.UTC));
+                    s.setObject(14, OffsetDateTime.ofInstant(m.updatedAt(), ZoneOffset.UTC));
+                    s.setBytes(15, secret.envelope());
+                    s.executeUpdate();
                 }
-                throw e;
+                return null;
+            });
+        } catch (Jdbc.ConstraintViolation e) {
+            if (e.isUniqueViolation()) {
+                throw new SecretException(Kind.ALREADY_EXISTS, "Secret already exists: " + secret.metadata().name());
             }
-            return null;
-        });
+            throw e;
+        }
     }
 
-    /** Binds type .. version (8 parameters from {@code i}). */
+    /** Binds type .. version (9 parameters from {@code i}). */
     private static void bindMutable(PreparedStatement s, int i, StoredSecret secret) throws SQLException {
         SecretMetadata m = secret.metadata();
         s.setString(i, m.type().name());
@@ -153,7 +148,7 @@ public final class JdbcSecretStore implements SecretStore {
 
     @Override
     public boolean replace(StoredSecret secret, long expectedVersion) {
-        return withConnection("update a secret", c -> {
+        return write("update a secret", c -> {
             try (PreparedStatement s = c.prepareStatement("UPDATE gh_secrets SET secret_type = ?, visibility = ?, "
                     + "owner_id = ?, projects = ?, password_protected = ?, server_key_id = ?, public_key = ?, grants = ?, "
                     + "version = ?, updated_at = ?, envelope = ? WHERE org = ? AND name = ? AND version = ?")) {
@@ -171,7 +166,7 @@ public final class JdbcSecretStore implements SecretStore {
 
     @Override
     public boolean delete(String org, String name) {
-        return withConnection("delete a secret", c -> {
+        return write("delete a secret", c -> {
             try (PreparedStatement s = c.prepareStatement("DELETE FROM gh_secrets WHERE org = ? AND name = ?")) {
                 s.setString(1, org);
                 s.setString(2, name);
@@ -182,7 +177,7 @@ public final class JdbcSecretStore implements SecretStore {
 
     @Override
     public Optional<byte[]> findProjectKey(String org, String project) {
-        return withConnection("read a project key", c -> {
+        return read("read a project key", c -> {
             try (PreparedStatement s = c.prepareStatement(
                     "SELECT wrapped_key FROM gh_secret_project_keys WHERE org = ? AND project = ?")) {
                 s.setString(1, org);
@@ -196,28 +191,31 @@ public final class JdbcSecretStore implements SecretStore {
 
     @Override
     public byte[] insertProjectKeyIfAbsent(String org, String project, byte[] wrapped) {
-        boolean inserted = withConnection("store a project key", c -> {
-            try (PreparedStatement s = c.prepareStatement(
-                    "INSERT INTO gh_secret_project_keys (org, project, wrapped_key) VALUES (?, ?, ?)")) {
-                s.setString(1, org);
-                s.setString(2, project);
-                s.setBytes(3, wrapped);
-                s.executeUpdate();
-                return true;
-            } catch (SQLException e) {
-                if (SchemaMigrations.isUniqueViolation(e)) {
-                    return false; // another node created it first; use theirs
+        try {
+            write("store a project key", c -> {
+                try (PreparedStatement s = c.prepareStatement(
+                        "INSERT INTO gh_secret_project_keys (org, project, wrapped_key) VALUES (?, ?, ?)")) {
+                    s.setString(1, org);
+                    s.setString(2, project);
+                    s.setBytes(3, wrapped);
+                    s.executeUpdate();
                 }
+                return null;
+            });
+            return wrapped;
+        } catch (Jdbc.ConstraintViolation e) {
+            if (!e.isUniqueViolation()) {
                 throw e;
             }
-        });
-        return inserted ? wrapped : findProjectKey(org, project).orElseThrow(() -> new SecretException(
-                Kind.STORE_FAILURE, "The project key of " + org + "/" + project + " vanished while it was created"));
+            // Another node created it first: use theirs. Project keys are never deleted, so it is there.
+            return findProjectKey(org, project).orElseThrow(() -> new BackendUnavailableException(BACKEND,
+                    "cannot read the project key of " + org + "/" + project + " that another node just stored", e));
+        }
     }
 
     @Override
     public boolean replaceProjectKey(String org, String project, byte[] expected, byte[] wrapped) {
-        return withConnection("re-wrap a project key", c -> {
+        return write("re-wrap a project key", c -> {
             try (PreparedStatement s = c.prepareStatement("UPDATE gh_secret_project_keys SET wrapped_key = ? "
                     + "WHERE org = ? AND project = ? AND wrapped_key = ?")) {
                 s.setBytes(1, wrapped);
@@ -231,7 +229,7 @@ public final class JdbcSecretStore implements SecretStore {
 
     @Override
     public List<ProjectKeyId> projectKeys() {
-        return withConnection("list project keys", c -> {
+        return read("list project keys", c -> {
             List<ProjectKeyId> out = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement("SELECT org, project FROM gh_secret_project_keys");
                     ResultSet rs = s.executeQuery()) {

@@ -1,20 +1,20 @@
 package dev.gatehouse.secrets.internal;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.gatehouse.core.ConstantTime;
 import dev.gatehouse.secrets.EncryptedStrings;
-import dev.gatehouse.secrets.SecretEnvelope;
 import dev.gatehouse.secrets.SecretException;
 import dev.gatehouse.secrets.SecretException.Kind;
-import dev.gatehouse.secrets.SecretStore;
-import dev.gatehouse.secrets.ServerKeyRing;
+import dev.gatehouse.secrets.crypto.SecretEnvelope;
+import dev.gatehouse.secrets.crypto.ServerKeyRing;
+import dev.gatehouse.secrets.store.SecretStore;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
@@ -24,9 +24,9 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * {@link EncryptedStrings} with per-project data keys kept wrapped (a {@link SecretEnvelope} under the
- * server key, bound to org and project) in the {@link SecretStore}. Unwrapped keys are cached: a
- * project's data key never changes (re-wrapping keeps it), so the cache cannot go stale; it is
- * cleared when it reaches {@value #CACHE_LIMIT} entries. Thread-safe.
+ * server key, bound to org and project) in the {@link SecretStore}. Unwrapped keys are cached in a
+ * Caffeine cache of at most {@value #CACHE_LIMIT} entries (least recently used go first): a
+ * project's data key never changes (re-wrapping keeps it), so an entry cannot go stale. Thread-safe.
  */
 public final class ProjectKeyEncryptedStrings implements EncryptedStrings {
 
@@ -38,7 +38,8 @@ public final class ProjectKeyEncryptedStrings implements EncryptedStrings {
 
     private final SecretStore store;
     private final ServerKeyRing ring;
-    private final Map<String, DataKey> cache = new ConcurrentHashMap<>();
+    private final SecretEnvelope envelopes;
+    private final Cache<String, DataKey> cache = Caffeine.newBuilder().maximumSize(CACHE_LIMIT).build();
 
     private record DataKey(SecretKey key, byte[] checkValue) {}
 
@@ -46,6 +47,7 @@ public final class ProjectKeyEncryptedStrings implements EncryptedStrings {
     public ProjectKeyEncryptedStrings(SecretStore store, ServerKeyRing ring) {
         this.store = store;
         this.ring = ring;
+        this.envelopes = SecretEnvelope.withServerKeys(ring);
     }
 
     private static byte[] wrapBinding(String org, String project) {
@@ -60,7 +62,7 @@ public final class ProjectKeyEncryptedStrings implements EncryptedStrings {
         Names.org(org);
         Names.project(project);
         String cacheKey = org + "\u0000" + project;
-        DataKey k = cache.get(cacheKey);
+        DataKey k = cache.getIfPresent(cacheKey);
         if (k != null) {
             return k;
         }
@@ -73,19 +75,16 @@ public final class ProjectKeyEncryptedStrings implements EncryptedStrings {
             RANDOM.nextBytes(raw);
             try {
                 wrapped = Optional.of(store.insertProjectKeyIfAbsent(org, project,
-                        SecretEnvelope.seal(ring, raw, wrapBinding(org, project))));
+                        envelopes.seal(raw, wrapBinding(org, project))));
             } finally {
                 Arrays.fill(raw, (byte) 0);
             }
         }
-        byte[] raw = SecretEnvelope.open(ring, wrapped.get(), wrapBinding(org, project));
+        byte[] raw = envelopes.open(wrapped.get(), wrapBinding(org, project));
         try {
             k = new DataKey(new SecretKeySpec(raw, "AES"), checkValue(raw));
         } finally {
             Arrays.fill(raw, (byte) 0);
-        }
-        if (cache.size() >= CACHE_LIMIT) {
-            cache.clear();
         }
         cache.put(cacheKey, k);
         return k;
@@ -147,7 +146,7 @@ public final class ProjectKeyEncryptedStrings implements EncryptedStrings {
                     + " bytes, at least " + (KCV_BYTES + NONCE_BYTES + TAG_BYTES) + " expected");
         }
         DataKey k = key(org, project, false);
-        if (k == null || !MessageDigest.isEqual(k.checkValue(), Arrays.copyOf(raw, KCV_BYTES))) {
+        if (k == null || !ConstantTime.equals(k.checkValue(), Arrays.copyOf(raw, KCV_BYTES))) {
             throw new SecretException(Kind.ACCESS_DENIED, "The encrypted string was not encrypted for project "
                     + org + "/" + project + ": it belongs to another project");
         }
@@ -191,10 +190,10 @@ public final class ProjectKeyEncryptedStrings implements EncryptedStrings {
                         || SecretEnvelope.header(wrapped.get()).serverKeyId().orElse("").equals(ring.primaryId())) {
                     continue;
                 }
-                byte[] raw = SecretEnvelope.open(ring, wrapped.get(), wrapBinding(org, project));
+                byte[] raw = envelopes.open(wrapped.get(), wrapBinding(org, project));
                 try {
                     if (store.replaceProjectKey(org, project, wrapped.get(),
-                            SecretEnvelope.seal(ring, raw, wrapBinding(org, project)))) {
+                            envelopes.seal(raw, wrapBinding(org, project)))) {
                         moved++;
                     } else {
                         failed++;

@@ -5,10 +5,11 @@ import dev.gatehouse.secrets.Grantee;
 import dev.gatehouse.secrets.SecretException;
 import dev.gatehouse.secrets.SecretMetadata;
 import dev.gatehouse.secrets.SecretType;
-import dev.gatehouse.secrets.StoredSecret;
 import dev.gatehouse.secrets.Visibility;
+import dev.gatehouse.secrets.store.StoredSecret;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,12 +74,12 @@ public final class Records {
                 .bytes(s.envelope()).toByteArray();
     }
 
-    /** @throws SecretException {@link SecretException.Kind#STORE_FAILURE} if the bytes are not a record */
+    /** @throws SecretException {@link SecretException.Kind#CORRUPTED} if the bytes are not a record */
     public static StoredSecret decode(byte[] b, String where) {
         try {
             Codec.Reader r = new Codec.Reader(b);
-            if (!java.util.Arrays.equals(r.raw(3), MAGIC) || r.u8() != FORMAT) {
-                throw new SecretException(SecretException.Kind.STORE_FAILURE, "Not a secret record: " + where);
+            if (!Arrays.equals(r.raw(3), MAGIC) || r.u8() != FORMAT) {
+                throw new SecretException(SecretException.Kind.CORRUPTED, "Not a secret record: " + where);
             }
             UUID id = UUID.fromString(r.string());
             String org = r.string();
@@ -95,11 +96,14 @@ public final class Records {
             Instant created = Instant.ofEpochSecond(r.u64(), r.u32());
             Instant updated = Instant.ofEpochSecond(r.u64(), r.u32());
             byte[] envelope = r.bytes();
-            return new StoredSecret(new SecretMetadata(id, org, name, type, vis, owner, projects, pw,
-                    keyId.isEmpty() ? Optional.empty() : Optional.of(keyId),
-                    pub.isEmpty() ? Optional.empty() : Optional.of(pub), grants, version, created, updated), envelope);
+            SecretMetadata m = SecretMetadata.of(id, org, name, type, owner,
+                            pw || keyId.isEmpty() ? Optional.empty() : Optional.of(keyId), created)
+                    .withVisibility(vis).withProjects(projects)
+                    .withPublicKey(pub.isEmpty() ? Optional.empty() : Optional.of(pub))
+                    .withGrants(grants).withVersion(version, updated);
+            return new StoredSecret(m, envelope);
         } catch (Codec.Truncated | IllegalArgumentException e) {
-            throw new SecretException(SecretException.Kind.STORE_FAILURE, "Unreadable secret record " + where
+            throw new SecretException(SecretException.Kind.CORRUPTED, "Unreadable secret record " + where
                     + ": " + e.getMessage(), e);
         }
     }

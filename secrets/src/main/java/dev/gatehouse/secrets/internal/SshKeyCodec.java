@@ -1,5 +1,6 @@
 package dev.gatehouse.secrets.internal;
 
+import dev.gatehouse.core.ConstantTime;
 import dev.gatehouse.secrets.SecretException;
 import dev.gatehouse.secrets.SecretException.Kind;
 import dev.gatehouse.secrets.SecretValue;
@@ -8,7 +9,6 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
@@ -112,7 +112,7 @@ public final class SshKeyCodec {
             throw invalid("The public key is not an authorized_keys line: its key is not base64");
         }
         byte[] derived = publicBlob(priv);
-        if (!parts[0].equals(typeName(priv)) || !MessageDigest.isEqual(given, derived)) {
+        if (!parts[0].equals(typeName(priv)) || !ConstantTime.equals(given, derived)) {
             throw invalid("The public and private keys do not belong together");
         }
     }

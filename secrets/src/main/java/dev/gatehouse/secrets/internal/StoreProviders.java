@@ -1,24 +1,59 @@
 package dev.gatehouse.secrets.internal;
 
 import dev.gatehouse.core.ConfigurationException;
-import dev.gatehouse.secrets.SecretStore;
-import dev.gatehouse.secrets.SecretStoreProvider;
+import dev.gatehouse.core.Settings;
+import dev.gatehouse.core.jdbc.SchemaMigrations;
+import dev.gatehouse.secrets.store.SecretStore;
+import dev.gatehouse.secrets.store.SecretStoreProvider;
 import java.nio.file.Path;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
 import javax.sql.DataSource;
 
-/** The built-in store providers. */
+/** The built-in store providers, and the one lookup of a provider by type. */
 public final class StoreProviders {
+
+    /** The schema component of the JDBC store: {@code META-INF/gatehouse/secrets/schema/}. */
+    public static final String COMPONENT = "secrets";
 
     private StoreProviders() {}
 
-    private static void onlyKnown(SecretStoreProvider.Context ctx, Set<String> known) {
-        for (String k : ctx.settings().keySet()) {
-            if (!known.contains(k)) {
-                throw new ConfigurationException("secrets.store." + k + ": unknown setting (check the spelling; known: "
-                        + known + ")");
+    /**
+     * Builds the store of {@code type} from {@code settings} (prefix {@code secrets.store}), then
+     * refuses settings the provider did not read.
+     *
+     * @throws ConfigurationException if no provider has that type, naming the known ones
+     */
+    public static SecretStore open(String type, Settings settings, Map<Class<?>, Object> services) {
+        List<String> known = new ArrayList<>();
+        for (SecretStoreProvider p : ServiceLoader.load(SecretStoreProvider.class, StoreProviders.class.getClassLoader())) {
+            if (!p.type().equals(type)) {
+                known.add(p.type());
+                continue;
             }
+            SecretStore store = p.create(new SecretStoreProvider.Context() {
+                @Override
+                public Settings settings() {
+                    return settings;
+                }
+
+                @Override
+                public <T> Optional<T> service(Class<T> c) {
+                    return Optional.ofNullable(services.get(c)).map(c::cast);
+                }
+            });
+            try {
+                settings.requireAllRead();
+            } catch (ConfigurationException e) {
+                store.close();
+                throw e;
+            }
+            return store;
         }
+        throw new ConfigurationException("secrets.store: no secret store of type '" + type + "' (known: " + known + ")");
     }
 
     /** {@code memory}: no settings. */
@@ -30,8 +65,7 @@ public final class StoreProviders {
 
         @Override
         public SecretStore create(Context context) {
-            onlyKnown(context, Set.of("type"));
-            return new InMemorySecretStore();
+            return SecretStore.inMemory();
         }
     }
 
@@ -44,16 +78,15 @@ public final class StoreProviders {
 
         @Override
         public SecretStore create(Context context) {
-            onlyKnown(context, Set.of("type", "path"));
-            String path = context.settings().get("path");
-            if (path == null || path.isBlank()) {
-                throw new ConfigurationException("secrets.store.path: required setting is missing (a directory)");
-            }
-            return new FileSecretStore(Path.of(path.strip()));
+            String path = context.settings().require("path");
+            return SecretStore.file(Path.of(path));
         }
     }
 
-    /** {@code jdbc}: the host's {@link DataSource}; {@code migrate} (default true) applies the schema. */
+    /**
+     * {@code jdbc}: the host's {@link DataSource}; {@code applySchema} (default true) applies the
+     * schema through {@link SchemaMigrations#apply(DataSource, String)} before the store is used.
+     */
     public static final class Jdbc implements SecretStoreProvider {
         @Override
         public String type() {
@@ -62,17 +95,13 @@ public final class StoreProviders {
 
         @Override
         public SecretStore create(Context context) {
-            onlyKnown(context, Set.of("type", "migrate"));
+            boolean applySchema = context.settings().getBoolean("applySchema", true);
             DataSource ds = context.service(DataSource.class).orElseThrow(() -> new ConfigurationException(
-                    "secrets.store.type=jdbc needs a DataSource: register one with the host's services"));
-            String migrate = context.settings().getOrDefault("migrate", "true").strip();
-            if (!migrate.equals("true") && !migrate.equals("false")) {
-                throw new ConfigurationException("secrets.store.migrate: expected true or false, was '" + migrate + "'");
+                    "secrets.store=jdbc needs a DataSource: register one with the host's services"));
+            if (applySchema) {
+                SchemaMigrations.apply(ds, COMPONENT);
             }
-            if (migrate.equals("true")) {
-                JdbcSecretStore.migrate(ds);
-            }
-            return new JdbcSecretStore(ds);
+            return SecretStore.jdbc(ds);
         }
     }
 }

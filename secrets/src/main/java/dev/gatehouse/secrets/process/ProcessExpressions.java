@@ -1,7 +1,8 @@
-package dev.gatehouse.secrets;
+package dev.gatehouse.secrets.process;
 
 import dev.gatehouse.core.ProcessInfo;
 import dev.gatehouse.core.ProcessRef;
+import dev.gatehouse.secrets.SecretException;
 import dev.gatehouse.secrets.internal.RestrictedElResolver;
 import jakarta.el.ELContext;
 import jakarta.el.ELException;
@@ -11,6 +12,8 @@ import jakarta.el.FunctionMapper;
 import jakarta.el.ValueExpression;
 import jakarta.el.VariableMapper;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -42,9 +45,9 @@ public final class ProcessExpressions {
     }
 
     private static Set<String> publicMethods() {
-        java.util.Set<String> names = new java.util.HashSet<>();
+        Set<String> names = new HashSet<>();
         for (Method m : CryptoTask.class.getDeclaredMethods()) {
-            if (java.lang.reflect.Modifier.isPublic(m.getModifiers()) && !m.getName().equals("toString")) {
+            if (Modifier.isPublic(m.getModifiers()) && !m.getName().equals("toString")) {
                 names.add(m.getName());
             }
         }

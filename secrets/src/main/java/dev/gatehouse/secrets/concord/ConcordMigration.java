@@ -1,6 +1,15 @@
-package dev.gatehouse.secrets;
+package dev.gatehouse.secrets.concord;
 
+import dev.gatehouse.secrets.Caller;
+import dev.gatehouse.secrets.NewSecret;
+import dev.gatehouse.secrets.SecretException;
 import dev.gatehouse.secrets.SecretException.Kind;
+import dev.gatehouse.secrets.SecretManager;
+import dev.gatehouse.secrets.SecretMetadata;
+import dev.gatehouse.secrets.SecretType;
+import dev.gatehouse.secrets.SecretValue;
+import dev.gatehouse.secrets.SshKeys;
+import dev.gatehouse.secrets.Visibility;
 import dev.gatehouse.secrets.internal.ConcordFormats;
 import dev.gatehouse.secrets.internal.Payloads;
 import java.nio.charset.StandardCharsets;

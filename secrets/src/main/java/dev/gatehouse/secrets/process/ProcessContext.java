@@ -1,6 +1,7 @@
-package dev.gatehouse.secrets;
+package dev.gatehouse.secrets.process;
 
 import dev.gatehouse.core.ProcessRef;
+import dev.gatehouse.secrets.Caller;
 import java.nio.file.Path;
 import java.util.Objects;
 

@@ -1,11 +1,14 @@
-package dev.gatehouse.secrets;
+package dev.gatehouse.secrets.crypto;
 
+import dev.gatehouse.secrets.KeyUnavailableException;
+import dev.gatehouse.secrets.SecretException;
 import dev.gatehouse.secrets.SecretException.Kind;
 import dev.gatehouse.secrets.internal.Codec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.Optional;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
@@ -15,7 +18,9 @@ import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 
 /**
- * AES-256-GCM envelopes (NIST SP 800-38D) that say how to open them. Layout, version 1:
+ * AES-256-GCM envelopes (NIST SP 800-38D) that say how to open them. An instance is an AEAD in the
+ * manner of Tink: {@link #seal} and {@link #open} take plaintext or envelope and associated data,
+ * and the caller never chooses a nonce, a salt or a key. Layout, version 1:
  *
  * <pre>
  * "GHE" | version=1 | algorithm=1 (AES-256-GCM) | kdf
@@ -28,7 +33,12 @@ import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
  * the key id, nor the KDF parameters, nor the record the envelope belongs to can be changed without
  * the tag failing. Decryption returns nothing before the tag checks ({@code Cipher.doFinal} on a
  * whole array). Nonces are random: 2^32 envelopes per key keep the collision risk under 2^-32.
- * Stateless, thread-safe.
+ *
+ * <p>Two kinds of instance: {@link #withServerKeys(ServerKeyRing)} seals under the ring's primary
+ * key and opens under any key of the ring; {@link #withPassword(char[], Argon2Parameters)} seals
+ * under Argon2id of a store password with a fresh random salt and opens with the parameters and
+ * salt the envelope's header records. Instances are immutable and thread-safe, except that a
+ * password instance uses the caller's array, which the caller wipes when done.
  */
 public final class SecretEnvelope {
 
@@ -46,7 +56,15 @@ public final class SecretEnvelope {
     private static final int SALT_BYTES = 16;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private SecretEnvelope() {}
+    private final ServerKeyRing ring;
+    private final char[] password;
+    private final Argon2Parameters argon2;
+
+    private SecretEnvelope(ServerKeyRing ring, char[] password, Argon2Parameters argon2) {
+        this.ring = ring;
+        this.password = password;
+        this.argon2 = argon2;
+    }
 
     /**
      * What an envelope's header says.
@@ -63,27 +81,43 @@ public final class SecretEnvelope {
         }
     }
 
-    /** Seals {@code plaintext} with the ring's primary key. */
-    public static byte[] seal(ServerKeyRing ring, byte[] plaintext, byte[] associatedData) {
-        String id = ring.primaryId();
-        byte[] idBytes = id.getBytes(StandardCharsets.US_ASCII);
-        byte[] header = new Codec.Writer().raw(MAGIC).u8(VERSION).u8(ALG_AES_256_GCM).u8(KDF_SERVER_KEY)
-                .u8(idBytes.length).raw(idBytes).toByteArray();
-        return seal(ring.insecureKey(id), header, plaintext, associatedData);
+    /** Envelopes under server keys: sealed with {@code ring}'s primary key, opened with any key of it. */
+    public static SecretEnvelope withServerKeys(ServerKeyRing ring) {
+        return new SecretEnvelope(Objects.requireNonNull(ring, "ring"), null, null);
     }
 
     /**
-     * Seals {@code plaintext} with a key derived from {@code password} by Argon2id with a random
-     * 16-byte salt; the parameters and salt go into the header. The caller keeps and wipes the password.
+     * Envelopes under a store password: sealed with Argon2id at {@code sealParameters} and a fresh
+     * random 16-byte salt, opened with the parameters and salt in the envelope's header. The array
+     * is used as given, not copied: the caller wipes it when done with this instance.
      */
-    public static byte[] sealWithPassword(char[] password, Argon2Parameters params, byte[] plaintext,
-            byte[] associatedData) {
+    public static SecretEnvelope withPassword(char[] password, Argon2Parameters sealParameters) {
+        return new SecretEnvelope(null, Objects.requireNonNull(password, "password"),
+                Objects.requireNonNull(sealParameters, "sealParameters"));
+    }
+
+    /**
+     * Seals {@code plaintext}, bound to {@code associatedData}.
+     *
+     * @throws KeyUnavailableException if the ring's primary key is missing (never for a ring built
+     *     by {@link ServerKeyRing})
+     */
+    public byte[] seal(byte[] plaintext, byte[] associatedData) {
+        Objects.requireNonNull(plaintext, "plaintext");
+        Objects.requireNonNull(associatedData, "associatedData");
+        if (ring != null) {
+            String id = ring.primaryId();
+            byte[] idBytes = id.getBytes(StandardCharsets.US_ASCII);
+            byte[] header = new Codec.Writer().raw(MAGIC).u8(VERSION).u8(ALG_AES_256_GCM).u8(KDF_SERVER_KEY)
+                    .u8(idBytes.length).raw(idBytes).toByteArray();
+            return seal(ring.insecureKey(id), header, plaintext, associatedData);
+        }
         byte[] salt = new byte[SALT_BYTES];
         RANDOM.nextBytes(salt);
         byte[] header = new Codec.Writer().raw(MAGIC).u8(VERSION).u8(ALG_AES_256_GCM).u8(KDF_ARGON2ID)
-                .u32(params.memoryKiB()).u32(params.iterations()).u8(params.parallelism()).u8(SALT_BYTES).raw(salt)
+                .u32(argon2.memoryKiB()).u32(argon2.iterations()).u8(argon2.parallelism()).u8(SALT_BYTES).raw(salt)
                 .toByteArray();
-        byte[] key = argon2(password, salt, params);
+        byte[] key = argon2(password, salt, argon2);
         try {
             return seal(new SecretKeySpec(key, "AES"), header, plaintext, associatedData);
         } finally {
@@ -92,28 +126,23 @@ public final class SecretEnvelope {
     }
 
     /**
-     * Opens an envelope sealed with a server key.
+     * Opens {@code envelope}, which must be bound to {@code associatedData}.
      *
-     * @throws SecretException {@link Kind#UNKNOWN_KEY} if its key is not in the ring; {@link Kind#CORRUPTED}
-     *     if it is truncated, modified, bound to other associated data or sealed with a store password
+     * @throws KeyUnavailableException if it names a server key the ring lacks
+     * @throws SecretException {@link Kind#CORRUPTED} if it is truncated, modified, bound to other
+     *     associated data, or sealed the other way (password vs server key); for a password instance,
+     *     {@link Kind#INVALID_PASSWORD} ("{@value SecretException#INVALID_PASSWORD_MESSAGE}") for a
+     *     wrong or empty password and for modified data alike
      */
-    public static byte[] open(ServerKeyRing ring, byte[] envelope, byte[] associatedData) {
+    public byte[] open(byte[] envelope, byte[] associatedData) {
+        Objects.requireNonNull(associatedData, "associatedData");
         Parsed p = parse(envelope);
-        if (p.header.serverKeyId().isEmpty()) {
-            throw new SecretException(Kind.CORRUPTED, "The envelope is sealed with a store password, not a server key");
+        if (ring != null) {
+            if (p.header.serverKeyId().isEmpty()) {
+                throw new SecretException(Kind.CORRUPTED, "The envelope is sealed with a store password, not a server key");
+            }
+            return open(ring.insecureKey(p.header.serverKeyId().get()), envelope, p, associatedData, Kind.CORRUPTED);
         }
-        return open(ring.insecureKey(p.header.serverKeyId().get()), envelope, p, associatedData, Kind.CORRUPTED);
-    }
-
-    /**
-     * Opens an envelope sealed with a store password.
-     *
-     * @throws SecretException {@link Kind#INVALID_PASSWORD} ("{@value SecretException#INVALID_PASSWORD_MESSAGE}")
-     *     for a wrong or empty password and for modified data alike; {@link Kind#CORRUPTED} if the header
-     *     cannot be read or names a server key
-     */
-    public static byte[] openWithPassword(char[] password, byte[] envelope, byte[] associatedData) {
-        Parsed p = parse(envelope);
         if (p.header.argon2().isEmpty()) {
             throw new SecretException(Kind.CORRUPTED, "The envelope is sealed with a server key, not a store password");
         }
@@ -131,7 +160,7 @@ public final class SecretEnvelope {
     /**
      * Reads an envelope's header without opening it.
      *
-     * @throws SecretException {@link Kind#CORRUPTED} if it is not a readable version-1 envelope
+     * @throws SecretException {@link Kind#CORRUPTED} if it is not a readable envelope
      */
     public static Header header(byte[] envelope) {
         return parse(envelope).header;
@@ -140,6 +169,7 @@ public final class SecretEnvelope {
     private record Parsed(Header header, byte[] salt, int headerLength) {}
 
     private static Parsed parse(byte[] envelope) {
+        Objects.requireNonNull(envelope, "envelope");
         try {
             Codec.Reader r = new Codec.Reader(envelope);
             if (!Arrays.equals(r.raw(3), MAGIC)) {
@@ -227,25 +257,18 @@ public final class SecretEnvelope {
         }
     }
 
-    static byte[] argon2(char[] password, byte[] salt, Argon2Parameters params) {
-        org.bouncycastle.crypto.params.Argon2Parameters p =
-                new org.bouncycastle.crypto.params.Argon2Parameters.Builder(
-                        org.bouncycastle.crypto.params.Argon2Parameters.ARGON2_id)
-                        .withVersion(org.bouncycastle.crypto.params.Argon2Parameters.ARGON2_VERSION_13)
-                        .withMemoryAsKB(params.memoryKiB())
-                        .withIterations(params.iterations())
-                        .withParallelism(params.parallelism())
-                        .withSalt(salt)
-                        .build();
+    /** Argon2id (RFC 9106, version 0x13) of {@code password}: a 256-bit key. Not public: no caller needs a raw key. */
+    private static byte[] argon2(char[] password, byte[] salt, Argon2Parameters params) {
         Argon2BytesGenerator gen = new Argon2BytesGenerator();
-        gen.init(p);
+        gen.init(params.bouncyCastle(salt).build());
         byte[] key = new byte[32];
         gen.generateBytes(password, key);
         return key;
     }
 
-    /** Derives a 256-bit key from {@code password}: Argon2id at {@code params}, for benchmarks and tests. */
-    public static byte[] deriveKey(char[] password, byte[] salt, Argon2Parameters params) {
-        return argon2(password, salt, params);
+    @Override
+    public String toString() {
+        return ring != null ? "SecretEnvelope[server keys " + ring.ids() + ", primary " + ring.primaryId() + "]"
+                : "SecretEnvelope[store password, " + argon2 + "]";
     }
 }

@@ -1,19 +1,54 @@
-package dev.gatehouse.secrets;
+package dev.gatehouse.secrets.store;
 
+import dev.gatehouse.core.BackendUnavailableException;
+import dev.gatehouse.core.jdbc.SchemaMigrations;
+import dev.gatehouse.secrets.SecretException;
+import dev.gatehouse.secrets.internal.FileSecretStore;
+import dev.gatehouse.secrets.internal.InMemorySecretStore;
+import dev.gatehouse.secrets.internal.JdbcSecretStore;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import javax.sql.DataSource;
 
 /**
  * Where secrets live: an SPI that sees only {@link StoredSecret}s (sealed envelopes and non-secret
- * metadata) and wrapped project keys. Gatehouse ships {@code memory}, {@code file} and {@code jdbc}
- * stores; others plug in through {@link SecretStoreProvider}.
+ * metadata) and wrapped project keys. Gatehouse ships three, built with {@link #inMemory()},
+ * {@link #file(Path)} and {@link #jdbc(DataSource)}; others plug in through
+ * {@link SecretStoreProvider}.
  *
  * <p>Contract: every method is atomic; {@link #replace} is a compare-and-set on the version, so that
- * two concurrent updates cannot both win; a failing write leaves the previous record readable.
- * Failures are reported as {@link SecretException} of kind {@link SecretException.Kind#STORE_FAILURE}.
- * Implementations must be thread-safe.
+ * two concurrent updates cannot both win; a failing write leaves the previous record readable. A
+ * store that cannot be reached (a database down, a disk that fails) raises
+ * {@link BackendUnavailableException} and has changed nothing it acknowledged. Implementations must
+ * be thread-safe.
  */
 public interface SecretStore extends AutoCloseable {
+
+    /** A store that keeps everything in this JVM's memory: for tests and development. */
+    static SecretStore inMemory() {
+        return new InMemorySecretStore();
+    }
+
+    /**
+     * A store in an SQL database (H2 or PostgreSQL) that every node of a host may share. The tables
+     * must exist: apply them once at start-up with {@code SchemaMigrations.apply(dataSource, "secrets")}
+     * (see {@link SchemaMigrations}) or the host's own migration tool, never per request.
+     */
+    static SecretStore jdbc(DataSource dataSource) {
+        return new JdbcSecretStore(Objects.requireNonNull(dataSource, "dataSource"));
+    }
+
+    /**
+     * A store of one owner-only file per record under {@code directory}, created if missing; several
+     * processes may share the directory (writes are serialised by a file lock).
+     *
+     * @throws BackendUnavailableException if the directory cannot be created
+     */
+    static SecretStore file(Path directory) {
+        return new FileSecretStore(Objects.requireNonNull(directory, "directory"));
+    }
 
     /** The secret {@code name} of {@code org}, if it exists. */
     Optional<StoredSecret> find(String org, String name);
@@ -66,8 +101,8 @@ public interface SecretStore extends AutoCloseable {
     record ProjectKeyId(String org, String project) {
         /** @throws NullPointerException if an argument is null */
         public ProjectKeyId {
-            java.util.Objects.requireNonNull(org, "org");
-            java.util.Objects.requireNonNull(project, "project");
+            Objects.requireNonNull(org, "org");
+            Objects.requireNonNull(project, "project");
         }
     }
 

@@ -1,4 +1,9 @@
-package dev.gatehouse.secrets;
+package dev.gatehouse.secrets.crypto;
+
+import static org.bouncycastle.crypto.params.Argon2Parameters.ARGON2_VERSION_13;
+import static org.bouncycastle.crypto.params.Argon2Parameters.ARGON2_id;
+
+import org.bouncycastle.crypto.params.Argon2Parameters.Builder;
 
 /**
  * Argon2id cost parameters (RFC 9106) for deriving a key from a store password. Each envelope
@@ -45,5 +50,11 @@ public record Argon2Parameters(int memoryKiB, int iterations, int parallelism) {
     /** OWASP's minimum: m = 19 MiB, t = 2, p = 1. The default. */
     public static Argon2Parameters owaspMinimum() {
         return new Argon2Parameters(MIN_MEMORY_KIB, MIN_ITERATIONS, 1);
+    }
+
+    /** These parameters for Bouncy Castle's Argon2id, version 0x13, with {@code salt}. */
+    Builder bouncyCastle(byte[] salt) {
+        return new Builder(ARGON2_id).withVersion(ARGON2_VERSION_13).withMemoryAsKB(memoryKiB)
+                .withIterations(iterations).withParallelism(parallelism).withSalt(salt);
     }
 }

@@ -1,8 +1,13 @@
-package dev.gatehouse.secrets;
+package dev.gatehouse.secrets.process;
 
 import dev.gatehouse.core.ProcessRef;
+import dev.gatehouse.secrets.Caller;
+import dev.gatehouse.secrets.SecretException;
 import dev.gatehouse.secrets.SecretException.Kind;
+import dev.gatehouse.secrets.SecretManager;
+import dev.gatehouse.secrets.SecretValue;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -131,7 +136,7 @@ public final class CryptoTask {
             Files.write(f, content);
             return f.toAbsolutePath();
         } catch (IOException e) {
-            throw new SecretException(Kind.STORE_FAILURE, "Cannot write " + f + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("Cannot write " + f + " in the process's work directory", e);
         } finally {
             Arrays.fill(content, (byte) 0);
         }

@@ -1,4 +1,4 @@
-package dev.gatehouse.secrets;
+package dev.gatehouse.secrets.process;
 
 /**
  * A username and password exported by {@link CryptoTask#exportCredentials} for use in a flow

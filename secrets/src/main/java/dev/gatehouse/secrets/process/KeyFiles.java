@@ -1,4 +1,4 @@
-package dev.gatehouse.secrets;
+package dev.gatehouse.secrets.process;
 
 import java.nio.file.Path;
 

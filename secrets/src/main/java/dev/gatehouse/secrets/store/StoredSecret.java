@@ -1,5 +1,7 @@
-package dev.gatehouse.secrets;
+package dev.gatehouse.secrets.store;
 
+import dev.gatehouse.secrets.SecretMetadata;
+import dev.gatehouse.secrets.crypto.SecretEnvelope;
 import java.util.Objects;
 
 /**
