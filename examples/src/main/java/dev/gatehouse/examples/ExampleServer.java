@@ -32,11 +32,12 @@ import dev.gatehouse.secrets.SecretManager;
 import dev.gatehouse.secrets.SecretsConfig;
 import dev.gatehouse.session.ProcessRegistry;
 import dev.gatehouse.session.ProcessStore;
-import dev.gatehouse.session.SessionTokens;
+import dev.gatehouse.session.SessionRealm;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.MultipartConfigElement;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -126,7 +127,7 @@ public final class ExampleServer implements AutoCloseable {
         Gatehouse gatehouse = null;
         try {
             Clock clock = Clock.systemUTC();
-            SchemaMigrations.applyCore(db);
+            SchemaMigrations.apply(db, "core");
             UserDirectory users = UserDirectory.jdbc(db, clock);
             Orgs orgs = new Orgs(db);
 
@@ -143,7 +144,8 @@ public final class ExampleServer implements AutoCloseable {
             if (realms.contains("session") && gh.stringPropertyNames().stream().noneMatch(k -> k.startsWith("realm.session.keys."))) {
                 gh.setProperty("realm.session.keys.local", dataDir.key("session.key", 32));
             }
-            ProcessStore processes = ProcessStore.builder().jdbc(db);
+            SchemaMigrations.apply(db, "session");
+            ProcessStore processes = ProcessStore.jdbc(db);
             gatehouse = Gatehouse.builder()
                     .users(users)
                     .clock(clock)
@@ -158,7 +160,7 @@ public final class ExampleServer implements AutoCloseable {
 
             Router router = new Router();
             router.route("GET", "/api/v1/server/ping", call -> Router.JSON.createObjectNode().put("ok", true));
-            Optional<ApiKeyRealm> apiKeys = ApiKeyRealm.in(gatehouse);
+            Optional<ApiKeyRealm> apiKeys = gatehouse.realm(ApiKeyRealm.class);
             new UserApi(users, id -> apiKeys.ifPresent(realm -> realm.invalidateUser(id))).register(router);
             OrgApi orgApi = new OrgApi(orgs, secrets.encryptedStrings());
             orgApi.register(router);
@@ -169,7 +171,7 @@ public final class ExampleServer implements AutoCloseable {
                 adminKey = adminApiKey(settings, dataDir, users, apiKeys.get().keys());
             }
             if (realms.contains("session")) {
-                new ProcessApi(db, processes, SessionTokens.of(gatehouse), secrets, orgs, orgApi, users, callers,
+                new ProcessApi(db, processes, gatehouse.realm(SessionRealm.class).orElseThrow().tokens(), secrets, orgs, orgApi, users, callers,
                         dataDir.root().resolve("processes")).register(router);
             }
 
@@ -193,6 +195,10 @@ public final class ExampleServer implements AutoCloseable {
         settings.get("db.username").ifPresent(config::setUsername);
         settings.get("db.password").ifPresent(config::setPassword);
         config.setMaximumPoolSize(settings.getInt("db.maxPoolSize", 10));
+        // Fail fast when the database is down: no request waits longer than this for a
+        // connection, and the caller gets a 503 instead of a hung request.
+        config.setConnectionTimeout(settings.getDuration("db.connectionTimeout", Duration.ofSeconds(5)).toMillis());
+        config.setValidationTimeout(Math.min(config.getConnectionTimeout(), Duration.ofSeconds(2).toMillis()));
         config.setPoolName("gatehouse-example");
         return new HikariDataSource(config);
     }
@@ -217,16 +223,16 @@ public final class ExampleServer implements AutoCloseable {
     }
 
     private static SecretManager secrets(Settings settings, DataDir dataDir, DataSource db) {
-        Map<String, String> s = new HashMap<>();
+        Properties s = new Properties();
         for (String key : settings.properties().stringPropertyNames()) {
             if (key.startsWith("secrets.")) {
-                s.put(key, settings.properties().getProperty(key));
+                s.setProperty(key, settings.properties().getProperty(key));
             }
         }
-        if (s.keySet().stream().noneMatch(k -> k.startsWith("secrets.serverKey."))) {
-            s.put("secrets.serverKey.local", dataDir.key("server.key", 32));
+        if (s.stringPropertyNames().stream().noneMatch(k -> k.startsWith("secrets.serverKey."))) {
+            s.setProperty("secrets.serverKey.local", dataDir.key("server.key", 32));
         }
-        s.putIfAbsent("secrets.store.type", "jdbc");
+        s.putIfAbsent("secrets.store", "jdbc");
         SecretsConfig config = SecretsConfig.from(s, settings.env()::get);
         return SecretManager.builder().config(config).store(config.openStore(Map.of(DataSource.class, db))).build();
     }

@@ -1,5 +1,6 @@
 package dev.gatehouse.examples.internal;
 
+import dev.gatehouse.core.jdbc.Jdbc;
 import dev.gatehouse.core.jdbc.SchemaMigrations;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,12 +24,13 @@ public final class Orgs {
     public static final String DEFAULT_ORG = "Default";
     private static final Pattern NAME = Pattern.compile("^[0-9a-zA-Z][0-9a-zA-Z_@.\\-~]{2,127}$");
 
+    private static final String BACKEND = "example server database";
+
     private final DataSource db;
 
     public Orgs(DataSource db) {
         this.db = db;
-        SchemaMigrations.apply(db, "examples", Orgs.class.getClassLoader(), "META-INF/gatehouse/examples/schema",
-                java.util.List.of("V1__orgs.sql"));
+        SchemaMigrations.apply(db, "examples");
         if (find(DEFAULT_ORG).isEmpty()) {
             try {
                 createOrg(DEFAULT_ORG, Optional.empty());
@@ -54,11 +56,17 @@ public final class Orgs {
         return find(org).orElseThrow(() -> ApiException.notFound("Organization not found: " + org));
     }
 
+    /** Creates the org and, in the same transaction, makes {@code creator} its first member. */
     public UUID createOrg(String name, Optional<UUID> creator) {
         checkName("organization", name);
         UUID id = UUID.randomUUID();
-        insert("INSERT INTO ex_orgs (id, name) VALUES (?, ?)", "Organization already exists: " + name, id, name);
-        creator.ifPresent(u -> addMember(id, u));
+        write("create organization", "Organization already exists: " + name, c -> {
+            update(c, "INSERT INTO ex_orgs (id, name) VALUES (?, ?)", id, name);
+            if (creator.isPresent()) {
+                update(c, "INSERT INTO ex_org_members (org_id, user_id) VALUES (?, ?)", id, creator.get());
+            }
+            return null;
+        });
         return id;
     }
 
@@ -66,8 +74,8 @@ public final class Orgs {
         UUID orgId = require(org);
         checkName("project", name);
         UUID id = UUID.randomUUID();
-        insert("INSERT INTO ex_projects (id, org_id, name) VALUES (?, ?, ?)", "Project already exists: " + name, id,
-                orgId, name);
+        write("create project", "Project already exists: " + name,
+                c -> update(c, "INSERT INTO ex_projects (id, org_id, name) VALUES (?, ?, ?)", id, orgId, name));
         return id;
     }
 
@@ -78,7 +86,8 @@ public final class Orgs {
 
     public void addMember(UUID orgId, UUID userId) {
         try {
-            insert("INSERT INTO ex_org_members (org_id, user_id) VALUES (?, ?)", "member", orgId, userId);
+            write("add member", "member",
+                    c -> update(c, "INSERT INTO ex_org_members (org_id, user_id) VALUES (?, ?)", orgId, userId));
         } catch (ApiException e) {
             // already a member
         }
@@ -88,44 +97,54 @@ public final class Orgs {
     public Set<String> orgsOf(UUID userId) {
         Set<String> orgs = new LinkedHashSet<>();
         orgs.add(DEFAULT_ORG);
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT o.name FROM ex_orgs o JOIN ex_org_members m ON m.org_id = o.id WHERE m.user_id = ?")) {
-            ps.setObject(1, userId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    orgs.add(rs.getString(1));
+        Jdbc.withConnection(db, BACKEND, "list orgs", c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT o.name FROM ex_orgs o JOIN ex_org_members m ON m.org_id = o.id WHERE m.user_id = ?")) {
+                ps.setObject(1, userId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        orgs.add(rs.getString(1));
+                    }
                 }
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot list orgs: " + e.getMessage(), e);
-        }
+            return null;
+        });
         return orgs;
     }
 
     private Optional<UUID> queryId(String sql, Object... args) {
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
+        return Jdbc.withConnection(db, BACKEND, "query", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                bind(ps, args);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getObject(1, UUID.class)) : Optional.empty();
+                }
             }
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getObject(1, UUID.class)) : Optional.empty();
+        });
+    }
+
+    /** One transaction; a duplicate key is a 409 with {@code duplicateMessage}, an outage a 503. */
+    private <T> T write(String what, String duplicateMessage, Jdbc.Work<T> work) {
+        try {
+            return Jdbc.inTransaction(db, BACKEND, what, work);
+        } catch (Jdbc.ConstraintViolation e) {
+            if (e.isUniqueViolation()) {
+                throw ApiException.conflict(duplicateMessage);
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("query failed: " + e.getMessage(), e);
+            throw e;
         }
     }
 
-    private void insert(String sql, String duplicateMessage, Object... args) {
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            if (SchemaMigrations.isUniqueViolation(e)) {
-                throw ApiException.conflict(duplicateMessage);
-            }
-            throw new IllegalStateException("insert failed: " + e.getMessage(), e);
+    private static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            return ps.executeUpdate();
+        }
+    }
+
+    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            ps.setObject(i + 1, args[i]);
         }
     }
 }

@@ -6,9 +6,10 @@ import dev.gatehouse.core.ProcessInfo;
 import dev.gatehouse.core.ProcessRef;
 import dev.gatehouse.core.User;
 import dev.gatehouse.core.UserDirectory;
-import dev.gatehouse.secrets.CryptoTask;
-import dev.gatehouse.secrets.ProcessContext;
-import dev.gatehouse.secrets.ProcessExpressions;
+import dev.gatehouse.core.jdbc.Jdbc;
+import dev.gatehouse.secrets.process.CryptoTask;
+import dev.gatehouse.secrets.process.ProcessContext;
+import dev.gatehouse.secrets.process.ProcessExpressions;
 import dev.gatehouse.secrets.SecretManager;
 import dev.gatehouse.session.ProcessState;
 import dev.gatehouse.session.ProcessStore;
@@ -19,10 +20,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
@@ -154,25 +153,25 @@ public final class ProcessApi {
     }
 
     private void saveLog(UUID id, UUID initiator, String log) {
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO ex_process_logs (instance_id, initiator, log) VALUES (?, ?, ?)")) {
-            ps.setObject(1, id);
-            ps.setString(2, initiator.toString());
-            ps.setString(3, log);
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot save process log: " + e.getMessage(), e);
-        }
+        Jdbc.inTransaction(db, "example server database", "save process log", c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO ex_process_logs (instance_id, initiator, log) VALUES (?, ?, ?)")) {
+                ps.setObject(1, id);
+                ps.setString(2, initiator.toString());
+                ps.setString(3, log);
+                return ps.executeUpdate();
+            }
+        });
     }
 
     private Optional<String> query(String sql, UUID id) {
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setObject(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+        return Jdbc.withConnection(db, "example server database", "read process", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setObject(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+                }
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read process: " + e.getMessage(), e);
-        }
+        });
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gatehouse.core.BackendUnavailableException;
 import dev.gatehouse.core.Identity;
 import dev.gatehouse.core.servlet.AuthenticationFilter;
 import jakarta.servlet.http.HttpServlet;
@@ -109,6 +110,11 @@ public final class Router extends HttpServlet {
             throw pathMatched ? new ApiException(405, "Method not allowed") : ApiException.notFound("Not found: " + path);
         } catch (ApiException e) {
             write(resp, e.status(), error(e.getMessage()));
+        } catch (BackendUnavailableException e) {
+            // One place for outages: a backend that is down is never the request's fault.
+            LOG.warn("{} {}: {}", req.getMethod(), path, e.getMessage());
+            resp.setHeader("Retry-After", Long.toString(Math.max(1, e.retryAfter().toSeconds())));
+            write(resp, 503, error("Service unavailable (" + e.backend() + " did not answer); retry later"));
         } catch (RuntimeException e) {
             LOG.error("{} {} failed", req.getMethod(), path, e);
             write(resp, 500, error("Internal server error"));

@@ -7,6 +7,7 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -70,15 +71,22 @@ public final class Settings {
     }
 
     public int getInt(String key, int def) {
-        Optional<String> v = get(key);
-        if (v.isEmpty()) {
-            return def;
-        }
-        try {
-            return Integer.parseInt(v.get());
-        } catch (NumberFormatException e) {
-            throw new ConfigurationException(key + ": expected an integer, was '" + v.get() + "'");
-        }
+        return typed(key).getInt(rest(key), def, Integer.MIN_VALUE, Integer.MAX_VALUE);
+    }
+
+    /** {@code key} as a duration ({@code 500ms}, {@code 5s}, {@code PT5S}), read by core's settings reader. */
+    public Duration getDuration(String key, Duration def) {
+        return typed(key).getDuration(rest(key), def);
+    }
+
+    /** {@code key} alone, under its first segment as prefix, so core's one reader parses and names it. */
+    private dev.gatehouse.core.Settings typed(String key) {
+        String prefix = key.substring(0, key.indexOf('.'));
+        return dev.gatehouse.core.Settings.of(prefix, get(key).map(v -> Map.of(rest(key), v)).orElse(Map.of()));
+    }
+
+    private static String rest(String key) {
+        return key.substring(key.indexOf('.') + 1);
     }
 
     /** Sets a default for {@code key} unless the file gave one. */
