@@ -22,6 +22,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -226,7 +229,7 @@ class VerifiedKeyCacheTest {
     }
 
     /** A store whose digest lookups wait until the test releases them. */
-    private static final class GatedStore extends CountingStore {
+    private static class GatedStore extends CountingStore {
         final CountDownLatch release = new CountDownLatch(1);
         final Semaphore entered = new Semaphore(0);
 
@@ -310,6 +313,81 @@ class VerifiedKeyCacheTest {
         // once the store answers, lookups work again
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (!accepted(realm, cached)) {
+            assertThat(System.nanoTime()).as("lookups work again").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void requestsWaitingForOneHungKeyAreBoundedToo() throws Exception {
+        GatedStore gated = new GatedStore(store);
+        ApiKeyRealm realm = node(gated, users, ApiKeyRealm.builder("apikey", gated, users).revocationBound(BOUND)
+                .maxConcurrentLookups(1).lookupTimeout(Duration.ofSeconds(30)));
+        String key = realm.keys().create(asAlice, NewApiKey.forUser(alice.id())).revealKey();
+        int bound = realm.verifier().maxWaitingRequests();
+        assertThat(bound).isEqualTo(5);
+        ExecutorService clients = Executors.newFixedThreadPool(20);
+        try {
+            // 20 requests for the same key share one lookup, which hangs: only the bound's worth wait...
+            List<Future<AuthenticationResult>> results = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                results.add(clients.submit(() -> realm.keys().verify(key)));
+            }
+            assertThat(gated.entered.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (results.stream().filter(Future::isDone).count() + realm.verifier().waitingRequests() < 20) {
+                assertThat(System.nanoTime()).as("every request answered or waiting").isLessThan(deadline);
+                Thread.sleep(5);
+            }
+            List<AuthenticationResult> refused = new ArrayList<>();
+            for (Future<AuthenticationResult> f : results) {
+                if (f.isDone()) {
+                    refused.add(f.get());
+                }
+            }
+            // ...the others are refused with 503 at once, while the store still hangs
+            assertThat(refused).hasSize(20 - bound)
+                    .allSatisfy(r -> assertThat(r).isInstanceOf(AuthenticationResult.Unavailable.class));
+            assertThat(realm.verifier().waitingRequests()).isEqualTo(bound);
+            assertThat(gated.entered.availablePermits()).as("one store call for them all").isZero();
+            gated.release.countDown();
+            int authenticated = 0;
+            for (Future<AuthenticationResult> f : results) {
+                if (f.get(10, TimeUnit.SECONDS) instanceof AuthenticationResult.Authenticated) {
+                    authenticated++;
+                }
+            }
+            assertThat(authenticated).as("the waiting ones get the answer").isEqualTo(bound);
+            assertThat(realm.verifier().waitingRequests()).isZero();
+        } finally {
+            gated.release.countDown();
+            clients.shutdownNow();
+        }
+    }
+
+    @Test
+    void withTheCacheOffLookupsStillRunOnTheBoundedPoolWithTheTimeout() throws Exception {
+        List<String> lookupThreads = new CopyOnWriteArrayList<>();
+        GatedStore gated = new GatedStore(store) {
+            @Override
+            public Optional<StoredApiKey> findByDigest(byte[] digest) {
+                lookupThreads.add(Thread.currentThread().getName());
+                return super.findByDigest(digest);
+            }
+        };
+        ApiKeyRealm realm = node(gated, users, ApiKeyRealm.builder("apikey", gated, users).cacheSize(0)
+                .maxConcurrentLookups(1).lookupTimeout(Duration.ofMillis(100)));
+        String key = realm.keys().create(asAlice, NewApiKey.forUser(alice.id())).revealKey();
+        try {
+            assertThat(realm.keys().verify(key)).as("the store hangs: 503 after the timeout")
+                    .isInstanceOf(AuthenticationResult.Unavailable.class);
+            assertThat(gated.release.getCount()).as("answered while the store still hangs").isOne();
+            assertThat(lookupThreads).singleElement().asString().startsWith("gatehouse-apikey-lookup-");
+        } finally {
+            gated.release.countDown();
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!accepted(realm, key)) {
             assertThat(System.nanoTime()).as("lookups work again").isLessThan(deadline);
             Thread.sleep(20);
         }
