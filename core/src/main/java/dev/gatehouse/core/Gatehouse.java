@@ -123,6 +123,7 @@ public final class Gatehouse implements AutoCloseable {
         private UnaryOperator<String> environment = System::getenv;
         private TrustedProxies proxies = TrustedProxies.none();
         private List<String> precedence = List.of();
+        private ProcessPolicy processPolicy = ProcessPolicy.defaults();
 
         private Builder() {}
 
@@ -173,6 +174,15 @@ public final class Gatehouse implements AutoCloseable {
                 names.add(Objects.requireNonNull(h, "header name").strip());
             }
             this.precedence = List.copyOf(names);
+            return this;
+        }
+
+        /**
+         * What identities that act for a process may do; defaults to {@link ProcessPolicy#defaults()},
+         * which refuses credential management and anything that outlives the process.
+         */
+        public Builder processPolicy(ProcessPolicy policy) {
+            this.processPolicy = Objects.requireNonNull(policy, "policy");
             return this;
         }
 
@@ -248,6 +258,7 @@ public final class Gatehouse implements AutoCloseable {
          * gatehouse.trustedProxies=10.0.0.0/8,127.0.0.1   # peers whose X-Forwarded-For is believed
          * gatehouse.trustedProxies.header=X-Forwarded-For # or Forwarded (RFC 7239)
          * gatehouse.credentialPrecedence=Authorization,X-Concord-SessionToken
+         * gatehouse.processPermissions=secret:read,secret:decrypt,process:self
          * </pre>
          *
          * <p>{@code ${env:NAME}} is replaced by the environment variable (or
@@ -260,6 +271,7 @@ public final class Gatehouse implements AutoCloseable {
             PropertiesConfig config = PropertiesConfig.read(properties, environment);
             config.throttling().ifPresent(this::throttling);
             config.trustedProxies().ifPresent(this::trustedProxies);
+            config.processPermissions().ifPresent(p -> processPolicy(ProcessPolicy.allowing(p)));
             if (!config.credentialPrecedence().isEmpty()) {
                 credentialPrecedence(config.credentialPrecedence().toArray(new String[0]));
             }
@@ -279,7 +291,7 @@ public final class Gatehouse implements AutoCloseable {
             ClassLoader loader = classLoader != null ? classLoader : Thread.currentThread().getContextClassLoader();
             List<Realm> built = RealmFactory.build(realms, directory, clock, Map.copyOf(services), loader);
             return new Gatehouse(new Engine(built,
-                    new Engine.Options(directory, clock, throttling, listener, proxies, precedence)));
+                    new Engine.Options(directory, clock, throttling, listener, proxies, precedence, processPolicy)));
         }
     }
 }

@@ -9,8 +9,12 @@ import dev.gatehouse.core.BackendUnavailableException;
 import dev.gatehouse.core.ConfigurationException;
 import dev.gatehouse.core.Credentials;
 import dev.gatehouse.core.Decision;
+import dev.gatehouse.core.Identity;
 import dev.gatehouse.core.LogSafe;
 import dev.gatehouse.core.Login;
+import dev.gatehouse.core.Permission;
+import dev.gatehouse.core.ProcessPolicy;
+import dev.gatehouse.core.ProcessRef;
 import dev.gatehouse.core.Realm;
 import dev.gatehouse.core.RequestView;
 import dev.gatehouse.core.Throttling;
@@ -41,7 +45,7 @@ public final class Engine {
 
     /** What configures an engine besides its realms. */
     public record Options(UserDirectory users, Clock clock, Throttling throttling, AuthenticationListener listener,
-            TrustedProxies proxies, List<String> credentialPrecedence) {}
+            TrustedProxies proxies, List<String> credentialPrecedence, ProcessPolicy processPolicy) {}
 
     private final Realm[] realms;
     private final List<Realm> realmList;
@@ -56,6 +60,7 @@ public final class Engine {
     private final Set<Login.Form> loginForms;
     private final AuthenticationListener listener;
     private final TrustedProxies proxies;
+    private final ProcessPolicy processPolicy;
 
     public Engine(List<Realm> realms, Options options) {
         this.realmList = List.copyOf(realms);
@@ -86,6 +91,7 @@ public final class Engine {
         this.loginForms = options.throttling().loginForms();
         this.listener = options.listener();
         this.proxies = options.proxies();
+        this.processPolicy = options.processPolicy();
     }
 
     private static List<String> checkPrecedence(List<String> precedence, Set<String> headers) {
@@ -360,10 +366,34 @@ public final class Engine {
                     ? List.of(account) : List.of(login, account);
             throttle.success(client.key(), own);
         }
-        if (listener.receivesSuccesses()) {
-            notify(new AuthenticationEvent.Succeeded(clock.instant(), client.address, authenticated.identity()));
+        Identity identity = authenticated.identity();
+        if (identity.process().isPresent()) {
+            identity = narrow(realm, identity, identity.process().get());
         }
-        return new Decision.Authenticated(authenticated.identity());
+        if (listener.receivesSuccesses()) {
+            notify(new AuthenticationEvent.Succeeded(clock.instant(), client.address, identity));
+        }
+        return new Decision.Authenticated(identity);
+    }
+
+    /**
+     * A process's identity, limited to what the process policy grants (and to what its credential
+     * already allowed, if it was limited). A policy that fails grants nothing: fail closed.
+     */
+    private Identity narrow(Realm realm, Identity identity, ProcessRef process) {
+        Set<Permission> granted;
+        try {
+            granted = processPolicy.permissions(process, identity);
+            if (granted == null) {
+                throw new IllegalStateException("the process policy returned null");
+            }
+        } catch (RuntimeException e) {
+            LOG.error("process policy failed for a process identity of realm {}; it gets no permissions", realm.name(), e);
+            granted = Set.of();
+        }
+        Set<Permission> effective = identity.scopes().isPresent()
+                ? Permission.intersection(identity.scopes().get(), granted) : granted;
+        return identity.toBuilder().scopes(effective).build();
     }
 
     private static List<ThrottleRegistry.Principal> with(List<ThrottleRegistry.Principal> list,

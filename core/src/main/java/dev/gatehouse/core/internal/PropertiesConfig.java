@@ -3,6 +3,7 @@ package dev.gatehouse.core.internal;
 import dev.gatehouse.core.ConfigurationException;
 import dev.gatehouse.core.EnvironmentReferences;
 import dev.gatehouse.core.Login;
+import dev.gatehouse.core.Permission;
 import dev.gatehouse.core.Throttling;
 import dev.gatehouse.core.TrustedProxies;
 import java.time.Duration;
@@ -28,22 +29,30 @@ public final class PropertiesConfig {
     static final String PROXIES = "gatehouse.trustedProxies";
     static final String PROXIES_HEADER = "gatehouse.trustedProxies.header";
     static final String PRECEDENCE = "gatehouse.credentialPrecedence";
+    static final String PROCESS_PERMISSIONS = "gatehouse.processPermissions";
     private static final Set<String> GATEHOUSE_KEYS = Set.of(REALMS, THROTTLE + "maxFailures",
             THROTTLE + "initialDelay", THROTTLE + "maxDelay", THROTTLE + "maxTracked",
             THROTTLE + "maxFailuresPerAddress", THROTTLE + "maxAddressesPerAccount", THROTTLE + "loginForms",
-            PROXIES, PROXIES_HEADER, PRECEDENCE);
+            PROXIES, PROXIES_HEADER, PRECEDENCE, PROCESS_PERMISSIONS);
 
     private final List<RealmFactory.Spec> realms;
     private final Throttling throttling;
     private final TrustedProxies proxies;
     private final List<String> precedence;
+    private final Set<Permission> processPermissions;
 
     private PropertiesConfig(List<RealmFactory.Spec> realms, Throttling throttling, TrustedProxies proxies,
-            List<String> precedence) {
+            List<String> precedence, Set<Permission> processPermissions) {
         this.realms = realms;
         this.throttling = throttling;
         this.proxies = proxies;
         this.precedence = precedence;
+        this.processPermissions = processPermissions;
+    }
+
+    /** {@code gatehouse.processPermissions}, if set; {@code none} grants nothing. */
+    public Optional<Set<Permission>> processPermissions() {
+        return Optional.ofNullable(processPermissions);
     }
 
     public Optional<TrustedProxies> trustedProxies() {
@@ -118,7 +127,26 @@ public final class PropertiesConfig {
             String type = settings.remove("type");
             specs.add(RealmFactory.Spec.ofType(e.getKey(), type == null || type.isBlank() ? e.getKey() : type.strip(), settings));
         }
-        return new PropertiesConfig(List.copyOf(specs), throttling(values), proxies(values), list(values, PRECEDENCE));
+        return new PropertiesConfig(List.copyOf(specs), throttling(values), proxies(values), list(values, PRECEDENCE),
+                processPermissions(values));
+    }
+
+    private static Set<Permission> processPermissions(Map<String, String> values) {
+        if (!values.containsKey(PROCESS_PERMISSIONS)) {
+            return null;
+        }
+        Set<Permission> out = new LinkedHashSet<>();
+        for (String name : list(values, PROCESS_PERMISSIONS)) {
+            if (name.equalsIgnoreCase("none")) {
+                continue;
+            }
+            try {
+                out.add(Permission.of(name));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException(PROCESS_PERMISSIONS + ": " + e.getMessage(), e);
+            }
+        }
+        return Set.copyOf(out);
     }
 
     private static TrustedProxies proxies(Map<String, String> values) {
