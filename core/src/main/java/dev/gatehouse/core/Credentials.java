@@ -11,8 +11,10 @@ import java.util.Optional;
 public interface Credentials {
 
     /**
-     * The username these credentials claim, if they name one. The engine throttles failures per
-     * username where there is one, and per client address otherwise.
+     * The username these credentials claim, if they name one. The engine counts failures against
+     * it, reduced by {@link Login#parse} (so every spelling of one login counts once), and refuses
+     * a username longer than {@link Login#MAX_LENGTH} without asking the realm; credentials that
+     * name no username are counted per client address. See {@link Throttling}.
      */
     default Optional<String> username() {
         return Optional.empty();

@@ -20,14 +20,14 @@ public sealed interface Decision {
     /**
      * Refuse the request.
      *
-     * @param status 401, 429 or 503
+     * @param status 400 (the request carries more than one credential), 401, 429 or 503
      * @param message safe to send to the client; never contains a credential
      * @param retryAfter for 429 and 503, when to try again
      */
     record Refused(int status, String message, Optional<Duration> retryAfter) implements Decision {
         public Refused {
-            if (status != 401 && status != 429 && status != 503) {
-                throw new IllegalArgumentException("status must be 401, 429 or 503, was " + status);
+            if (status != 400 && status != 401 && status != 429 && status != 503) {
+                throw new IllegalArgumentException("status must be 400, 401, 429 or 503, was " + status);
             }
             Objects.requireNonNull(message, "message");
             Objects.requireNonNull(retryAfter, "retryAfter");

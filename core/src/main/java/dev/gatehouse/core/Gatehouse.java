@@ -19,10 +19,19 @@ import org.slf4j.LoggerFactory;
  * with {@link #builder()}, hand it to the servlet filter, or call {@link #authenticate} directly.
  * Immutable and thread-safe once built.
  *
- * <p>For each request, the realms are asked in order for their credentials; every realm that
- * recognises the presented credentials verifies them, until one authenticates. Credentials that
- * no realm takes, or that every realm refuses, are a 401; a realm that throws counts as a refusal;
- * a realm whose backend is down makes it a 503 unless another realm authenticates.
+ * <p><b>One principal per request.</b> A request that carries more than one credential (a
+ * password and a token, an API key and a session token, two tokens, one credential header sent
+ * twice) is refused with 400 and a message naming the headers, before any realm verifies
+ * anything, unless the host configured a {@link Builder#credentialPrecedence precedence}: then
+ * the credential of the first listed header that the request carries is the request's only
+ * credential, and the realms never see the others.
+ *
+ * <p>The realms are then asked in order for their credentials; every realm that recognises the
+ * credential verifies it, until one authenticates (a {@link AuthenticationResult.Rejected#conclusive()
+ * conclusive} rejection stops the others from being asked). A credential that no realm takes, or
+ * that every realm refuses, is a 401; a realm that throws counts as a refusal; a realm whose
+ * backend is down makes it a 503 unless another realm authenticates. See {@link Throttling} for
+ * when attempts are refused with 429.
  */
 public final class Gatehouse implements AutoCloseable {
 
@@ -59,6 +68,14 @@ public final class Gatehouse implements AutoCloseable {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The client's address for {@code request}, as throttling and audit events see it: the peer's,
+     * or a {@link TrustedProxies trusted proxy}'s report of it.
+     */
+    public String clientAddress(RequestView request) {
+        return engine.clientAddress(request);
     }
 
     /** The {@code WWW-Authenticate} challenges sent with every 401. */
@@ -104,6 +121,9 @@ public final class Gatehouse implements AutoCloseable {
         private AuthenticationListener listener = AuthenticationListener.logging();
         private ClassLoader classLoader;
         private UnaryOperator<String> environment = System::getenv;
+        private TrustedProxies proxies = TrustedProxies.none();
+        private List<String> precedence = List.of();
+        private ProcessPolicy processPolicy = ProcessPolicy.defaults();
 
         private Builder() {}
 
@@ -119,8 +139,50 @@ public final class Gatehouse implements AutoCloseable {
             return this;
         }
 
+        /** When to refuse attempts with 429; defaults to {@link Throttling#defaults()}. */
         public Builder throttling(Throttling throttling) {
             this.throttling = Objects.requireNonNull(throttling, "throttling");
+            return this;
+        }
+
+        /**
+         * The proxies whose {@code X-Forwarded-For} or {@code Forwarded} header names the client;
+         * defaults to {@link TrustedProxies#none()}, under which the peer is the client.
+         */
+        public Builder trustedProxies(TrustedProxies proxies) {
+            this.proxies = Objects.requireNonNull(proxies, "proxies");
+            return this;
+        }
+
+        /**
+         * Lets a request carry several credentials, and says which one decides: the credential of
+         * the first header in {@code headerNames} that the request carries is its only credential;
+         * the realms never see the others (they are not verified, not counted, and cannot rescue or
+         * be rescued). A request with a credential header not listed here, or whose deciding header
+         * is sent twice, is still refused with 400. Without this (the default), every request with
+         * more than one credential is refused.
+         *
+         * <p>Concord, for one, lets an API key in {@code Authorization} win over a session token:
+         * {@code credentialPrecedence("Authorization", "X-Concord-SessionToken")}.
+         *
+         * @param headerNames at least two headers that realms read credentials from; checked at
+         *     {@link #build()}
+         */
+        public Builder credentialPrecedence(String... headerNames) {
+            List<String> names = new ArrayList<>();
+            for (String h : headerNames) {
+                names.add(Objects.requireNonNull(h, "header name").strip());
+            }
+            this.precedence = List.copyOf(names);
+            return this;
+        }
+
+        /**
+         * What identities that act for a process may do; defaults to {@link ProcessPolicy#defaults()},
+         * which refuses credential management and anything that outlives the process.
+         */
+        public Builder processPolicy(ProcessPolicy policy) {
+            this.processPolicy = Objects.requireNonNull(policy, "policy");
             return this;
         }
 
@@ -190,6 +252,13 @@ public final class Gatehouse implements AutoCloseable {
          * gatehouse.throttle.maxFailures=5
          * gatehouse.throttle.initialDelay=1s
          * gatehouse.throttle.maxDelay=5m
+         * gatehouse.throttle.maxFailuresPerAddress=100
+         * gatehouse.throttle.maxAddressesPerAccount=10
+         * gatehouse.throttle.loginForms=DOMAIN_BACKSLASH_USER,USER_AT_DOMAIN
+         * gatehouse.trustedProxies=10.0.0.0/8,127.0.0.1   # peers whose X-Forwarded-For is believed
+         * gatehouse.trustedProxies.header=X-Forwarded-For # or Forwarded (RFC 7239)
+         * gatehouse.credentialPrecedence=Authorization,X-Concord-SessionToken
+         * gatehouse.processPermissions=secret:read,secret:decrypt,process:self
          * </pre>
          *
          * <p>{@code ${env:NAME}} is replaced by the environment variable (or
@@ -201,6 +270,11 @@ public final class Gatehouse implements AutoCloseable {
         public Builder properties(Properties properties) {
             PropertiesConfig config = PropertiesConfig.read(properties, environment);
             config.throttling().ifPresent(this::throttling);
+            config.trustedProxies().ifPresent(this::trustedProxies);
+            config.processPermissions().ifPresent(p -> processPolicy(ProcessPolicy.allowing(p)));
+            if (!config.credentialPrecedence().isEmpty()) {
+                credentialPrecedence(config.credentialPrecedence().toArray(new String[0]));
+            }
             realms.addAll(config.realms());
             return this;
         }
@@ -208,14 +282,16 @@ public final class Gatehouse implements AutoCloseable {
         /**
          * Builds the engine, creating every configured realm.
          *
-         * @throws ConfigurationException if a realm type is unknown, a realm name repeats, or a realm's
-         *     settings are wrong or unknown
+         * @throws ConfigurationException if a realm type is unknown, a realm name repeats, a realm's
+         *     settings are wrong or unknown, or the credential precedence names a header no realm
+         *     reads
          */
         public Gatehouse build() {
             UserDirectory directory = users != null ? users : UserDirectory.inMemory(clock);
             ClassLoader loader = classLoader != null ? classLoader : Thread.currentThread().getContextClassLoader();
             List<Realm> built = RealmFactory.build(realms, directory, clock, Map.copyOf(services), loader);
-            return new Gatehouse(new Engine(built, directory, clock, throttling, listener));
+            return new Gatehouse(new Engine(built,
+                    new Engine.Options(directory, clock, throttling, listener, proxies, precedence, processPolicy)));
         }
     }
 }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 /**
@@ -28,6 +29,7 @@ public final class Identity implements Principal {
     private final Set<String> roles;
     private final Map<String, String> attributes;
     private final ProcessRef process;
+    private final Set<Permission> scopes;
 
     private Identity(Builder b) {
         this.userId = b.userId;
@@ -40,6 +42,7 @@ public final class Identity implements Principal {
         this.roles = Set.copyOf(b.roles);
         this.attributes = Map.copyOf(b.attributes);
         this.process = b.process;
+        this.scopes = b.scopes == null ? null : Set.copyOf(b.scopes);
     }
 
     /**
@@ -74,6 +77,7 @@ public final class Identity implements Principal {
         b.displayName = displayName;
         b.email = email;
         b.process = process;
+        b.scopes = scopes;
         return b;
     }
 
@@ -126,6 +130,30 @@ public final class Identity implements Principal {
         return Optional.ofNullable(process);
     }
 
+    /**
+     * The permissions the caller's credential is limited to, if it is limited (a scoped API key,
+     * a process's token); empty means "everything its user may do". See {@link #permits}.
+     */
+    public Optional<Set<Permission>> scopes() {
+        return Optional.ofNullable(scopes);
+    }
+
+    /**
+     * Whether the caller's credential allows {@code permission}: always, for a credential that is
+     * not limited; otherwise if one of its {@link #scopes()} covers it. This says nothing about
+     * whether the user may do it at all (roles, ownership): hosts check both, and
+     * {@link Authorization#require} is the checked form.
+     */
+    public boolean permits(Permission permission) {
+        Objects.requireNonNull(permission, "permission");
+        return scopes == null || Permission.anyCovers(scopes, permission);
+    }
+
+    /** {@link #permits(Permission)} for the permission named {@code permission}. */
+    public boolean permits(String permission) {
+        return permits(Permission.of(permission));
+    }
+
     /** The username; the name that {@link Principal} promises. */
     @Override
     public String getName() {
@@ -144,19 +172,22 @@ public final class Identity implements Principal {
                 && Objects.equals(domain, other.domain) && realm.equals(other.realm)
                 && userType.equals(other.userType) && Objects.equals(displayName, other.displayName)
                 && Objects.equals(email, other.email) && roles.equals(other.roles)
-                && attributes.equals(other.attributes) && Objects.equals(process, other.process);
+                && attributes.equals(other.attributes) && Objects.equals(process, other.process)
+                && Objects.equals(scopes, other.scopes);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(userId, username, domain, realm, userType, roles, process);
+        return Objects.hash(userId, username, domain, realm, userType, roles, process, scopes);
     }
 
     @Override
     public String toString() {
         return "Identity[user=" + username + (domain == null ? "" : "@" + domain) + ", id=" + userId
                 + ", realm=" + realm + ", type=" + userType + ", roles=" + roles
-                + (process == null ? "" : ", process=" + process.id()) + "]";
+                + (process == null ? "" : ", process=" + process.id())
+                + (scopes == null ? "" : ", scopes=" + new TreeSet<>(scopes.stream().map(Permission::name).toList()))
+                + "]";
     }
 
     /** Builds an {@link Identity}. Not thread-safe. */
@@ -171,6 +202,7 @@ public final class Identity implements Principal {
         private Set<String> roles = Set.of();
         private Map<String, String> attributes = Map.of();
         private ProcessRef process;
+        private Set<Permission> scopes;
 
         private Builder(UUID userId, String username, String realm) {
             this.userId = Objects.requireNonNull(userId, "userId");
@@ -211,8 +243,18 @@ public final class Identity implements Principal {
             return this;
         }
 
+        /** The process this caller acts for; the engine then narrows it by its {@link ProcessPolicy}. */
         public Builder process(ProcessRef process) {
             this.process = process;
+            return this;
+        }
+
+        /**
+         * Limits the credential to {@code scopes} (see {@link Identity#scopes()}); {@code null}
+         * lifts the limit. An empty set permits nothing.
+         */
+        public Builder scopes(Set<Permission> scopes) {
+            this.scopes = scopes == null ? null : Set.copyOf(scopes);
             return this;
         }
 

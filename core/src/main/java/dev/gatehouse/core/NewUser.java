@@ -1,13 +1,13 @@
 package dev.gatehouse.core;
 
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * The values of a user record about to be created. Username and domain are normalised to lower
- * case; a username is 1 to 255 characters without control characters.
+ * The values of a user record about to be created. Username and domain are normalised as
+ * {@link Login#normalise(String)} does (strip, NFKC, lower case); a username is 1 to 255
+ * characters without control characters.
  */
 public record NewUser(
         String username,
@@ -52,14 +52,16 @@ public record NewUser(
     }
 
     /**
-     * Lower-cases and checks a username or domain.
+     * Normalises and checks a username or domain: {@link Login#normalise(String)} (strip, Unicode
+     * NFKC, lower case), the one normalisation the throttle uses too, so that a full-width or
+     * padded spelling finds the same record.
      *
      * @throws IllegalArgumentException naming {@code what} if the value is blank, too long or
      *     holds control characters
      */
     public static String normaliseName(String what, String value) {
         Objects.requireNonNull(value, what);
-        String v = value.strip().toLowerCase(Locale.ROOT);
+        String v = Login.normalise(value);
         if (v.isEmpty()) {
             throw new IllegalArgumentException(what + " must not be blank");
         }

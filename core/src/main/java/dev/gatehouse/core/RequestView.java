@@ -23,7 +23,10 @@ public interface RequestView {
     /** Every value of the header {@code name}, in the order received; empty if absent. */
     List<String> headers(String name);
 
-    /** The client's address as the container reports it (no proxy headers are trusted). */
+    /**
+     * The peer's address as the container reports it; no forwarding header is read here. Behind a
+     * proxy this is the proxy: see {@link TrustedProxies} and {@link Gatehouse#clientAddress}.
+     */
     String remoteAddress();
 
     /** The HTTP method, e.g. {@code GET}. */

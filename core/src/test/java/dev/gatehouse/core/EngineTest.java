@@ -30,9 +30,10 @@ class EngineTest {
 
     @Test
     void firstRealmInOrderThatAuthenticatesDecides() {
+        // Two credentials are allowed only under a precedence the host chose; the first listed decides.
         StubRealm keys = StubRealm.accepting("apikey", "X-Key", "k", "key-owner", Set.of());
         StubRealm sessions = StubRealm.accepting("session", "X-Session", "s", "process-user", Set.of());
-        Gatehouse g = Gatehouse.builder().realm(keys).realm(sessions).build();
+        Gatehouse g = Gatehouse.builder().realm(keys).realm(sessions).credentialPrecedence("X-Key", "X-Session").build();
 
         Decision d = g.authenticate(request("X-Key", "k", "X-Session", "s"), AuthenticationMode.REQUIRED);
 
@@ -58,12 +59,33 @@ class EngineTest {
     void conclusiveRejectionIsNotRescuedByAnotherCredentialOnTheSameRequest() {
         StubRealm keys = new StubRealm("apikey", "X-Key", t -> AuthenticationResult.Rejected.conclusively("revoked key"));
         StubRealm sessions = StubRealm.accepting("session", "X-Session", "s", "process-user", Set.of());
-        Gatehouse g = Gatehouse.builder().realm(keys).realm(sessions).build();
 
-        Decision d = g.authenticate(request("X-Key", "bad", "X-Session", "s"), AuthenticationMode.REQUIRED);
+        // By default a second credential is not a rescue but a refusal, before anything is verified.
+        Gatehouse strict = Gatehouse.builder().realm(keys).realm(sessions).build();
+        Decision refused = strict.authenticate(request("X-Key", "bad", "X-Session", "s"), AuthenticationMode.REQUIRED);
+        assertThat(refused).isInstanceOfSatisfying(Decision.Refused.class, r -> {
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(r.message()).contains("X-Key").contains("X-Session");
+        });
+        assertThat(keys.verified() + sessions.verified()).isZero();
 
+        // With the key first in precedence (Concord's rule), the key alone decides.
+        Gatehouse concord = Gatehouse.builder().realm(keys).realm(sessions).credentialPrecedence("X-Key", "X-Session").build();
+        Decision d = concord.authenticate(request("X-Key", "bad", "X-Session", "s"), AuthenticationMode.REQUIRED);
         assertThat(d).isEqualTo(new Decision.Refused(401, "Invalid credentials", java.util.Optional.empty()));
         assertThat(sessions.verified()).isZero();
+    }
+
+    @Test
+    void conclusiveRejectionStopsLaterRealmsFromVerifyingTheSameCredential() {
+        StubRealm keys = new StubRealm("apikey", "X-Token", t -> AuthenticationResult.Rejected.conclusively("checksum ok, key revoked"));
+        StubRealm other = StubRealm.accepting("other", "X-Token", "t", "zoe", Set.of());
+        Gatehouse g = Gatehouse.builder().realm(keys).realm(other).build();
+
+        Decision d = g.authenticate(request("X-Token", "t"), AuthenticationMode.REQUIRED);
+
+        assertThat(d).isInstanceOfSatisfying(Decision.Refused.class, r -> assertThat(r.status()).isEqualTo(401));
+        assertThat(other.verified()).isZero();
     }
 
     @Test

@@ -2,52 +2,51 @@ package dev.gatehouse.core.internal;
 
 import dev.gatehouse.core.AuthenticationEvent;
 import dev.gatehouse.core.AuthenticationListener;
+import dev.gatehouse.core.LogSafe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** See {@link AuthenticationListener#logging()}. */
 public final class LoggingAuthenticationListener implements AuthenticationListener {
 
-    public static final LoggingAuthenticationListener INSTANCE = new LoggingAuthenticationListener();
+    public static final LoggingAuthenticationListener INSTANCE =
+            new LoggingAuthenticationListener(LoggerFactory.getLogger("dev.gatehouse.audit"));
 
-    private static final Logger LOG = LoggerFactory.getLogger("dev.gatehouse.audit");
+    private final Logger log;
 
-    private LoggingAuthenticationListener() {}
+    private LoggingAuthenticationListener(Logger log) {
+        this.log = log;
+    }
+
+    /** The same listener writing to {@code log}: for tests that read what it writes. */
+    public static LoggingAuthenticationListener to(Logger log) {
+        return new LoggingAuthenticationListener(log);
+    }
 
     @Override
     public void on(AuthenticationEvent event) {
         if (event instanceof AuthenticationEvent.Succeeded s) {
-            if (LOG.isDebugEnabled()) {
-                LOG.debug("authenticated user={} realm={} from={}", s.identity().username(),
-                        s.identity().realm(), s.remoteAddress());
+            if (log.isDebugEnabled()) {
+                log.debug("authenticated user={} realm={} from={}", LogSafe.quote(LogSafe.login(s.identity().username())),
+                        LogSafe.quote(s.identity().realm()), LogSafe.quote(s.remoteAddress()));
             }
         } else if (event instanceof AuthenticationEvent.Failed f) {
-            LOG.info("authentication failed user={} realm={} from={}: {}",
-                    f.username().map(LoggingAuthenticationListener::printable).orElse("-"),
-                    f.realm().orElse("-"), f.remoteAddress(), f.reason());
+            log.info("authentication failed user={} realm={} from={} reason={}", user(f.username()),
+                    f.realm().map(LogSafe::quote).orElse("-"), LogSafe.quote(f.remoteAddress()), LogSafe.text(f.reason()));
         } else if (event instanceof AuthenticationEvent.Throttled t) {
-            LOG.info("authentication throttled user={} from={} retryAfter={}s",
-                    t.username().map(LoggingAuthenticationListener::printable).orElse("-"), t.remoteAddress(),
-                    t.retryAfter().toSeconds());
+            log.info("authentication throttled user={} from={} retryAfter={}s", user(t.username()),
+                    LogSafe.quote(t.remoteAddress()), Math.max(1, t.retryAfter().toSeconds()));
         }
+    }
+
+    /** Usernames are attacker-chosen: redacted if credential-shaped, quoted and escaped always. */
+    private static String user(java.util.Optional<String> username) {
+        return username.map(u -> LogSafe.quote(LogSafe.login(u))).orElse("-");
     }
 
     /** Successes are logged at DEBUG only: without it, there is nothing to receive. */
     @Override
     public boolean receivesSuccesses() {
-        return LOG.isDebugEnabled();
-    }
-
-    /** Usernames are attacker-chosen: keep them from forging log lines. */
-    static String printable(String s) {
-        StringBuilder b = new StringBuilder(Math.min(s.length(), 128));
-        for (int i = 0; i < s.length() && i < 128; i++) {
-            char c = s.charAt(i);
-            b.append(Character.isISOControl(c) ? '?' : c);
-        }
-        if (s.length() > 128) {
-            b.append("...");
-        }
-        return b.toString();
+        return log.isDebugEnabled();
     }
 }

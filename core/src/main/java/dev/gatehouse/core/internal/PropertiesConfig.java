@@ -2,13 +2,18 @@ package dev.gatehouse.core.internal;
 
 import dev.gatehouse.core.ConfigurationException;
 import dev.gatehouse.core.EnvironmentReferences;
+import dev.gatehouse.core.Login;
+import dev.gatehouse.core.Permission;
 import dev.gatehouse.core.Throttling;
+import dev.gatehouse.core.TrustedProxies;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -21,15 +26,41 @@ public final class PropertiesConfig {
 
     static final String REALMS = "gatehouse.realms";
     private static final String THROTTLE = "gatehouse.throttle.";
+    static final String PROXIES = "gatehouse.trustedProxies";
+    static final String PROXIES_HEADER = "gatehouse.trustedProxies.header";
+    static final String PRECEDENCE = "gatehouse.credentialPrecedence";
+    static final String PROCESS_PERMISSIONS = "gatehouse.processPermissions";
     private static final Set<String> GATEHOUSE_KEYS = Set.of(REALMS, THROTTLE + "maxFailures",
-            THROTTLE + "initialDelay", THROTTLE + "maxDelay", THROTTLE + "maxTracked");
+            THROTTLE + "initialDelay", THROTTLE + "maxDelay", THROTTLE + "maxTracked",
+            THROTTLE + "maxFailuresPerAddress", THROTTLE + "maxAddressesPerAccount", THROTTLE + "loginForms",
+            PROXIES, PROXIES_HEADER, PRECEDENCE, PROCESS_PERMISSIONS);
 
     private final List<RealmFactory.Spec> realms;
     private final Throttling throttling;
+    private final TrustedProxies proxies;
+    private final List<String> precedence;
+    private final Set<Permission> processPermissions;
 
-    private PropertiesConfig(List<RealmFactory.Spec> realms, Throttling throttling) {
+    private PropertiesConfig(List<RealmFactory.Spec> realms, Throttling throttling, TrustedProxies proxies,
+            List<String> precedence, Set<Permission> processPermissions) {
         this.realms = realms;
         this.throttling = throttling;
+        this.proxies = proxies;
+        this.precedence = precedence;
+        this.processPermissions = processPermissions;
+    }
+
+    /** {@code gatehouse.processPermissions}, if set; {@code none} grants nothing. */
+    public Optional<Set<Permission>> processPermissions() {
+        return Optional.ofNullable(processPermissions);
+    }
+
+    public Optional<TrustedProxies> trustedProxies() {
+        return Optional.ofNullable(proxies);
+    }
+
+    public List<String> credentialPrecedence() {
+        return precedence;
     }
 
     public List<RealmFactory.Spec> realms() {
@@ -96,7 +127,65 @@ public final class PropertiesConfig {
             String type = settings.remove("type");
             specs.add(RealmFactory.Spec.ofType(e.getKey(), type == null || type.isBlank() ? e.getKey() : type.strip(), settings));
         }
-        return new PropertiesConfig(List.copyOf(specs), throttling(values));
+        return new PropertiesConfig(List.copyOf(specs), throttling(values), proxies(values), list(values, PRECEDENCE),
+                processPermissions(values));
+    }
+
+    private static Set<Permission> processPermissions(Map<String, String> values) {
+        if (!values.containsKey(PROCESS_PERMISSIONS)) {
+            return null;
+        }
+        Set<Permission> out = new LinkedHashSet<>();
+        for (String name : list(values, PROCESS_PERMISSIONS)) {
+            if (name.equalsIgnoreCase("none")) {
+                continue;
+            }
+            try {
+                out.add(Permission.of(name));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException(PROCESS_PERMISSIONS + ": " + e.getMessage(), e);
+            }
+        }
+        return Set.copyOf(out);
+    }
+
+    private static TrustedProxies proxies(Map<String, String> values) {
+        if (!values.containsKey(PROXIES) && !values.containsKey(PROXIES_HEADER)) {
+            return null;
+        }
+        TrustedProxies.Header header = TrustedProxies.Header.X_FORWARDED_FOR;
+        String h = values.get(PROXIES_HEADER);
+        if (h != null && !h.isBlank()) {
+            header = null;
+            for (TrustedProxies.Header candidate : TrustedProxies.Header.values()) {
+                if (candidate.headerName().equalsIgnoreCase(h.strip())) {
+                    header = candidate;
+                }
+            }
+            if (header == null) {
+                throw new ConfigurationException(PROXIES_HEADER + ": expected X-Forwarded-For or Forwarded, was '"
+                        + h.strip() + "'");
+            }
+        }
+        try {
+            return TrustedProxies.of(header, list(values, PROXIES));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(PROXIES + ": " + e.getMessage().replaceFirst("^trustedProxies: ", ""), e);
+        }
+    }
+
+    private static List<String> list(Map<String, String> values, String key) {
+        String v = values.get(key);
+        if (v == null || v.isBlank()) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (String item : v.split(",")) {
+            if (!item.isBlank()) {
+                out.add(item.strip());
+            }
+        }
+        return List.copyOf(out);
     }
 
     private static Throttling throttling(Map<String, String> values) {
@@ -104,14 +193,33 @@ public final class PropertiesConfig {
             return null;
         }
         Throttling d = Throttling.defaults();
-        int maxFailures = intValue(values, THROTTLE + "maxFailures", d.maxFailures());
-        Duration initial = duration(values, THROTTLE + "initialDelay", d.initialDelay());
-        Duration max = duration(values, THROTTLE + "maxDelay", d.maxDelay());
-        int tracked = intValue(values, THROTTLE + "maxTracked", d.maxTracked());
+        Throttling.Builder b = Throttling.builder()
+                .maxFailures(intValue(values, THROTTLE + "maxFailures", d.maxFailures()))
+                .initialDelay(duration(values, THROTTLE + "initialDelay", d.initialDelay()))
+                .maxDelay(duration(values, THROTTLE + "maxDelay", d.maxDelay()))
+                .maxTracked(intValue(values, THROTTLE + "maxTracked", d.maxTracked()))
+                .maxFailuresPerAddress(intValue(values, THROTTLE + "maxFailuresPerAddress", d.maxFailuresPerAddress()))
+                .maxAddressesPerAccount(intValue(values, THROTTLE + "maxAddressesPerAccount", d.maxAddressesPerAccount()));
+        if (values.containsKey(THROTTLE + "loginForms")) {
+            Set<Login.Form> forms = EnumSet.noneOf(Login.Form.class);
+            for (String f : list(values, THROTTLE + "loginForms")) {
+                if (f.equalsIgnoreCase("none")) {
+                    continue;
+                }
+                try {
+                    forms.add(Login.Form.valueOf(f.toUpperCase(Locale.ROOT)));
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigurationException(THROTTLE + "loginForms: expected DOMAIN_BACKSLASH_USER, USER_AT_DOMAIN "
+                            + "or none, was '" + f + "'");
+                }
+            }
+            b.loginForms(forms);
+        }
         try {
-            return new Throttling(maxFailures, initial, max, tracked);
+            return b.build();
         } catch (IllegalArgumentException e) {
-            throw new ConfigurationException(THROTTLE + "*: " + e.getMessage());
+            // Throttling names the setting first ("maxFailures must be..."): qualify it as the key.
+            throw new ConfigurationException(THROTTLE + e.getMessage(), e);
         }
     }
 

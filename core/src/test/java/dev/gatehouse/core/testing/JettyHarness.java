@@ -1,5 +1,8 @@
 package dev.gatehouse.core.testing;
 
+import dev.gatehouse.core.Authorization;
+import dev.gatehouse.core.Identity;
+import dev.gatehouse.core.PermissionDeniedException;
 import dev.gatehouse.core.servlet.AuthenticationFilter;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
@@ -30,6 +33,10 @@ import org.eclipse.jetty.server.ServerConnector;
  * servlet that reports the caller as text: {@code user=<name> realm=<authType> roles:admin=<bool>}
  * or {@code anonymous}. Counts the requests that reached the servlet, so that tests can prove a
  * request was stopped by the filter.
+ *
+ * <p>{@code /permits/<permission>} stands for a host endpoint that needs a permission: it calls
+ * {@link Authorization#require} and answers 200 {@code permitted <permission>}, or 403 with the
+ * {@link PermissionDeniedException}'s message as {@code {"message": ...}}, as a host maps it.
  */
 public final class JettyHarness implements AutoCloseable {
 
@@ -51,6 +58,7 @@ public final class JettyHarness implements AutoCloseable {
         context.setContextPath("/");
         context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
         context.addServlet(new ServletHolder(new WhoAmI(reached)), "/*");
+        context.addServlet(new ServletHolder(new Permits(reached)), "/permits/*");
         server.setHandler(context);
         server.start();
         port = connector.getLocalPort();
@@ -135,6 +143,36 @@ public final class JettyHarness implements AutoCloseable {
     @Override
     public void close() throws Exception {
         server.stop();
+    }
+
+    private static final class Permits extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+        private final transient AtomicInteger reached;
+
+        Permits(AtomicInteger reached) {
+            this.reached = reached;
+        }
+
+        @Override
+        protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            reached.incrementAndGet();
+            String permission = req.getPathInfo() == null ? "" : req.getPathInfo().substring(1);
+            Identity caller = AuthenticationFilter.identity(req).orElse(null);
+            try {
+                if (caller == null) {
+                    resp.setStatus(403);
+                    resp.getWriter().write("{\"message\":\"no caller\"}");
+                    return;
+                }
+                Authorization.require(caller, permission);
+                resp.setContentType("text/plain");
+                resp.getWriter().write("permitted " + permission);
+            } catch (PermissionDeniedException e) {
+                resp.setStatus(403);
+                resp.setContentType("application/json");
+                resp.getWriter().write("{\"message\":\"" + e.getMessage() + "\"}");
+            }
+        }
     }
 
     private static final class WhoAmI extends HttpServlet {
