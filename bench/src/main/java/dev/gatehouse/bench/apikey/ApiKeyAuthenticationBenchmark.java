@@ -126,8 +126,8 @@ public class ApiKeyAuthenticationBenchmark {
     }
 
     private static UserDirectory prepare(DataSource ds) {
-        SchemaMigrations.applyCore(ds);
-        ApiKeyStore.applySchema(ds);
+        SchemaMigrations.apply(ds, "core");
+        SchemaMigrations.apply(ds, "apikey");
         return UserDirectory.jdbc(ds, Clock.systemUTC());
     }
 

@@ -3,17 +3,18 @@ package dev.gatehouse.bench.ldap;
 import com.unboundid.ldap.listener.InMemoryDirectoryServer;
 import com.unboundid.ldap.listener.InMemoryDirectoryServerConfig;
 import com.unboundid.ldap.listener.InMemoryListenerConfig;
+import dev.gatehouse.core.Accounts;
 import dev.gatehouse.core.AuthenticationResult;
-import dev.gatehouse.core.Gatehouse;
 import dev.gatehouse.core.Password;
-import dev.gatehouse.core.Realm;
+import dev.gatehouse.core.UserDirectory;
 import dev.gatehouse.core.UsernamePassword;
 import dev.gatehouse.ldap.LdapRealm;
 import java.net.InetAddress;
-import java.util.HashMap;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Hashtable;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.naming.AuthenticationException;
 import javax.naming.Context;
 import javax.naming.NamingEnumeration;
 import javax.naming.NamingException;
@@ -100,24 +101,23 @@ public class LdapLoginBenchmark {
         }
         server.startListening();
         url = "ldap://127.0.0.1:" + server.getListenPort();
-        cached = realm("10m");
-        uncached = realm("0s");
+        cached = realm(Duration.ofMinutes(10));
+        uncached = realm(Duration.ZERO);
         for (UsernamePassword login : logins) {
             check(cached.authenticate(login));
             check(jndiBindPerLogin(login));
         }
     }
 
-    private LdapRealm realm(String cacheDuration) {
-        Map<String, String> s = new HashMap<>();
-        s.put("url", url);
-        s.put("searchBase", BASE);
-        s.put("principalSearchFilter", "(uid={0})");
-        s.put("systemUsername", SERVICE_DN);
-        s.put("systemPassword", SERVICE_PASSWORD);
-        s.put("cacheDuration", cacheDuration);
-        Realm realm = Gatehouse.builder().realm("ldap", "ldap", s).build().realms().get(0);
-        return (LdapRealm) realm;
+    private LdapRealm realm(Duration cacheDuration) {
+        return LdapRealm.builder("ldap", new Accounts(UserDirectory.inMemory(Clock.systemUTC()), Clock.systemUTC()))
+                .url(url)
+                .searchBase(BASE)
+                .principalSearchFilter("(uid={0})")
+                .systemUsername(SERVICE_DN)
+                .systemPassword(SERVICE_PASSWORD.toCharArray())
+                .cacheDuration(cacheDuration)
+                .build();
     }
 
     private static void check(Object result) {
@@ -171,7 +171,7 @@ public class LdapLoginBenchmark {
         try {
             new InitialLdapContext(env(dn, login.password().revealChars(), false), null).close();
             return true;
-        } catch (javax.naming.AuthenticationException e) {
+        } catch (AuthenticationException e) {
             return false;
         }
     }

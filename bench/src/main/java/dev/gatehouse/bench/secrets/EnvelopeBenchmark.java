@@ -1,7 +1,7 @@
 package dev.gatehouse.bench.secrets;
 
-import dev.gatehouse.secrets.SecretEnvelope;
-import dev.gatehouse.secrets.ServerKeyRing;
+import dev.gatehouse.secrets.crypto.SecretEnvelope;
+import dev.gatehouse.secrets.crypto.ServerKeyRing;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -39,7 +39,7 @@ public class EnvelopeBenchmark {
     @Param({"1024", "1048576"})
     int size;
 
-    private final ServerKeyRing ring = ServerKeyRing.generate("k1");
+    private final SecretEnvelope gcm = SecretEnvelope.withServerKeys(ServerKeyRing.generate("k1"));
     private final byte[] aad = "acme/db-password/DATA".getBytes(StandardCharsets.UTF_8);
     private final byte[] salt = new byte[16];
     private final byte[] serverPassword = "concord-server-password".getBytes(StandardCharsets.UTF_8);
@@ -51,7 +51,7 @@ public class EnvelopeBenchmark {
     public void setUp() throws Exception {
         plaintext = new byte[size];
         new SecureRandom().nextBytes(plaintext);
-        envelope = SecretEnvelope.seal(ring, plaintext, aad);
+        envelope = gcm.seal(plaintext, aad);
         concordCiphertext = concord(Cipher.ENCRYPT_MODE, plaintext);
     }
 
@@ -66,12 +66,12 @@ public class EnvelopeBenchmark {
 
     @Benchmark
     public byte[] gcmSeal() {
-        return SecretEnvelope.seal(ring, plaintext, aad);
+        return gcm.seal(plaintext, aad);
     }
 
     @Benchmark
     public byte[] gcmOpen() {
-        return SecretEnvelope.open(ring, envelope, aad);
+        return gcm.open(envelope, aad);
     }
 
     /** Concord's read path: no integrity, so a tampered ciphertext may decrypt to garbage. */

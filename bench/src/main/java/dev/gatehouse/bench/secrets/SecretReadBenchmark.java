@@ -1,18 +1,16 @@
 package dev.gatehouse.bench.secrets;
 
+import dev.gatehouse.core.jdbc.SchemaMigrations;
 import dev.gatehouse.secrets.Caller;
 import dev.gatehouse.secrets.NewSecret;
 import dev.gatehouse.secrets.SecretManager;
-import dev.gatehouse.secrets.SecretStore;
-import dev.gatehouse.secrets.SecretStores;
 import dev.gatehouse.secrets.SecretValue;
-import dev.gatehouse.secrets.ServerKeyRing;
-import java.util.Map;
+import dev.gatehouse.secrets.crypto.ServerKeyRing;
+import dev.gatehouse.secrets.store.SecretStore;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -49,7 +47,8 @@ public class SecretReadBenchmark {
         JdbcDataSource ds = new JdbcDataSource();
         ds.setURL("jdbc:h2:mem:bench_secrets_" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1");
         ds.setUser("sa");
-        SecretStore store = SecretStores.open("jdbc", Map.of(), Map.of(DataSource.class, ds));
+        SchemaMigrations.apply(ds, "secrets");
+        SecretStore store = SecretStore.jdbc(ds);
         secrets = SecretManager.builder().store(store).keyRing(ServerKeyRing.generate("k1")).build();
         caller = new Caller(UUID.randomUUID(), Set.of("acme"), Set.of(), false, Optional.empty());
         for (int i = 0; i < 100; i++) {

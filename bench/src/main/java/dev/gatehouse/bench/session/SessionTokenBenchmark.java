@@ -4,25 +4,23 @@ import com.nimbusds.jose.JWEObject;
 import com.nimbusds.jose.crypto.DirectDecrypter;
 import dev.gatehouse.core.AuthenticationResult;
 import dev.gatehouse.core.Credentials;
-import dev.gatehouse.core.Gatehouse;
 import dev.gatehouse.core.NewUser;
 import dev.gatehouse.core.ProcessRef;
 import dev.gatehouse.core.Realm;
 import dev.gatehouse.core.RequestView;
-import dev.gatehouse.core.Throttling;
 import dev.gatehouse.core.User;
 import dev.gatehouse.core.UserDirectory;
 import dev.gatehouse.core.UserType;
-import dev.gatehouse.session.ProcessRegistry;
 import dev.gatehouse.session.ProcessState;
 import dev.gatehouse.session.ProcessStore;
+import dev.gatehouse.session.SessionRealm;
 import dev.gatehouse.session.SessionTokens;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -47,11 +45,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@code nimbusParseAndDecrypt}: Nimbus's own {@code JWEObject.parse} + {@code decrypt} of the
  *       same tokens: the floor any JWE verification pays, and the baseline of the 85% goal;
- *   <li>{@code coldVerification}: the session realm with its cache off, over a pool of tokens of
- *       different processes: shape and header checks, decryption, claims, registry, user record;
- *   <li>{@code repeatedVerification}: the same realm with the verified-token cache on (1 s TTL), the
- *       token presented again, as a fresh string each time as it would come off a request: the
- *       registry is still asked every time;
+ *   <li>{@code coldVerification}: the session realm with its cache off ({@code revocationBound=0}),
+ *       over a pool of tokens of different processes: shape and header checks, decryption, claims,
+ *       registry, user record;
+ *   <li>{@code repeatedVerification}: the same realm with the verified-token cache on (revocation
+ *       bound 1 s), the same token presented again: the registry is still asked every time, the
+ *       user's standing comes from the cache; {@code repeatedRequest} copies the token into a fresh
+ *       string and reads it from a request view first, as it would come off a request;
  *   <li>{@code concordScheme}: what Concord does: base64, AES-ECB decrypt of the process id, the
  *       same registry lookup and final-status check (no expiry, no integrity).
  * </ul>
@@ -72,8 +72,8 @@ public class SessionTokenBenchmark {
     private static final byte[] SALT = "salt".getBytes(StandardCharsets.UTF_8);
     private static final byte[] SERVER_PASSWORD = "password".getBytes(StandardCharsets.UTF_8);
 
-    private Realm coldRealm;
-    private Realm cachedRealm;
+    private SessionRealm coldRealm;
+    private SessionRealm cachedRealm;
     private ProcessStore store;
     private DirectDecrypter nimbusDecrypter;
     private SecretKeySpec concordKey;
@@ -98,19 +98,18 @@ public class SessionTokenBenchmark {
     public void setUp() throws Exception {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
-        String b64 = Base64.getEncoder().encodeToString(key);
         Clock clock = Clock.systemUTC();
         UserDirectory users = UserDirectory.inMemory(clock);
-        store = ProcessStore.builder().inMemory();
-        coldRealm = realm(users, clock, Map.of("keys.k1", b64, "cacheTtl", "0s"));
-        cachedRealm = realm(users, clock, Map.of("keys.k1", b64));
+        store = ProcessStore.inMemory();
+        coldRealm = realm(users, clock, key, Duration.ZERO);
+        cachedRealm = realm(users, clock, key, Duration.ofSeconds(1));
         nimbusDecrypter = new DirectDecrypter(new SecretKeySpec(key, "AES"));
         MessageDigest md5 = MessageDigest.getInstance("MD5");
         md5.update(SALT);
         md5.update(SERVER_PASSWORD);
         concordKey = new SecretKeySpec(md5.digest(), "AES");
 
-        SessionTokens issuer = tokensOf(coldRealm);
+        SessionTokens issuer = coldRealm.tokens();
         tokens = new String[POOL];
         coldCredentials = new Credentials[POOL];
         concordTokens = new String[POOL];
@@ -131,16 +130,9 @@ public class SessionTokenBenchmark {
         check(cachedRealm.authenticate(credentials(cachedRealm, repeatedToken)));
     }
 
-    private Gatehouse gatehouse;
-
-    private Realm realm(UserDirectory users, Clock clock, Map<String, String> settings) {
-        gatehouse = Gatehouse.builder().users(users).clock(clock).throttling(Throttling.disabled())
-                .service(ProcessRegistry.class, store).realm("session", "session", settings).build();
-        return gatehouse.realms().get(0);
-    }
-
-    private SessionTokens tokensOf(Realm realm) {
-        return SessionTokens.of(gatehouse);
+    private SessionRealm realm(UserDirectory users, Clock clock, byte[] key, Duration revocationBound) {
+        return SessionRealm.builder("session", store, users).key("k1", key).clock(clock)
+                .revocationBound(revocationBound).build();
     }
 
     private static Credentials credentials(Realm realm, String token) {
