@@ -1,9 +1,12 @@
 package dev.gatehouse.secrets;
 
+import dev.gatehouse.core.FailureThrottle;
+import dev.gatehouse.core.Throttling;
 import dev.gatehouse.secrets.crypto.Argon2Parameters;
 import dev.gatehouse.secrets.crypto.SecretEnvelope;
 import dev.gatehouse.secrets.crypto.ServerKeyRing;
 import dev.gatehouse.secrets.internal.DefaultSecretManager;
+import dev.gatehouse.secrets.internal.StorePasswordGuard;
 import dev.gatehouse.secrets.store.SecretStore;
 import java.time.Clock;
 import java.util.List;
@@ -17,7 +20,14 @@ import java.util.Objects;
  * sees them. Updates are optimistic: a change based on an outdated version fails with
  * {@link SecretException.Kind#CONFLICT} instead of overwriting. Thread-safe.
  *
- * <p>Store passwords passed in are wiped after the call.
+ * <p>Store passwords passed in are wiped after the call. Wrong store passwords are throttled
+ * with core's {@link FailureThrottle} (the login throttle's table): per secret and caller (after
+ * {@code maxFailures}, that caller waits, 1 s doubling up to {@code maxDelay}); per secret from
+ * everywhere (once {@code maxCallersPerSecret} distinct callers failed on it within
+ * {@code maxDelay}, every caller waits; one caller alone never triggers it); per caller across
+ * secrets ({@code maxFailuresPerCaller}). A blocked attempt fails with {@link ThrottledException}
+ * (429, {@code Retry-After}) before any key derivation and is not counted. The count lives in each
+ * node's memory: behind N nodes a guesser gets up to N times the bound (see the README).
  */
 public interface SecretManager {
 
@@ -37,7 +47,10 @@ public interface SecretManager {
      *
      * @throws SecretException INVALID_PASSWORD ("Invalid password or corrupted data") for a wrong or
      *     empty password; NOT_FOUND; ACCESS_DENIED (including a project-restricted secret read outside a
-     *     process of its projects); CORRUPTED
+     *     process of its projects); CORRUPTED (also for an envelope asking for more Argon2id work than
+     *     {@link Builder#argon2Maximum} allows, before any work)
+     * @throws ThrottledException if too many wrong store passwords were given for this secret by this
+     *     caller, or by many callers; the password was not checked
      * @throws KeyUnavailableException if the secret is sealed with a server key this node lacks
      */
     SecretValue read(Caller caller, String org, String name, char[] storePassword);
@@ -56,6 +69,7 @@ public interface SecretManager {
      *
      * @throws SecretException CONFLICT if the secret changed since {@code expectedVersion} or during the
      *     update; INVALID_PASSWORD if the current store password is wrong (nothing changes)
+     * @throws ThrottledException as {@link #read(Caller, String, String, char[])}, for the current password
      */
     SecretMetadata update(Caller caller, String org, String name, SecretUpdate update);
 
@@ -98,15 +112,22 @@ public interface SecretManager {
         private AccessPolicy policy = AccessPolicy.standard();
         private Clock clock = Clock.systemUTC();
         private Argon2Parameters argon2 = Argon2Parameters.owaspMinimum();
+        private Argon2Parameters argon2Maximum;
+        private Throttling storePasswordThrottling = SecretsConfig.DEFAULT_STORE_PASSWORD_THROTTLING;
         private PasswordPolicy passwordPolicy = PasswordPolicy.standard();
         private int maxValueBytes = SecretsConfig.DEFAULT_MAX_VALUE_BYTES;
 
         private Builder() {}
 
-        /** Takes key ring, Argon2id parameters, password policy and size limit from {@code config}. */
+        /**
+         * Takes key ring, Argon2id parameters and maximum, store-password throttling, password policy
+         * and size limit from {@code config}.
+         */
         public Builder config(SecretsConfig config) {
             this.keyRing = config.keyRing();
             this.argon2 = config.argon2();
+            this.argon2Maximum = config.argon2Maximum();
+            this.storePasswordThrottling = config.storePasswordThrottling();
             this.passwordPolicy = config.passwordPolicy();
             this.maxValueBytes = config.maxValueBytes();
             return this;
@@ -142,6 +163,27 @@ public interface SecretManager {
             return this;
         }
 
+        /**
+         * The most Argon2id work a stored envelope may ask for (default: each parameter the larger
+         * of {@link Argon2Parameters#defaultOpenMaximum()} and {@link #argon2}'s). An envelope
+         * whose header asks for more is CORRUPTED before any key derivation.
+         */
+        public Builder argon2Maximum(Argon2Parameters argon2Maximum) {
+            this.argon2Maximum = Objects.requireNonNull(argon2Maximum, "argon2Maximum");
+            return this;
+        }
+
+        /**
+         * How wrong store passwords are throttled (default:
+         * {@link SecretsConfig#DEFAULT_STORE_PASSWORD_THROTTLING}), with core's
+         * {@link FailureThrottle}: the secret is the subject, the caller's user id the actor.
+         * {@link Throttling#disabled()} turns it off (tests only).
+         */
+        public Builder storePasswordThrottling(Throttling throttling) {
+            this.storePasswordThrottling = Objects.requireNonNull(throttling, "throttling");
+            return this;
+        }
+
         /** The rules for new store passwords (default: {@link PasswordPolicy#standard()}). */
         public Builder passwordPolicy(PasswordPolicy passwordPolicy) {
             this.passwordPolicy = Objects.requireNonNull(passwordPolicy, "passwordPolicy");
@@ -157,7 +199,10 @@ public interface SecretManager {
             return this;
         }
 
-        /** @throws IllegalStateException if the store or the key ring is missing */
+        /**
+         * @throws IllegalStateException if the store or the key ring is missing
+         * @throws IllegalArgumentException if {@code argon2Maximum} is below {@code argon2}
+         */
         public SecretManager build() {
             if (store == null) {
                 throw new IllegalStateException("a secret store is required: call store(...)");
@@ -165,7 +210,12 @@ public interface SecretManager {
             if (keyRing == null) {
                 throw new IllegalStateException("a server key ring is required: call keyRing(...) or config(...)");
             }
-            return new DefaultSecretManager(store, keyRing, policy, clock, argon2, passwordPolicy, maxValueBytes);
+            Argon2Parameters maximum = argon2Maximum != null ? argon2Maximum
+                    : argon2.atLeast(Argon2Parameters.defaultOpenMaximum());
+            StorePasswordGuard passwords = new StorePasswordGuard(argon2, maximum,
+                    FailureThrottle.create(storePasswordThrottling, clock));
+            return new DefaultSecretManager(store, keyRing, policy, clock, argon2, passwordPolicy, maxValueBytes,
+                    passwords);
         }
     }
 }

@@ -1,7 +1,9 @@
 package dev.gatehouse.secrets;
 
 import dev.gatehouse.core.ConfigurationException;
+import dev.gatehouse.core.FailureThrottle;
 import dev.gatehouse.core.Settings;
+import dev.gatehouse.core.Throttling;
 import dev.gatehouse.secrets.crypto.Argon2Parameters;
 import dev.gatehouse.secrets.crypto.ServerKeyRing;
 import dev.gatehouse.secrets.internal.StoreProviders;
@@ -9,7 +11,9 @@ import dev.gatehouse.secrets.store.SecretStore;
 import dev.gatehouse.secrets.store.SecretStoreProvider;
 import java.util.Map;
 import java.util.Objects;
+import java.time.Duration;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 
@@ -23,6 +27,13 @@ import java.util.function.UnaryOperator;
  *       with several keys)
  *   <li>{@code secrets.argon2.memoryKiB} (19456), {@code secrets.argon2.iterations} (2),
  *       {@code secrets.argon2.parallelism} (1): never below OWASP's minimum
+ *   <li>{@code secrets.argon2.maxMemoryKiB} (65536), {@code maxIterations} (4),
+ *       {@code maxParallelism} (4), each at least the parameter above: the most Argon2id work a
+ *       stored envelope may ask for; an envelope asking for more is CORRUPTED before any work
+ *   <li>{@code secrets.throttle.enabled} (true), {@code maxFailures} (5 per secret and caller),
+ *       {@code initialDelay} (1s), {@code maxDelay} (5m), {@code maxCallersPerSecret} (10, or 0),
+ *       {@code maxFailuresPerCaller} (100, or 0), {@code maxTracked} (100000): wrong store
+ *       passwords, throttled by core's {@link FailureThrottle} (see {@link SecretManager})
  *   <li>{@code secrets.password.minLength} (7), {@code secrets.password.requireUpper},
  *       {@code requireLower}, {@code requireDigit} (true)
  *   <li>{@code secrets.maxSize} largest value in bytes (1048576)
@@ -37,13 +48,17 @@ import java.util.function.UnaryOperator;
  *
  * @param keyRing the server keys
  * @param argon2 the Argon2id parameters for new store passwords
+ * @param argon2Maximum the most Argon2id work an envelope may ask for, at least {@code argon2}
+ * @param storePasswordThrottling how wrong store passwords are throttled: subject = the secret,
+ *     actor = the caller ({@link FailureThrottle})
  * @param passwordPolicy the rules for new store passwords
  * @param maxValueBytes the largest value accepted
  * @param storeType the store type
  * @param storeSettings the store's settings without the {@code secrets.store.} prefix
  */
-public record SecretsConfig(ServerKeyRing keyRing, Argon2Parameters argon2, PasswordPolicy passwordPolicy,
-        int maxValueBytes, String storeType, Map<String, String> storeSettings) {
+public record SecretsConfig(ServerKeyRing keyRing, Argon2Parameters argon2, Argon2Parameters argon2Maximum,
+        Throttling storePasswordThrottling, PasswordPolicy passwordPolicy, int maxValueBytes, String storeType,
+        Map<String, String> storeSettings) {
 
     /** The prefix of every setting: {@value}. */
     public static final String PREFIX = "secrets";
@@ -53,13 +68,29 @@ public record SecretsConfig(ServerKeyRing keyRing, Argon2Parameters argon2, Pass
     public static final int MAX_MAX_VALUE_BYTES = 64 * 1024 * 1024;
 
     /**
+     * How wrong store passwords are throttled unless configured: {@link Throttling#defaults()}, that
+     * is 5 per secret and caller, then 1 s doubling up to 5 minutes; a secret blocked for everyone
+     * once 10 callers failed on it within 5 minutes; a caller blocked everywhere after 100
+     * consecutive failures; 100,000 entries ({@link Throttling#defaults()} without login forms,
+     * which play no part here).
+     */
+    public static final Throttling DEFAULT_STORE_PASSWORD_THROTTLING = Throttling.builder().loginForms(Set.of()).build();
+
+    /**
      * Copies the store settings.
      *
      * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code argon2Maximum} is below {@code argon2}
      */
     public SecretsConfig {
         Objects.requireNonNull(keyRing, "keyRing");
         Objects.requireNonNull(argon2, "argon2");
+        Objects.requireNonNull(argon2Maximum, "argon2Maximum");
+        Objects.requireNonNull(storePasswordThrottling, "storePasswordThrottling");
+        if (!argon2.within(argon2Maximum)) {
+            throw new IllegalArgumentException("argon2Maximum (" + argon2Maximum + ") must not be below argon2 ("
+                    + argon2 + ")");
+        }
         Objects.requireNonNull(passwordPolicy, "passwordPolicy");
         Objects.requireNonNull(storeType, "storeType");
         storeSettings = Map.copyOf(storeSettings);
@@ -94,6 +125,8 @@ public record SecretsConfig(ServerKeyRing keyRing, Argon2Parameters argon2, Pass
                 settings.getInt("argon2.iterations", Argon2Parameters.MIN_ITERATIONS, Argon2Parameters.MIN_ITERATIONS,
                         Argon2Parameters.MAX_ITERATIONS),
                 settings.getInt("argon2.parallelism", 1, 1, Argon2Parameters.MAX_PARALLELISM));
+        Argon2Parameters maximum = argon2Maximum(settings, argon2);
+        Throttling throttling = throttling(settings);
         PasswordPolicy standard = PasswordPolicy.standard();
         PasswordPolicy policy = new PasswordPolicy(settings.getInt("password.minLength", standard.minLength(), 1, 1024),
                 settings.getBoolean("password.requireUpper", standard.requireUpper()),
@@ -103,7 +136,52 @@ public record SecretsConfig(ServerKeyRing keyRing, Argon2Parameters argon2, Pass
         String type = settings.get("store", "memory");
         Map<String, String> store = settings.getPrefixed("store");
         settings.requireAllRead();
-        return new SecretsConfig(ring, argon2, policy, maxSize, type, store);
+        return new SecretsConfig(ring, argon2, maximum, throttling, policy, maxSize, type, store);
+    }
+
+    private static Argon2Parameters argon2Maximum(Settings settings, Argon2Parameters seal) {
+        Argon2Parameters d = seal.atLeast(Argon2Parameters.defaultOpenMaximum());
+        int m = atLeast(settings, "argon2.maxMemoryKiB", d.memoryKiB(), seal.memoryKiB(), "argon2.memoryKiB",
+                Argon2Parameters.MAX_MEMORY_KIB);
+        int t = atLeast(settings, "argon2.maxIterations", d.iterations(), seal.iterations(), "argon2.iterations",
+                Argon2Parameters.MAX_ITERATIONS);
+        int p = atLeast(settings, "argon2.maxParallelism", d.parallelism(), seal.parallelism(), "argon2.parallelism",
+                Argon2Parameters.MAX_PARALLELISM);
+        return new Argon2Parameters(m, t, p);
+    }
+
+    private static int atLeast(Settings settings, String key, int defaultValue, int floor, String floorKey, int max) {
+        int v = settings.getInt(key, defaultValue, 1, max);
+        if (v < floor) {
+            throw settings.invalid(key, "must not be below " + PREFIX + "." + floorKey + " (" + floor + "), was " + v);
+        }
+        return v;
+    }
+
+    private static Throttling throttling(Settings settings) {
+        Throttling d = DEFAULT_STORE_PASSWORD_THROTTLING;
+        boolean enabled = settings.getBoolean("throttle.enabled", true);
+        int maxFailures = settings.getInt("throttle.maxFailures", d.maxFailures(), 1, 1_000_000);
+        Duration initialDelay = settings.getDuration("throttle.initialDelay", d.initialDelay());
+        Duration maxDelay = settings.getDuration("throttle.maxDelay", d.maxDelay());
+        int maxTracked = settings.getInt("throttle.maxTracked", d.maxTracked(), 1, 10_000_000);
+        int perCaller = settings.getInt("throttle.maxFailuresPerCaller", d.maxFailuresPerAddress(), 0, 1_000_000);
+        int callersPerSecret = settings.getInt("throttle.maxCallersPerSecret", d.maxAddressesPerAccount(), 0, 64);
+        if (callersPerSecret == 1) {
+            throw settings.invalid("throttle.maxCallersPerSecret", "must be 0 (off) or at least 2, so that one caller "
+                    + "never blocks a secret for everyone, was 1");
+        }
+        if (initialDelay.isZero()) {
+            throw settings.invalid("throttle.initialDelay", "must be positive, was " + initialDelay);
+        }
+        if (maxDelay.compareTo(initialDelay) < 0) {
+            throw settings.invalid("throttle.maxDelay", "must not be below " + PREFIX + ".throttle.initialDelay ("
+                    + initialDelay + "), was " + maxDelay);
+        }
+        if (!enabled) {
+            return Throttling.disabled();
+        }
+        return new Throttling(maxFailures, initialDelay, maxDelay, maxTracked, perCaller, callersPerSecret, Set.of());
     }
 
     /**
@@ -122,7 +200,8 @@ public record SecretsConfig(ServerKeyRing keyRing, Argon2Parameters argon2, Pass
     /** Shows the key ids and the store's setting names, never key material or setting values. */
     @Override
     public String toString() {
-        return "SecretsConfig[keys=" + keyRing + ", argon2=" + argon2 + ", passwordPolicy=" + passwordPolicy
+        return "SecretsConfig[keys=" + keyRing + ", argon2=" + argon2 + ", argon2Maximum=" + argon2Maximum
+                + ", throttle=" + storePasswordThrottling + ", passwordPolicy=" + passwordPolicy
                 + ", maxValueBytes=" + maxValueBytes + ", store=" + storeType + " " + new TreeSet<>(storeSettings.keySet())
                 + "]";
     }

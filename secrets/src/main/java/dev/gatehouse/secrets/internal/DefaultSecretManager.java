@@ -1,5 +1,7 @@
 package dev.gatehouse.secrets.internal;
 
+import dev.gatehouse.core.FailureThrottle;
+import dev.gatehouse.core.Throttling;
 import dev.gatehouse.secrets.AccessLevel;
 import dev.gatehouse.secrets.AccessPolicy;
 import dev.gatehouse.secrets.Caller;
@@ -49,10 +51,19 @@ public final class DefaultSecretManager implements SecretManager {
     private final int maxValueBytes;
     private final SecretEnvelope serverKeys;
     private final ProjectKeyEncryptedStrings strings;
+    private final StorePasswordGuard passwords;
 
     /** A manager; see {@link SecretManager.Builder} for the parameters. */
     public DefaultSecretManager(SecretStore store, ServerKeyRing ring, AccessPolicy policy, Clock clock,
             Argon2Parameters argon2, PasswordPolicy passwordPolicy, int maxValueBytes) {
+        this(store, ring, policy, clock, argon2, passwordPolicy, maxValueBytes, new StorePasswordGuard(argon2,
+                argon2.atLeast(Argon2Parameters.defaultOpenMaximum()), FailureThrottle.create(Throttling.defaults(), clock)));
+    }
+
+    /** A manager whose store passwords are opened through {@code passwords} (throttle, Argon2id bound). */
+    public DefaultSecretManager(SecretStore store, ServerKeyRing ring, AccessPolicy policy, Clock clock,
+            Argon2Parameters argon2, PasswordPolicy passwordPolicy, int maxValueBytes, StorePasswordGuard passwords) {
+        this.passwords = passwords;
         this.store = store;
         this.ring = ring;
         this.policy = policy;
@@ -162,10 +173,10 @@ public final class DefaultSecretManager implements SecretManager {
     private SecretValue readValue(Caller caller, String org, String name, char[] password) {
         StoredSecret s = visible(caller, org, name);
         require(caller, s.metadata(), Operation.READ_VALUE);
-        return decrypt(s, password);
+        return decrypt(caller, s, password);
     }
 
-    private SecretValue decrypt(StoredSecret s, char[] password) {
+    private SecretValue decrypt(Caller caller, StoredSecret s, char[] password) {
         SecretMetadata m = s.metadata();
         byte[] aad = binding(m.id(), m.org(), m.name(), m.type());
         byte[] plain;
@@ -174,7 +185,7 @@ public final class DefaultSecretManager implements SecretManager {
                 throw new SecretException(Kind.INVALID_PASSWORD, "Secret " + m.name()
                         + " is protected by a store password: provide it");
             }
-            plain = SecretEnvelope.withPassword(password, argon2).open(s.envelope(), aad);
+            plain = passwords.open(caller, m, s.envelope(), aad, password);
         } else {
             if (password != null) {
                 throw new SecretException(Kind.INVALID_INPUT, "Secret " + m.name() + " has no store password");
@@ -272,7 +283,7 @@ public final class DefaultSecretManager implements SecretManager {
                             + " is protected by a store password: provide the current one to change it");
                 }
                 // Decrypting first proves the current password (or the envelope's integrity).
-                SecretValue old = decrypt(current, m.passwordProtected() ? oldPassword : null);
+                SecretValue old = decrypt(caller, current, m.passwordProtected() ? oldPassword : null);
                 SecretValue next = newValue.orElse(old);
                 char[] nextPassword = update.newPassword().orElse(
                         update.removePassword() ? null : (m.passwordProtected() ? oldPassword : null));
