@@ -173,7 +173,9 @@ class HostileTemplatesTest {
         assertThat(e.reason()).isEqualTo(Reason.EVALUATION);
         assertThat(e.function()).contains("crypto.exportAsString");
         assertThat(e.offset()).isZero();
-        assertThat(e.getMessage()).doesNotContain(TOKEN_VALUE).doesNotContain("For input string");
+        assertThat(e.getMessage()).doesNotContain(TOKEN_VALUE).doesNotContain("For input string")
+                .startsWith("Cannot render the template at offset 0: after crypto.exportAsString: the expression could "
+                        + "not be evaluated");
     }
 
     @Test

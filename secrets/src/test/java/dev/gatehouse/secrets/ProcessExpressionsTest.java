@@ -76,7 +76,7 @@ class ProcessExpressionsTest {
                     assertThat(e.secretKind()).contains(SecretException.Kind.NOT_FOUND);
                     assertThat(e.offset()).isEqualTo(2);
                 })
-                .hasMessage("Cannot render the template at offset 2 (crypto.exportAsString): not found (no such secret "
+                .hasMessage("Cannot render the template at offset 2: in crypto.exportAsString: not found (no such secret "
                         + "or project, or not visible to the caller) [CALL_FAILED]");
     }
 

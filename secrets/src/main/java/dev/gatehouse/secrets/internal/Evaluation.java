@@ -23,6 +23,7 @@ public final class Evaluation {
     private final Map<String, Object> variables = new HashMap<>();
     private int lambdaDepth;
     private String function;
+    private boolean inCall;
 
     /** A render starting now, under {@code limits}; {@code reserved} are the names in scope. */
     public Evaluation(ExpressionLimits limits, Clock clock, Set<String> reserved) {
@@ -72,6 +73,17 @@ public final class Evaluation {
     /** Records that {@code name} (such as {@code crypto.exportAsString}) is being called. */
     public void calling(String name) {
         this.function = name;
+        this.inCall = true;
+    }
+
+    /** Records that the call has returned. */
+    public void returned() {
+        this.inCall = false;
+    }
+
+    /** "in crypto.x: " while a call runs, "after crypto.x: " once one ran, else nothing. */
+    public String where() {
+        return function == null ? "" : (inCall ? "in " : "after ") + function + ": ";
     }
 
     /** The crypto call running or run last. */

@@ -77,8 +77,8 @@ public final class RestrictedElResolver extends ELResolver {
             try {
                 value = records.getValue(context, base, property);
             } catch (PropertyNotFoundException e) {
-                throw new ExpressionFailure(Reason.NOT_IN_SCOPE, "a property " + base.getClass().getSimpleName()
-                        + " does not have");
+                throw new ExpressionFailure(Reason.NOT_IN_SCOPE, base.getClass().getSimpleName()
+                        + " has no such property");
             }
             return ev.checked(value);
         }
@@ -121,6 +121,7 @@ public final class RestrictedElResolver extends ELResolver {
                 } catch (IllegalAccessException e) {
                     throw new ExpressionFailure(Reason.NOT_IN_SCOPE, "the method is not accessible");
                 }
+                ev.returned();
                 context.setPropertyResolved(true);
                 return ev.checked(result);
             }

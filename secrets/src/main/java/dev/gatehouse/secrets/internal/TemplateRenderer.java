@@ -13,6 +13,7 @@ import jakarta.el.ExpressionFactory;
 import jakarta.el.FunctionMapper;
 import jakarta.el.MethodNotFoundException;
 import jakarta.el.PropertyNotFoundException;
+import jakarta.el.PropertyNotWritableException;
 import jakarta.el.ValueExpression;
 import jakarta.el.VariableMapper;
 import java.io.StringReader;
@@ -129,7 +130,7 @@ public final class TemplateRenderer {
             return out.toString();
         } catch (StackOverflowError e) {
             throw new ExpressionException(Reason.TOO_DEEP, at, function(ev), null, null,
-                    "the expression nests too deep for the stack");
+                    where(ev) + "the expression nests too deep for the stack");
         } catch (RuntimeException e) {
             throw translate(e, at, ev);
         }
@@ -137,6 +138,10 @@ public final class TemplateRenderer {
 
     private static String function(Evaluation ev) {
         return ev == null ? null : ev.function().orElse(null);
+    }
+
+    private static String where(Evaluation ev) {
+        return ev == null ? "" : ev.where();
     }
 
     // --- parsing and checking -----------------------------------------------------------------
@@ -240,32 +245,37 @@ public final class TemplateRenderer {
 
     private static RuntimeException translate(RuntimeException e, int at, Evaluation ev) {
         String function = function(ev);
+        String where = where(ev);
         Set<String> seen = new LinkedHashSet<>();
         Throwable t = e;
         for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = t.getCause()) {
             if (t instanceof ExpressionFailure f) {
                 return new ExpressionException(f.reason(), f.position() >= 0 ? f.position() : at, function, null, null,
-                        f.getMessage());
+                        where + f.getMessage());
             }
             if (t instanceof BackendUnavailableException b) {
                 return b;
             }
             if (t instanceof SecretException s) {
                 return new ExpressionException(Reason.CALL_FAILED, at, function, s.kind(),
-                        s instanceof ThrottledException th ? th.retryAfter() : null, describe(s));
+                        s instanceof ThrottledException th ? th.retryAfter() : null, where + describe(s));
             }
             if (t instanceof StackOverflowError) {
                 return new ExpressionException(Reason.TOO_DEEP, at, function, null, null,
-                        "the expression nests too deep for the stack");
+                        where + "the expression nests too deep for the stack");
             }
             if (t instanceof PropertyNotFoundException || t instanceof MethodNotFoundException) {
                 return new ExpressionException(Reason.NOT_IN_SCOPE, at, function, null, null,
-                        "a function, method or property that is not in scope");
+                        where + "a function, method or property that is not in scope");
+            }
+            if (t instanceof PropertyNotWritableException) {
+                return new ExpressionException(Reason.NOT_ALLOWED, at, function, null, null,
+                        where + "only a name can be assigned");
             }
             seen.add(t.getClass().getSimpleName());
         }
         return new ExpressionException(Reason.EVALUATION, at, function, null, null,
-                "the expression could not be evaluated: an operator or conversion does not apply to its values ("
+                where + "the expression could not be evaluated: an operator or conversion does not apply to its values ("
                         + String.join(", ", seen) + ")");
     }
 

@@ -52,11 +52,12 @@ public final class ExpressionException extends RuntimeException {
      * @param function the crypto call running or run last ({@code crypto.exportAsString}), or null
      * @param secretKind for {@link Reason#CALL_FAILED}, the call's {@link SecretException#kind()}, or null
      * @param retryAfter for a THROTTLED call, how long to wait, or null
-     * @param detail what failed, in words that hold no template text and no value
+     * @param detail what failed (naming the call, if any: "in crypto.exportAsString: not found"), in
+     *     words that hold no template text and no value
      */
     public ExpressionException(Reason reason, int offset, String function, SecretException.Kind secretKind,
             Duration retryAfter, String detail) {
-        super(message(reason, offset, function, detail), null, false, true);
+        super(message(offset, detail, reason), null, false, true);
         this.reason = Objects.requireNonNull(reason, "reason");
         this.offset = Math.max(0, offset);
         this.function = function;
@@ -64,9 +65,8 @@ public final class ExpressionException extends RuntimeException {
         this.retryAfter = retryAfter;
     }
 
-    private static String message(Reason reason, int offset, String function, String detail) {
-        return "Cannot render the template at offset " + Math.max(0, offset)
-                + (function != null ? " (" + function + ")" : "") + ": " + detail + " [" + reason + "]";
+    private static String message(int offset, String detail, Reason reason) {
+        return "Cannot render the template at offset " + Math.max(0, offset) + ": " + detail + " [" + reason + "]";
     }
 
     /** What failed. */
