@@ -170,6 +170,7 @@ public final class LdapRealm implements Realm, AutoCloseable {
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration readTimeout = Duration.ofSeconds(10);
         private int poolSize = 8;
+        private int maxConcurrentLogins; // 0: twice the pool size
         private Duration retryAfter = Duration.ofSeconds(30);
         private Set<String> exposeAttributes = Set.of();
         private Set<String> excludeAttributes = Set.of();
@@ -399,6 +400,21 @@ public final class LdapRealm implements Realm, AutoCloseable {
             return this;
         }
 
+        /**
+         * At most this many logins wait on the directory at once (cache misses: searches and
+         * binds, and identical logins waiting for one in flight); a login beyond the bound is
+         * answered {@link AuthenticationResult.Unavailable} (503) at once instead of taking another
+         * request thread. Cache hits never count and never wait. Default twice the
+         * {@link #poolSize(int)}, since a login uses a connection of each pool in turn.
+         */
+        public Builder maxConcurrentLogins(int max) {
+            if (max < 1 || max > 100_000) {
+                throw new IllegalArgumentException("maxConcurrentLogins must be between 1 and 100000, was " + max);
+            }
+            this.maxConcurrentLogins = max;
+            return this;
+        }
+
         /** The {@code Retry-After} of a 503 while the directory is down; default 30 s. */
         public Builder retryAfter(Duration retryAfter) {
             if (retryAfter == null || retryAfter.isNegative() || retryAfter.isZero()) {
@@ -509,7 +525,8 @@ public final class LdapRealm implements Realm, AutoCloseable {
             LdapConfig config = new LdapConfig(name, urls, ldaps, searchBase, principalSearchFilter, usernameProperty,
                     userPrincipalNameProperty, mailProperty, displayNameProperty, groups,
                     groupSearchBase.orElse(searchBase), groupNameProperty, systemUsername, systemPassword,
-                    autoCreateUsers, cacheDuration, cacheMaxEntries, connectTimeout, readTimeout, poolSize, retryAfter,
+                    autoCreateUsers, cacheDuration, cacheMaxEntries, connectTimeout, readTimeout, poolSize,
+                    maxConcurrentLogins > 0 ? maxConcurrentLogins : 2 * poolSize, retryAfter,
                     exposeAttributes, excludeAttributes, roleMapping, startTls, trustStore, trustStorePassword,
                     trustStoreType, verifyHostname, bindWith, clock);
             return new LdapRealm(config, new Directory(config), accounts);

@@ -390,7 +390,8 @@ class LdapRealmTest {
         for (int i = 0; i < 12; i++) {
             directory.addPerson("user" + i, "people", "pw-" + i);
         }
-        LdapRealm realm = realm(Map.of("poolSize", "1", "cacheDuration", "0s"));
+        // within the bound on logins waiting for the directory, a small pool queues them
+        LdapRealm realm = realm(Map.of("poolSize", "1", "cacheDuration", "0s", "maxConcurrentLogins", "12"));
         ExecutorService pool = Executors.newFixedThreadPool(12);
         try {
             List<Future<AuthenticationResult>> results = new ArrayList<>();
@@ -406,6 +407,43 @@ class LdapRealmTest {
             pool.shutdownNow();
         }
         assertThat(directory.binds.get()).isEqualTo(12);
+    }
+
+    @Test
+    void beyondMaxConcurrentLoginsAMissIsUnavailableAtOnceWhileCacheHitsGoOn() throws Exception {
+        LdapRealm realm = realm(Map.of("maxConcurrentLogins", "2", "cacheDuration", "5m", "readTimeout", "60s"));
+        identity(login(realm, "alice", "alice-pw")); // cached from now on
+        directory.resetCounters();
+        CountDownLatch hold = new CountDownLatch(1);
+        directory.holdSearches = hold;
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<AuthenticationResult> bob = pool.submit(() -> login(realm, "bob", "bob-pw"));
+            Future<AuthenticationResult> admin = pool.submit(() -> login(realm, "admin", "admin-pw"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (directory.searches.get() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(realm.verifier().waitingLogins()).isEqualTo(2);
+
+            // a third miss finds the bound taken: a 503 now, without waiting for the directory
+            AuthenticationResult third = login(realm, "bob", "another-pw");
+            assertThat(third).isInstanceOf(AuthenticationResult.Unavailable.class);
+            assertThat(((AuthenticationResult.Unavailable) third).retryAfter()).isEqualTo(Duration.ofSeconds(7));
+            assertThat(directory.searches.get()).isEqualTo(2);
+            // a cache hit needs no directory and does not count against the bound
+            identity(login(realm, "alice", "alice-pw"));
+
+            hold.countDown();
+            identity(bob.get(30, TimeUnit.SECONDS));
+            identity(admin.get(30, TimeUnit.SECONDS));
+        } finally {
+            hold.countDown();
+            directory.holdSearches = null;
+            pool.shutdownNow();
+        }
+        assertThat(realm.verifier().waitingLogins()).isZero();
+        identity(login(realm, "bob", "bob-pw"));
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -48,6 +49,8 @@ public final class LoginVerifier {
     private final LoginCache cache;
     private final ProfileMapper profiles;
     private final ConcurrentHashMap<String, Flight> inFlight = new ConcurrentHashMap<>();
+    /** One permit per login allowed to wait on the directory at once. */
+    private final Semaphore waiting;
     private final Duration joinTimeout;
     private final AtomicLong lastDownWarning = new AtomicLong(Long.MIN_VALUE);
 
@@ -57,6 +60,7 @@ public final class LoginVerifier {
         this.accounts = accounts;
         this.cache = new LoginCache(config.clock(), config.cacheDuration(), config.cacheMaxEntries());
         this.profiles = new ProfileMapper(config);
+        this.waiting = new Semaphore(config.maxConcurrentLogins());
         // search + bind + revert + group search, each bounded by the timeouts
         this.joinTimeout = config.connectTimeout().plus(config.readTimeout()).multipliedBy(4);
     }
@@ -64,6 +68,11 @@ public final class LoginVerifier {
     /** The login cache, for tests and statistics. */
     public LoginCache cache() {
         return cache;
+    }
+
+    /** How many logins wait on the directory now (at most {@code maxConcurrentLogins}). */
+    public int waitingLogins() {
+        return config.maxConcurrentLogins() - waiting.availablePermits();
     }
 
     /** Verifies {@code login} and {@code password}; never throws for a wrong one, never wipes the password. */
@@ -84,7 +93,20 @@ public final class LoginVerifier {
             if (cached.isPresent()) {
                 return accounts.signIn(config.realmName(), cached.get(), config.autoCreateUsers());
             }
-            Outcome outcome = coalesced(key, name.get(), secret);
+            if (!waiting.tryAcquire()) {
+                // the directory is slow or hung and enough requests already wait for it: do not
+                // take another request thread, answer at once (cache hits above never get here)
+                Outcome.Down busy = down(config.maxConcurrentLogins() + " logins already wait for the directory"
+                        + " (maxConcurrentLogins)", null);
+                warnDown(busy.problem().getMessage());
+                return busy.problem().toResult();
+            }
+            Outcome outcome;
+            try {
+                outcome = coalesced(key, name.get(), secret);
+            } finally {
+                waiting.release();
+            }
             if (outcome instanceof Outcome.Verified v) {
                 return accounts.signIn(config.realmName(), v.user(), config.autoCreateUsers());
             }
