@@ -124,9 +124,10 @@ public final class LdapRealm implements Realm, AutoCloseable {
         return challenges;
     }
 
-    /** Closes the connection pools. Idempotent. */
+    /** Closes the connection pools and stops the directory-check threads. Idempotent. */
     @Override
     public void close() {
+        verifier.close();
         directory.close();
     }
 
@@ -379,13 +380,21 @@ public final class LdapRealm implements Realm, AutoCloseable {
             return this;
         }
 
-        /** How long connecting to one server may take before the next is tried; default 5 s. */
+        /**
+         * How long connecting to one server may take before the next is tried; default 5 s. A
+         * login's whole wait is still bounded by {@link #readTimeout(Duration)}.
+         */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = timeout("connectTimeout", timeout);
             return this;
         }
 
-        /** The longest wait for an answer from the directory; default 10 s. */
+        /**
+         * The longest a login waits for the directory, in total: waiting for a pooled connection,
+         * connecting, the search, the bind, the group search and a retry on a fresh connection
+         * all share it; then the login is answered {@link AuthenticationResult.Unavailable}.
+         * Default 10 s.
+         */
         public Builder readTimeout(Duration timeout) {
             this.readTimeout = timeout("readTimeout", timeout);
             return this;

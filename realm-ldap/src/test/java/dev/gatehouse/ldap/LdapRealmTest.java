@@ -447,6 +447,69 @@ class LdapRealmTest {
     }
 
     @Test
+    void aHungDirectoryCostsOneReadTimeoutInTotalNotOnePerRetry() throws Exception {
+        LdapRealm realm = realm(Map.of("readTimeout", "2s", "cacheDuration", "0s"));
+        identity(login(realm, "alice", "alice-pw")); // the pools now hold live connections
+        directory.resetCounters();
+        CountDownLatch hold = new CountDownLatch(1);
+        directory.holdSearches = hold; // the server takes searches and never answers them
+        try {
+            long start = System.nanoTime();
+            AuthenticationResult r = login(realm, "bob", "bob-pw");
+            Duration waited = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(r).isInstanceOf(AuthenticationResult.Unavailable.class);
+            // the timed-out search was not retried on a fresh connection (that retry doubled the wait)
+            assertThat(directory.searches.get()).isEqualTo(1);
+            assertThat(waited).isGreaterThanOrEqualTo(Duration.ofMillis(1900)).isLessThan(Duration.ofMillis(3500));
+        } finally {
+            hold.countDown();
+            directory.holdSearches = null;
+        }
+        awaitNoChecks(realm); // the check that timed out ends by itself at about the same deadline
+        identity(login(realm, "bob", "bob-pw")); // and the realm recovers at once
+    }
+
+    /** Waits until the realm's directory checks whose callers gave up have ended. */
+    private static void awaitNoChecks(LdapRealm realm) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (realm.verifier().runningChecks() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(realm.verifier().runningChecks()).isZero();
+    }
+
+    @Test
+    void waitingForAPooledConnectionCountsAgainstTheSameReadTimeout() throws Exception {
+        LdapRealm realm = realm(Map.of("readTimeout", "2s", "cacheDuration", "0s", "poolSize", "1",
+                "maxConcurrentLogins", "4"));
+        identity(login(realm, "alice", "alice-pw"));
+        directory.resetCounters();
+        CountDownLatch hold = new CountDownLatch(1);
+        directory.holdSearches = hold;
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<Duration>> waits = new ArrayList<>();
+            for (String user : List.of("alice", "bob", "admin")) {
+                waits.add(pool.submit(() -> {
+                    long start = System.nanoTime();
+                    assertThat(login(realm, user, user + "-pw")).isInstanceOf(AuthenticationResult.Unavailable.class);
+                    return Duration.ofNanos(System.nanoTime() - start);
+                }));
+            }
+            // one holds the only search connection; the others wait for it, within their own budget
+            for (Future<Duration> w : waits) {
+                assertThat(w.get(30, TimeUnit.SECONDS)).isLessThan(Duration.ofMillis(3500));
+            }
+        } finally {
+            hold.countDown();
+            directory.holdSearches = null;
+            pool.shutdownNow();
+        }
+        awaitNoChecks(realm);
+        identity(login(realm, "bob", "bob-pw"));
+    }
+
+    @Test
     void directoryDownIsUnavailableAndRecoversWhenItIsBack() throws Exception {
         LdapRealm realm = realm(Map.of("cacheDuration", "0s"));
         identity(login(realm, "alice", "alice-pw"));
