@@ -336,15 +336,46 @@ class LdapRealmTest {
     }
 
     @Test
-    void aRefusedPasswordDropsTheCachedLogin() throws Exception {
+    void aPasswordChangedInTheDirectoryStopsWorkingWithinCacheDuration() throws Exception {
         LdapRealm realm = realm(Map.of("cacheDuration", "5m"));
         identity(login(realm, "alice", "alice-pw"));
-        // the password is changed in the directory; the next wrong try forgets the old one
+        // the password is changed in the directory; a wrong try does not touch the cached login
         directory.server.modify("dn: uid=alice,ou=people," + TestDirectory.BASE, "changetype: modify",
                 "replace: userPassword", "userPassword: new-pw");
         assertThat(login(realm, "alice", "guess")).isInstanceOf(AuthenticationResult.Rejected.class);
+        identity(login(realm, "alice", "new-pw")); // the new one works at once (and replaces the entry)
         assertThat(login(realm, "alice", "alice-pw")).isInstanceOf(AuthenticationResult.Rejected.class);
-        identity(login(realm, "alice", "new-pw"));
+    }
+
+    @Test
+    void theOldPasswordIsAcceptedFromTheCacheAtMostCacheDurationAfterTheChange() throws Exception {
+        LdapRealm realm = realm(Map.of("cacheDuration", "5m"));
+        identity(login(realm, "alice", "alice-pw"));
+        directory.server.modify("dn: uid=alice,ou=people," + TestDirectory.BASE, "changetype: modify",
+                "replace: userPassword", "userPassword: new-pw");
+        context.clock.advance(Duration.ofMinutes(4));
+        identity(login(realm, "alice", "alice-pw")); // the documented staleness bound
+        context.clock.advance(Duration.ofMinutes(1));
+        assertThat(login(realm, "alice", "alice-pw")).isInstanceOf(AuthenticationResult.Rejected.class);
+    }
+
+    @Test
+    void aWrongPasswordDoesNotTakeAwayTheCachedLoginWhileTheDirectoryIsDown() throws Exception {
+        LdapRealm realm = realm(Map.of("cacheDuration", "5m"));
+        identity(login(realm, "alice", "alice-pw"));
+        // a typo just before the outage...
+        assertThat(login(realm, "alice", "alice-pww")).isInstanceOf(AuthenticationResult.Rejected.class);
+        assertThat(directory.binds.get()).isEqualTo(2); // the typo went to the directory
+        directory.stop();
+        // ...and the right password still works from the cache while the directory is down
+        identity(login(realm, "alice", "alice-pw"));
+        assertThat(login(realm, "alice", "alice-pww")).isInstanceOf(AuthenticationResult.Unavailable.class);
+        identity(login(realm, "alice", "alice-pw"));
+        // within the cache's bound: after cacheDuration even alice needs the directory
+        context.clock.advance(Duration.ofMinutes(5));
+        assertThat(login(realm, "alice", "alice-pw")).isInstanceOf(AuthenticationResult.Unavailable.class);
+        directory.start();
+        identity(login(realm, "alice", "alice-pw"));
     }
 
     @Test

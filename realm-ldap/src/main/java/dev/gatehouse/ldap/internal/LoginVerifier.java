@@ -178,7 +178,7 @@ public final class LoginVerifier implements AutoCloseable {
             if (outcome instanceof Outcome.Verified v) {
                 cache.put(key, flight.digest(), v.user());
             } else if (outcome instanceof Outcome.Refused) {
-                cache.evict(key);
+                cache.forgetIfFor(key, secret); // only if the refused password is the cached one
             }
         } catch (RuntimeException e) {
             LOG.error("realm {}: the directory check failed", config.realmName(), e);
