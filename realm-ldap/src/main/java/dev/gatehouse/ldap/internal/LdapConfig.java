@@ -43,6 +43,7 @@ public record LdapConfig(
         Duration connectTimeout,
         Duration readTimeout,
         int poolSize,
+        int maxConcurrentLogins,
         Duration retryAfter,
         Set<String> exposeAttributes,
         Set<String> excludeAttributes,
@@ -131,6 +132,6 @@ public record LdapConfig(
         return "LdapConfig[" + realmName + ", urls=" + backend() + ", searchBase=" + searchBase
                 + ", filter=" + principalSearchFilter + ", systemUsername=" + systemUsername.orElse("<anonymous>")
                 + ", systemPassword=<redacted>, tls=" + (ldaps ? "ldaps" : startTls ? "startTls" : "none")
-                + ", cacheDuration=" + cacheDuration + ", poolSize=" + poolSize + ", roleMapping=" + roleMapping.keySet() + "]";
+                + ", cacheDuration=" + cacheDuration + ", poolSize=" + poolSize + ", maxConcurrentLogins=" + maxConcurrentLogins + ", roleMapping=" + roleMapping.keySet() + "]";
     }
 }

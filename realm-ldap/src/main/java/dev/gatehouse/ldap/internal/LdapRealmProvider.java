@@ -74,6 +74,7 @@ public final class LdapRealmProvider implements RealmProvider {
         duration(s, "connectTimeout", b::connectTimeout);
         duration(s, "readTimeout", b::readTimeout);
         integer(s, "poolSize", b::poolSize);
+        integer(s, "maxConcurrentLogins", b::maxConcurrentLogins);
         duration(s, "retryAfter", b::retryAfter);
         list(s, "exposeAttributes", b::exposeAttributes);
         list(s, "excludeAttributes", b::excludeAttributes);
