@@ -20,6 +20,7 @@ import dev.gatehouse.core.servlet.AuthenticationFilter;
 import dev.gatehouse.examples.internal.ApiKeyApi;
 import dev.gatehouse.examples.internal.DataDir;
 import dev.gatehouse.examples.internal.DemoDirectory;
+import dev.gatehouse.examples.internal.KeyRingApi;
 import dev.gatehouse.examples.internal.OrgApi;
 import dev.gatehouse.examples.internal.Orgs;
 import dev.gatehouse.examples.internal.ProcessApi;
@@ -46,6 +47,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
@@ -165,6 +167,7 @@ public final class ExampleServer implements AutoCloseable {
             OrgApi orgApi = new OrgApi(orgs, secrets.encryptedStrings());
             orgApi.register(router);
             new SecretApi(secrets, orgs, callers).register(router);
+            new KeyRingApi(secrets).register(router);
             String adminKey = null;
             if (apiKeys.isPresent()) {
                 new ApiKeyApi(apiKeys.get().keys(), users).register(router);
@@ -233,6 +236,8 @@ public final class ExampleServer implements AutoCloseable {
             s.setProperty("secrets.serverKey.local", dataDir.key("server.key", 32));
         }
         s.putIfAbsent("secrets.store", "jdbc");
+        // A stable node id, so that a restarted node replaces its own entry in the key ring.
+        s.putIfAbsent("secrets.nodeId", dataDir.readOrCreate("node-id", () -> "node-" + UUID.randomUUID()));
         SecretsConfig config = SecretsConfig.from(s, settings.env()::get);
         return SecretManager.builder().config(config).store(config.openStore(Map.of(DataSource.class, db))).build();
     }
