@@ -46,6 +46,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -119,12 +120,21 @@ public final class ExampleServer implements AutoCloseable {
 
     /** Starts a server with {@code settings}; {@code server.port=0} picks a free port. */
     public static ExampleServer start(Settings settings) throws Exception {
+        return start(settings, UnaryOperator.identity());
+    }
+
+    /**
+     * Starts a server whose every database call goes through {@code decorate(pool)}: for tests
+     * that inject faults, and hosts that instrument the pool.
+     */
+    static ExampleServer start(Settings settings, UnaryOperator<DataSource> decorate) throws Exception {
         DataDir dataDir = new DataDir(Path.of(settings.get("server.dataDir", "data")));
-        HikariDataSource db = dataSource(settings, dataDir);
+        HikariDataSource pool = dataSource(settings, dataDir);
         dataDir.restrictFilesToOwner(); // the H2 files the pool just created
         DemoDirectory demo = null;
         Gatehouse gatehouse = null;
         try {
+            DataSource db = decorate.apply(pool);
             Clock clock = Clock.systemUTC();
             SchemaMigrations.applyCore(db);
             UserDirectory users = UserDirectory.jdbc(db, clock);
@@ -174,7 +184,7 @@ public final class ExampleServer implements AutoCloseable {
             }
 
             Server jetty = jetty(settings.getInt("server.port", 8001), gatehouse, router, dataDir);
-            return new ExampleServer(jetty, gatehouse, db, demo, dataDir, adminKey);
+            return new ExampleServer(jetty, gatehouse, pool, demo, dataDir, adminKey);
         } catch (Exception | Error e) {
             if (gatehouse != null) {
                 gatehouse.close();
@@ -182,7 +192,7 @@ public final class ExampleServer implements AutoCloseable {
             if (demo != null) {
                 demo.close();
             }
-            db.close();
+            pool.close();
             throw e;
         }
     }
@@ -292,6 +302,16 @@ public final class ExampleServer implements AutoCloseable {
         server.setHandler(context);
         server.start();
         return server;
+    }
+
+    /** The folder upload parts would be written to if one ever exceeded the in-memory threshold. */
+    Path uploadFolder() {
+        return dataDir.root().resolve("uploads");
+    }
+
+    /** The in-process demo directory's URL, if this server runs one. */
+    Optional<String> demoDirectoryUrl() {
+        return Optional.ofNullable(demo).map(DemoDirectory::url);
     }
 
     /** The port the server listens on. */
