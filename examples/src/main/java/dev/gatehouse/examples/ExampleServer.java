@@ -183,7 +183,9 @@ public final class ExampleServer implements AutoCloseable {
                         dataDir.root().resolve("processes")).register(router);
             }
 
-            Server jetty = jetty(settings.getInt("server.port", 8001), gatehouse, router, dataDir);
+            List<String> filters = settings.get("server.filters").map(v -> List.of(v.split("\\s*,\\s*")))
+                    .orElse(List.of());
+            Server jetty = jetty(settings.getInt("server.port", 8001), filters, gatehouse, router, dataDir);
             return new ExampleServer(jetty, gatehouse, pool, demo, dataDir, adminKey);
         } catch (Exception | Error e) {
             if (gatehouse != null) {
@@ -281,7 +283,12 @@ public final class ExampleServer implements AutoCloseable {
         return key;
     }
 
-    private static Server jetty(int port, Gatehouse gatehouse, Router router, DataDir dataDir) throws Exception {
+    /**
+     * Jetty on {@code port}: {@code filters} (servlet filter class names, e.g. a realm
+     * plugin's request filter), then Gatehouse's filter, in front of the API.
+     */
+    private static Server jetty(int port, List<String> filters, Gatehouse gatehouse, Router router, DataDir dataDir)
+            throws Exception {
         Server server = new Server();
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
@@ -290,6 +297,14 @@ public final class ExampleServer implements AutoCloseable {
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath("/");
+        for (String filter : filters) {
+            try {
+                Class.forName(filter, false, ExampleServer.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new ConfigurationException("server.filters: no class " + filter + " on the class path");
+            }
+            context.addFilter(filter, "/api/*", EnumSet.of(DispatcherType.REQUEST));
+        }
         context.addFilter(new FilterHolder(AuthenticationFilter.builder(gatehouse)
                         .mode(AuthenticationMode.REQUIRED)
                         .exclude("/api/v1/server/ping")
