@@ -96,7 +96,8 @@ public final class ApiKeyApi {
             case FORBIDDEN -> 403;
             case NAME_TAKEN, KEY_TAKEN -> 409;
             case UNKNOWN_USER -> 404;
-            default -> 400;
+            case UNAVAILABLE -> 503; // with Retry-After, as every outage
+            case INVALID_NAME, INVALID_KEY, INVALID_EXPIRY -> 400;
         };
         return new ApiException(status, e.getMessage());
     }

@@ -12,9 +12,12 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -23,6 +26,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The example API: routes of (method, path pattern) to handlers, JSON in and out, and every error
  * as {@code {"message": "..."}}. Path patterns use {@code {name}} for one segment.
+ *
+ * <p>A backend outage (a {@link SQLException} anywhere in the causes, or Gatehouse's
+ * {@code BackendUnavailableException}) is answered here, in one place, with 503 and
+ * {@code Retry-After}, whichever handler met it.
  */
 public final class Router extends HttpServlet {
 
@@ -30,6 +37,8 @@ public final class Router extends HttpServlet {
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
     public static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
     private static final int MAX_JSON_BODY = 64 * 1024;
+    /** Seconds a client is asked to wait after an outage. */
+    static final int RETRY_AFTER_SECONDS = 5;
 
     /** One request as a handler sees it. */
     public record Call(HttpServletRequest request, HttpServletResponse response, List<String> params) {
@@ -85,6 +94,7 @@ public final class Router extends HttpServlet {
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         String path = req.getRequestURI().substring(req.getContextPath().length());
+        String where = req.getMethod() + " (unrouted)";
         boolean pathMatched = false;
         try {
             for (Route r : routes) {
@@ -96,9 +106,10 @@ public final class Router extends HttpServlet {
                 if (!r.method().equals(req.getMethod())) {
                     continue;
                 }
+                where = r.method() + " " + r.pattern().pattern();
                 List<String> params = new ArrayList<>();
                 for (int i = 1; i <= m.groupCount(); i++) {
-                    params.add(java.net.URLDecoder.decode(m.group(i), StandardCharsets.UTF_8));
+                    params.add(URLDecoder.decode(m.group(i), StandardCharsets.UTF_8));
                 }
                 Object result = r.handler().handle(new Call(req, resp, params));
                 if (result != null) {
@@ -108,17 +119,76 @@ public final class Router extends HttpServlet {
             }
             throw pathMatched ? new ApiException(405, "Method not allowed") : ApiException.notFound("Not found: " + path);
         } catch (ApiException e) {
-            write(resp, e.status(), error(e.getMessage()));
+            ObjectNode body = error(e.getMessage());
+            e.details().forEach(body::put);
+            write(resp, e.status(), body);
         } catch (RuntimeException e) {
-            LOG.error("{} {} failed", req.getMethod(), path, e);
+            answerFailure(resp, where, e);
+        }
+    }
+
+    /**
+     * The one place where a failure that is not an {@link ApiException} becomes an answer: an
+     * outage is 503 with {@code Retry-After}, anything else 500. Neither the answer nor the log
+     * line carries the exception's message (it may quote a value).
+     */
+    private static void answerFailure(HttpServletResponse resp, String where, RuntimeException e) throws IOException {
+        Optional<String> outage = outage(e);
+        if (outage.isPresent()) {
+            LOG.warn("{}: {} unavailable ({})", where, outage.get(), e.getClass().getName());
+            write(resp, 503, error(outage.get() + " unavailable; retry later"));
+        } else if (constraintViolation(e)) {
+            LOG.warn("{}: refused by a database constraint ({})", where, e.getClass().getName());
+            write(resp, 409, error("The request conflicts with data that exists already"));
+        } else {
+            LOG.error("{} failed: {} at {}", where, e.getClass().getName(), firstFrame(e));
             write(resp, 500, error("Internal server error"));
         }
+    }
+
+    /**
+     * What is unavailable, if {@code e} reports an outage: a {@link SQLException} that is not a
+     * constraint violation (SQLSTATE class 23), or Gatehouse's {@code BackendUnavailableException}
+     * (matched by name until this server builds against the core that has it).
+     */
+    static Optional<String> outage(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getClass().getSimpleName().equals("BackendUnavailableException")) {
+                return Optional.of("Backend");
+            }
+            if (t instanceof SQLException s && !isConstraintViolation(s)) {
+                return Optional.of("Database");
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean constraintViolation(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof SQLException s && isConstraintViolation(s)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isConstraintViolation(SQLException s) {
+        return s.getSQLState() != null && s.getSQLState().startsWith("23");
+    }
+
+    private static String firstFrame(Throwable e) {
+        StackTraceElement[] frames = e.getStackTrace();
+        return frames.length == 0 ? "?" : frames[0].toString();
     }
 
     public static ObjectNode error(String message) {
         return JSON.createObjectNode().put("message", message);
     }
 
+    /** Writes {@code body} as JSON with {@code status}; a 503 also gets {@code Retry-After}. */
     public static void write(HttpServletResponse resp, int status, Object body) throws IOException {
         if (resp.isCommitted()) {
             return;
@@ -128,6 +198,9 @@ public final class Router extends HttpServlet {
         resp.setContentType("application/json");
         resp.setCharacterEncoding("UTF-8");
         resp.setHeader("Cache-Control", "no-store");
+        if (status == 503) {
+            resp.setHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+        }
         JSON.writeValue(resp.getOutputStream(), body);
     }
 }
