@@ -1,6 +1,8 @@
 package dev.gatehouse.examples.internal;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -35,7 +37,14 @@ public final class Router extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
-    public static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    /**
+     * The one JSON mapper: strict on input (duplicate keys and content after the value are
+     * refused, so that two parsers can never read one body differently).
+     */
+    public static final ObjectMapper JSON = new ObjectMapper()
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final int MAX_JSON_BODY = 64 * 1024;
     /** Seconds a client is asked to wait after an outage. */
     static final int RETRY_AFTER_SECONDS = 5;
@@ -52,26 +61,33 @@ public final class Router extends HttpServlet {
             return params.get(i);
         }
 
-        /** The JSON body as an object ({@code {}} when empty). */
+        /** The JSON body as an object ({@code {}} when empty); strict UTF-8, no duplicate keys. */
         public ObjectNode json() {
+            byte[] body;
             try (InputStream in = request.getInputStream()) {
-                byte[] body = in.readNBytes(MAX_JSON_BODY + 1);
-                if (body.length > MAX_JSON_BODY) {
-                    throw ApiException.badRequest("Request body is larger than " + MAX_JSON_BODY + " bytes");
-                }
-                if (body.length == 0) {
-                    return JSON.createObjectNode();
-                }
-                JsonNode node = JSON.readTree(body);
-                if (!(node instanceof ObjectNode object)) {
-                    throw ApiException.badRequest("Request body must be a JSON object");
-                }
-                return object;
-            } catch (JsonProcessingException e) {
-                throw ApiException.badRequest("Request body is not valid JSON");
+                body = in.readNBytes(MAX_JSON_BODY + 1);
             } catch (IOException e) {
                 throw ApiException.badRequest("Cannot read the request body");
             }
+            if (body.length > MAX_JSON_BODY) {
+                throw ApiException.badRequest("Request body is larger than " + MAX_JSON_BODY + " bytes");
+            }
+            if (body.length == 0) {
+                return JSON.createObjectNode();
+            }
+            String text = Text.utf8(body, "Request body");
+            JsonNode node;
+            try {
+                node = JSON.readTree(text);
+            } catch (JsonProcessingException e) {
+                // The parser's message may quote the body (a password, a template): never repeat it.
+                throw ApiException.badRequest("Request body is not valid JSON (one object, no duplicate keys, "
+                        + "nothing after it)");
+            }
+            if (!(node instanceof ObjectNode object)) {
+                throw ApiException.badRequest("Request body must be a JSON object");
+            }
+            return object;
         }
     }
 
