@@ -35,7 +35,11 @@ import dev.gatehouse.session.ProcessStore;
 import dev.gatehouse.session.SessionTokens;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.MultipartConfigElement;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -69,6 +73,9 @@ public final class ExampleServer implements AutoCloseable {
     public static final String ADMIN_USERNAME = "admin";
     private static final String ADMIN_KEY_NAME = "admin";
     private static final String ADMIN_KEY_FILE = "admin-api-key";
+    /** The largest upload part; within it, parts stay in memory (never in a temporary file). */
+    private static final long MAX_UPLOAD_PART = 2L * 1024 * 1024;
+    private static final long MAX_UPLOAD_REQUEST = 3L * 1024 * 1024;
 
     private final Server jetty;
     private final Gatehouse gatehouse;
@@ -311,12 +318,26 @@ public final class ExampleServer implements AutoCloseable {
                         .build()),
                 "/api/*", EnumSet.of(DispatcherType.REQUEST));
         ServletHolder api = new ServletHolder(router);
-        api.getRegistration().setMultipartConfig(new MultipartConfigElement(
-                dataDir.root().resolve("uploads").toString(), 2L * 1024 * 1024, 3L * 1024 * 1024, 64 * 1024));
+        // A part within the size limit stays in memory (fileSizeThreshold = the limit): a secret's
+        // plaintext is never written to a temporary file. The folder is owner-only all the same.
+        api.getRegistration().setMultipartConfig(new MultipartConfigElement(uploads(dataDir).toString(),
+                MAX_UPLOAD_PART, MAX_UPLOAD_REQUEST, (int) MAX_UPLOAD_PART));
         context.addServlet(api, "/api/*");
         server.setHandler(context);
         server.start();
         return server;
+    }
+
+    private static Path uploads(DataDir dataDir) {
+        Path dir = dataDir.root().resolve("uploads");
+        try {
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir, e);
+        }
+        return dir;
     }
 
     /** The folder upload parts would be written to if one ever exceeded the in-memory threshold. */

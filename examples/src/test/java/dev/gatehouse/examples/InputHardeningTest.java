@@ -117,6 +117,28 @@ class InputHardeningTest {
     }
 
     @Test
+    void uploadsWithinTheLimitNeverTouchTheDisk() throws Exception {
+        Path uploads = server.uploadFolder();
+        byte[] big = new byte[256 * 1024];
+        Arrays.fill(big, (byte) 'u');
+        List<String> created = new ArrayList<>();
+        try (WatchService watch = FileSystems.getDefault().newWatchService()) {
+            WatchKey key = uploads.register(watch, StandardWatchEventKinds.ENTRY_CREATE);
+            assertThat(multipart(SECRETS, "name", "big-upload", "type", "data", "data", big).statusCode()).isEqualTo(200);
+            WatchKey fired = watch.poll(500, TimeUnit.MILLISECONDS);
+            if (fired != null) {
+                for (WatchEvent<?> e : fired.pollEvents()) {
+                    created.add(String.valueOf(e.context()));
+                }
+            }
+            key.cancel();
+        }
+        assertThat(created).as("files created in " + uploads + " during a 256 KiB upload").isEmpty();
+        assertThat(http.send("POST", SECRETS + "/big-upload/data", null, null, "Authorization", MYUSER).body())
+                .hasSize(big.length);
+    }
+
+    @Test
     void jsonWithDuplicateKeysOrTrailingContentIsRefused() throws Exception {
         assertJsonError(http.postJson("/api/v1/apikey", "{\"name\":\"first\",\"name\":\"second\"}", "Authorization", MYUSER), 400);
         assertJsonError(http.postJson("/api/v1/apikey", "{\"name\":\"one\"} {\"name\":\"two\"}", "Authorization", MYUSER), 400);
