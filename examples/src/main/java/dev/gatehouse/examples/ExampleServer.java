@@ -20,6 +20,7 @@ import dev.gatehouse.core.servlet.AuthenticationFilter;
 import dev.gatehouse.examples.internal.ApiKeyApi;
 import dev.gatehouse.examples.internal.DataDir;
 import dev.gatehouse.examples.internal.DemoDirectory;
+import dev.gatehouse.examples.internal.JsonErrors;
 import dev.gatehouse.examples.internal.OrgApi;
 import dev.gatehouse.examples.internal.Orgs;
 import dev.gatehouse.examples.internal.ProcessApi;
@@ -297,6 +298,7 @@ public final class ExampleServer implements AutoCloseable {
     private static Server jetty(int port, List<String> filters, Gatehouse gatehouse, Router router, DataDir dataDir)
             throws Exception {
         Server server = new Server();
+        server.setErrorHandler(JsonErrors.server());
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
@@ -304,6 +306,7 @@ public final class ExampleServer implements AutoCloseable {
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath("/");
+        context.setErrorHandler(JsonErrors.context());
         for (String filter : filters) {
             try {
                 Class.forName(filter, false, ExampleServer.class.getClassLoader());

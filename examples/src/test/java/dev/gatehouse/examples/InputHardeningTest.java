@@ -167,4 +167,26 @@ class InputHardeningTest {
         }
     }
 
+    @Test
+    void errorsJettyAnswersItselfAreJsonToo() throws Exception {
+        String host = "Host: 127.0.0.1\r\nConnection: close\r\n";
+        List<String> requests = List.of(
+                "GET /api/%2e%2e/v1/server/ping HTTP/1.1\r\n" + host + "\r\n", // an ambiguous path: 400
+                "GET /api/" + "a".repeat(10_000) + " HTTP/1.1\r\n" + host + "\r\n", // 414
+                "GET /api/v1/server/ping HTTP/1.1\r\n" + host + "X-Big: " + "b".repeat(10_000) + "\r\n\r\n", // 431
+                "GET /nothing-mapped-here HTTP/1.1\r\n" + host + "\r\n", // 404 outside the servlet
+                "DELETE /nothing-mapped-here HTTP/1.1\r\n" + host + "\r\n", // 405, a method Jetty gives no page by default
+                "GET /api/v1/server/ping HTTP/1.1\r\nHost: a\r\nHost: b\r\nConnection: close\r\n\r\n"); // two Hosts: 400
+        List<Integer> expected = List.of(400, 414, 431, 404, 405, 400);
+        for (int i = 0; i < requests.size(); i++) {
+            String answer = TestServers.raw(server, requests.get(i).getBytes(StandardCharsets.ISO_8859_1));
+            String what = requests.get(i).substring(0, Math.min(60, requests.get(i).indexOf('\r')));
+            assertThat(answer).as(what).startsWith("HTTP/1.1 " + expected.get(i));
+            String headers = answer.substring(0, answer.indexOf("\r\n\r\n")).toLowerCase(Locale.ROOT);
+            assertThat(headers).as(what).contains("content-type: application/json");
+            JsonNode body = TestServers.JSON.readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+            assertThat(body.get("message").asText()).as(what).isNotBlank();
+            assertThat(body.size()).as(what + ": only a message").isEqualTo(1);
+        }
+    }
 }

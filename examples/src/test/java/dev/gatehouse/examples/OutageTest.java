@@ -79,4 +79,31 @@ class OutageTest {
         }
     }
 
+    @Test
+    void anErrorNoHandlerCaughtIsAJson500ThatRepeatsNothing() throws Exception {
+        AtomicReference<FaultyDataSource> made = new AtomicReference<>();
+        try (ExampleServer server = TestServers.start(work.resolve("data"), Map.of(), ds -> {
+            made.set(new FaultyDataSource(ds));
+            return made.get();
+        })) {
+            TestServers.Client http = new TestServers.Client(server);
+            // A session token authenticates with reads only, so the armed write is the handler's own.
+            String process = json(http.postJson("/api/v1/process", "{\"log\":\"${processInfo.sessionToken}\"}",
+                    "Authorization", MYUSER)).get("instanceId").asText();
+            String token = http.get("/api/v1/process/" + process + "/log", "Authorization", MYUSER).body();
+            made.get().failStep(1, () -> new AssertionError("internal detail 5e1f"));
+            HttpResponse<String> r;
+            try {
+                r = http.postJson("/api/v1/org", "{\"name\":\"errors-escape\"}", "X-Concord-SessionToken", token);
+            } finally {
+                made.get().failStep(0);
+            }
+
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(500);
+            assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+            assertThat(json(r).get("message").asText()).isNotBlank();
+            assertThat(r.body()).doesNotContain("5e1f").doesNotContain("AssertionError").doesNotContain("<");
+        }
+    }
+
 }
