@@ -14,20 +14,21 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The example API: routes of (method, path pattern) to handlers, JSON in and out, and every error
  * as {@code {"message": "..."}}. Path patterns use {@code {name}} for one segment.
+ *
+ * <p>Routing reads the path in the form the authentication filter decides on: each segment
+ * percent-decoded (strict UTF-8). A segment that is fixed in a route's pattern must arrive
+ * unencoded: {@code /api/v1/server/%70ing} is a 400, never a second spelling of a route the
+ * filter may treat differently.
  *
  * <p>A backend outage (a {@link SQLException} anywhere in the causes, or Gatehouse's
  * {@code BackendUnavailableException}) is answered here, in one place, with 503 and
@@ -97,43 +98,51 @@ public final class Router extends HttpServlet {
         Object handle(Call call) throws IOException;
     }
 
-    private record Route(String method, Pattern pattern, Handler handler) {}
+    /** A route: {@code segments[i]} is null where the pattern has a {@code {name}} parameter. */
+    private record Route(String method, String pattern, String[] segments, Handler handler) {}
 
     private final List<Route> routes = new ArrayList<>();
 
     public Router route(String method, String path, Handler handler) {
-        String regex = Pattern.quote(path).replaceAll("\\{[a-zA-Z]+}", "\\\\E([^/]+)\\\\Q");
-        routes.add(new Route(method, Pattern.compile(regex), handler));
+        String[] segments = path.split("/", -1);
+        for (int i = 0; i < segments.length; i++) {
+            if (segments[i].matches("\\{[a-zA-Z]+}")) {
+                segments[i] = null;
+            }
+        }
+        routes.add(new Route(method, path, segments, handler));
         return this;
     }
 
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        String path = req.getRequestURI().substring(req.getContextPath().length());
+        String raw = req.getRequestURI().substring(req.getContextPath().length());
         String where = req.getMethod() + " (unrouted)";
-        boolean pathMatched = false;
         try {
+            String[] rawSegments = raw.split("/", -1);
+            String[] segments = new String[rawSegments.length];
+            for (int i = 0; i < rawSegments.length; i++) {
+                segments[i] = Text.percentDecode(rawSegments[i], false).flatMap(Text::utf8)
+                        .orElseThrow(() -> ApiException.badRequest("Request path is not valid percent-encoded UTF-8"));
+            }
+            boolean pathMatched = false;
             for (Route r : routes) {
-                Matcher m = r.pattern().matcher(path);
-                if (!m.matches()) {
+                Optional<List<String>> params = match(r, rawSegments, segments);
+                if (params.isEmpty()) {
                     continue;
                 }
                 pathMatched = true;
                 if (!r.method().equals(req.getMethod())) {
                     continue;
                 }
-                where = r.method() + " " + r.pattern().pattern();
-                List<String> params = new ArrayList<>();
-                for (int i = 1; i <= m.groupCount(); i++) {
-                    params.add(URLDecoder.decode(m.group(i), StandardCharsets.UTF_8));
-                }
-                Object result = r.handler().handle(new Call(req, resp, params));
+                where = r.method() + " " + r.pattern();
+                Object result = r.handler().handle(new Call(req, resp, params.get()));
                 if (result != null) {
                     write(resp, 200, result);
                 }
                 return;
             }
-            throw pathMatched ? new ApiException(405, "Method not allowed") : ApiException.notFound("Not found: " + path);
+            throw pathMatched ? new ApiException(405, "Method not allowed") : ApiException.notFound("Not found");
         } catch (ApiException e) {
             ObjectNode body = error(e.getMessage());
             e.details().forEach(body::put);
@@ -141,6 +150,32 @@ public final class Router extends HttpServlet {
         } catch (RuntimeException e) {
             answerFailure(resp, where, e);
         }
+    }
+
+    /** The decoded parameters if {@code r} matches; a 400 if it matches only through encoded fixed segments. */
+    private static Optional<List<String>> match(Route r, String[] rawSegments, String[] segments) {
+        if (r.segments().length != segments.length) {
+            return Optional.empty();
+        }
+        boolean encodedFixedSegment = false;
+        List<String> params = new ArrayList<>();
+        for (int i = 0; i < segments.length; i++) {
+            String fixed = r.segments()[i];
+            if (fixed == null) {
+                if (segments[i].isEmpty()) {
+                    return Optional.empty();
+                }
+                params.add(segments[i]);
+            } else if (!fixed.equals(segments[i])) {
+                return Optional.empty();
+            } else if (!fixed.equals(rawSegments[i])) {
+                encodedFixedSegment = true;
+            }
+        }
+        if (encodedFixedSegment) {
+            throw ApiException.badRequest("Request path must not percent-encode the fixed parts of a route");
+        }
+        return Optional.of(params);
     }
 
     /**

@@ -1,0 +1,73 @@
+package dev.gatehouse.examples;
+
+import static dev.gatehouse.examples.TestServers.basic;
+import static dev.gatehouse.examples.TestServers.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Defaults that must not surprise an operator, and answers that must not tell one user about
+ * another: issue 12 item 6, and the 403-vs-404 and routing items of issue 13.
+ */
+class DisclosureTest {
+
+    private static final String MYUSER = basic("myuser", "mypwd");
+    private static final String BOB = basic("bob", "Builder22");
+
+    @TempDir
+    static Path dataDir;
+    private static ExampleServer server;
+    private static TestServers.Client http;
+    private static String admin;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = TestServers.start(dataDir.resolve("data"), Map.of());
+        http = new TestServers.Client(server);
+        admin = server.adminApiKey().orElseThrow();
+        assertThat(http.get("/api/service/console/whoami", "Authorization", BOB).statusCode()).isEqualTo(200);
+        assertThat(http.get("/api/service/console/whoami", "Authorization", MYUSER).statusCode()).isEqualTo(200);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void routesAreMatchedOnTheDecodedPathTheFilterSawAndFixedSegmentsMustNotBeEncoded() throws Exception {
+        HttpResponse<String> encodedPing = http.get("/api/v1/server/%70ing");
+        assertThat(encodedPing.statusCode()).as(encodedPing.body()).isNotEqualTo(200).isIn(400, 401);
+        assertThat(http.get("/api/v1/%75ser/myuser", "Authorization", MYUSER).statusCode()).isEqualTo(400);
+        assertThat(http.get("/api/v1/server/ping").statusCode()).isEqualTo(200);
+
+        assertThat(JsonAnswer.of(http.get("/api/v1/user/my%75ser", "Authorization", MYUSER)).body().get("username")
+                .asText()).as("a parameter segment is decoded").isEqualTo("myuser");
+        HttpResponse<String> plus = http.get("/api/v1/user/my+user", "Authorization", admin);
+        assertThat(plus.statusCode()).isEqualTo(404);
+        assertThat(json(plus).get("message").asText()).as("'+' in a path is a plus, not a space")
+                .isEqualTo("User not found: my+user");
+    }
+
+    /** An answer and its JSON body. */
+    private record JsonAnswer(int status, JsonNode body) {
+        static JsonAnswer of(HttpResponse<String> r) throws IOException {
+            return new JsonAnswer(r.statusCode(), json(r));
+        }
+    }
+}
