@@ -50,6 +50,21 @@ class DisclosureTest {
     }
 
     @Test
+    void aNewSecretIsPrivateUnlessAskedOtherwise() throws Exception {
+        String base = "/api/v1/org/Default/secret";
+        assertThat(http.postForm(base, MYUSER, "name", "no-visibility-given", "type", "data", "data", "mine")
+                .statusCode()).isEqualTo(200);
+
+        assertThat(http.send("POST", base + "/no-visibility-given/data", null, null, "Authorization", BOB).statusCode())
+                .isIn(403, 404);
+        assertThat(http.get(base, "Authorization", MYUSER).body())
+                .contains("\"name\":\"no-visibility-given\",\"type\":\"DATA\",\"visibility\":\"PRIVATE\"");
+        http.postForm(base, MYUSER, "name", "shared-on-purpose", "type", "data", "data", "ours", "visibility", "PUBLIC");
+        assertThat(http.send("POST", base + "/shared-on-purpose/data", null, null, "Authorization", BOB).body())
+                .isEqualTo("ours");
+    }
+
+    @Test
     void routesAreMatchedOnTheDecodedPathTheFilterSawAndFixedSegmentsMustNotBeEncoded() throws Exception {
         HttpResponse<String> encodedPing = http.get("/api/v1/server/%70ing");
         assertThat(encodedPing.statusCode()).as(encodedPing.body()).isNotEqualTo(200).isIn(400, 401);

@@ -89,7 +89,8 @@ public final class SecretApi {
                 storePassword = Optional.of(generated);
             }
             storePassword.ifPresent(b::storePassword);
-            b.visibility(parseVisibility(form.text("visibility").orElse("PUBLIC")));
+            // PRIVATE unless asked otherwise: the library's default, and Concord's UI's.
+            b.visibility(parseVisibility(form.text("visibility").orElse(Visibility.PRIVATE.name())));
             project.ifPresent(p -> b.projects(Set.of(p)));
             SecretMetadata created = secrets.create(caller, b.build());
             out.put("id", created.id().toString()).put("result", "CREATED");
