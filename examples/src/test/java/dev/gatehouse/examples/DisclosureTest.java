@@ -65,6 +65,23 @@ class DisclosureTest {
     }
 
     @Test
+    void aUserSeesTheirOwnRecordOnlyAndAnotherUsersLooksLikeNoUser() throws Exception {
+        JsonAnswer own = JsonAnswer.of(http.get("/api/v1/user/myuser", "Authorization", MYUSER));
+        assertThat(own.status()).isEqualTo(200);
+        assertThat(own.body().get("email").asText()).isEqualTo("myuser@example.com");
+
+        HttpResponse<String> other = http.get("/api/v1/user/bob", "Authorization", MYUSER);
+        HttpResponse<String> nobody = http.get("/api/v1/user/no-such-user", "Authorization", MYUSER);
+        assertThat(other.statusCode()).isEqualTo(404);
+        assertThat(nobody.statusCode()).isEqualTo(404);
+        assertThat(other.body()).doesNotContain("bob@example.com").doesNotContain("lastLoginAt")
+                .isEqualTo(nobody.body().replace("no-such-user", "bob"));
+
+        assertThat(JsonAnswer.of(http.get("/api/v1/user/bob", "Authorization", admin)).body().get("email").asText())
+                .as("admins see anyone's record").isEqualTo("bob@example.com");
+    }
+
+    @Test
     void routesAreMatchedOnTheDecodedPathTheFilterSawAndFixedSegmentsMustNotBeEncoded() throws Exception {
         HttpResponse<String> encodedPing = http.get("/api/v1/server/%70ing");
         assertThat(encodedPing.statusCode()).as(encodedPing.body()).isNotEqualTo(200).isIn(400, 401);
