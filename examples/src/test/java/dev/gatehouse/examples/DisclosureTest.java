@@ -82,6 +82,29 @@ class DisclosureTest {
     }
 
     @Test
+    void anotherUsersApiKeyIdIsA404LikeAnIdNobodyHas() throws Exception {
+        String bobsKey = json(http.postJson("/api/v1/apikey", "{\"name\":\"bobs-key\"}", "Authorization", BOB))
+                .get("id").asText();
+
+        HttpResponse<String> others = http.send("DELETE", "/api/v1/apikey/" + bobsKey, null, null, "Authorization", MYUSER);
+        String missingId = UUID.randomUUID().toString();
+        HttpResponse<String> missing = http.send("DELETE", "/api/v1/apikey/" + missingId, null, null,
+                "Authorization", MYUSER);
+
+        assertThat(others.statusCode()).isEqualTo(404);
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(others.body()).doesNotContain("bob").isEqualTo(missing.body().replace(missingId, bobsKey));
+        assertThat(http.get("/api/v1/apikey", "Authorization", BOB).body()).as("bob's key is untouched")
+                .contains("bobs-key");
+
+        HttpResponse<String> listOther = http.get("/api/v1/apikey?username=bob", "Authorization", MYUSER);
+        HttpResponse<String> listNobody = http.get("/api/v1/apikey?username=no-such-user", "Authorization", MYUSER);
+        assertThat(listOther.statusCode()).isEqualTo(403);
+        assertThat(listNobody.statusCode()).as("the same answer whether the user exists or not").isEqualTo(403);
+        assertThat(listOther.body()).isEqualTo(listNobody.body());
+    }
+
+    @Test
     void routesAreMatchedOnTheDecodedPathTheFilterSawAndFixedSegmentsMustNotBeEncoded() throws Exception {
         HttpResponse<String> encodedPing = http.get("/api/v1/server/%70ing");
         assertThat(encodedPing.statusCode()).as(encodedPing.body()).isNotEqualTo(200).isIn(400, 401);
