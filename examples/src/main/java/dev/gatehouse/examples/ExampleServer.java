@@ -66,12 +66,15 @@ import org.eclipse.jetty.server.ServerConnector;
  * {@code /api/*}, the API-key, LDAP and session-token realms, the secrets module, and a
  * Concord-style v1 API. On embedded defaults it needs nothing else: an H2 database, the server
  * and session keys are created under {@code ./data}, and an in-process LDAP directory holds demo
- * users ({@code myuser:mypwd}).
+ * users ({@code myuser:mypwd}). It listens on {@code 127.0.0.1} unless {@code server.host} says
+ * otherwise, since the demo users' passwords are public.
  */
 public final class ExampleServer implements AutoCloseable {
 
     /** The admin user that the admin API key belongs to. */
     public static final String ADMIN_USERNAME = "admin";
+    /** The address the server listens on unless {@code server.host} names another. */
+    public static final String DEFAULT_HOST = "127.0.0.1";
     private static final String ADMIN_KEY_NAME = "admin";
     private static final String ADMIN_KEY_FILE = "admin-api-key";
     /** The largest upload part; within it, parts stay in memory (never in a temporary file). */
@@ -121,9 +124,25 @@ public final class ExampleServer implements AutoCloseable {
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "gatehouse-shutdown"));
-        System.out.println("Gatehouse example server on http://localhost:" + server.port()
-                + " (data in " + server.dataDir.root() + ")");
+        System.out.println(server.banner());
         server.jetty.join();
+    }
+
+    /** What the server prints when it has started: where it listens, and how to listen elsewhere. */
+    public String banner() {
+        ServerConnector connector = (ServerConnector) jetty.getConnectors()[0];
+        String host = connector.getHost();
+        String where = "Gatehouse example server on http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
+                + port() + " (data in " + dataDir.root() + ")";
+        if (isLoopback(host)) {
+            return where + "\nListening on this machine only; to accept connections from elsewhere, set "
+                    + "server.host (e.g. server.host=0.0.0.0) and replace the demo directory, whose passwords are public.";
+        }
+        return where;
+    }
+
+    private static boolean isLoopback(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
     }
 
     /** Starts a server with {@code settings}; {@code server.port=0} picks a free port. */
@@ -137,6 +156,8 @@ public final class ExampleServer implements AutoCloseable {
      */
     static ExampleServer start(Settings settings, UnaryOperator<DataSource> decorate) throws Exception {
         DataDir dataDir = new DataDir(Path.of(settings.get("server.dataDir", "data")));
+        String host = settings.get("server.host", DEFAULT_HOST);
+        int port = settings.getInt("server.port", 8001);
         HikariDataSource pool = dataSource(settings, dataDir);
         dataDir.restrictFilesToOwner(); // the H2 files the pool just created
         DemoDirectory demo = null;
@@ -193,7 +214,7 @@ public final class ExampleServer implements AutoCloseable {
 
             List<String> filters = settings.get("server.filters").map(v -> List.of(v.split("\\s*,\\s*")))
                     .orElse(List.of());
-            Server jetty = jetty(settings.getInt("server.port", 8001), filters, gatehouse, router, dataDir);
+            Server jetty = jetty(host, port, filters, gatehouse, router, dataDir);
             return new ExampleServer(jetty, gatehouse, pool, demo, dataDir, adminKey);
         } catch (Exception | Error e) {
             if (gatehouse != null) {
@@ -292,16 +313,17 @@ public final class ExampleServer implements AutoCloseable {
     }
 
     /**
-     * Jetty on {@code port}: {@code filters} (servlet filter class names, e.g. a realm
+     * Jetty on {@code host:port}: {@code filters} (servlet filter class names, e.g. a realm
      * plugin's request filter), then Gatehouse's filter, in front of the API.
      */
-    private static Server jetty(int port, List<String> filters, Gatehouse gatehouse, Router router, DataDir dataDir)
-            throws Exception {
+    private static Server jetty(String host, int port, List<String> filters, Gatehouse gatehouse, Router router,
+            DataDir dataDir) throws Exception {
         Server server = new Server();
         server.setErrorHandler(JsonErrors.server());
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(host);
         connector.setPort(port);
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);

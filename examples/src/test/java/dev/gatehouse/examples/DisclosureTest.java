@@ -119,6 +119,24 @@ class DisclosureTest {
                 .isEqualTo("User not found: my+user");
     }
 
+    @Test
+    void onEmbeddedDefaultsTheServerListensOnLoopbackOnly() throws Exception {
+        assertThat(server.banner()).contains("http://127.0.0.1:" + server.port()).contains("server.host");
+        Optional<InetAddress> external = TestServers.nonLoopbackAddress();
+        if (external.isPresent()) {
+            try (Socket s = new Socket()) {
+                assertThatThrownBy(() -> s.connect(new InetSocketAddress(external.get(), server.port()), 2000))
+                        .as("connecting through " + external.get()).isInstanceOf(IOException.class);
+            }
+            try (ExampleServer everywhere = TestServers.start(dataDir.resolve("everywhere"), Map.of(),
+                    "server.host", "0.0.0.0"); Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(external.get(), everywhere.port()), 2000);
+                assertThat(s.isConnected()).as("server.host=0.0.0.0 listens on " + external.get()).isTrue();
+                assertThat(everywhere.banner()).doesNotContain("this machine only");
+            }
+        }
+    }
+
     /** An answer and its JSON body. */
     private record JsonAnswer(int status, JsonNode body) {
         static JsonAnswer of(HttpResponse<String> r) throws IOException {
