@@ -42,6 +42,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -77,6 +78,7 @@ public final class ExampleServer implements AutoCloseable {
     public static final String DEFAULT_HOST = "127.0.0.1";
     private static final String ADMIN_KEY_NAME = "admin";
     private static final String ADMIN_KEY_FILE = "admin-api-key";
+    private static final Duration DEFAULT_DB_TIMEOUT = Duration.ofSeconds(5);
     /** The largest upload part; within it, parts stay in memory (never in a temporary file). */
     private static final long MAX_UPLOAD_PART = 2L * 1024 * 1024;
     private static final long MAX_UPLOAD_REQUEST = 3L * 1024 * 1024;
@@ -228,12 +230,35 @@ public final class ExampleServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The pool fails fast: a connection is waited for at most {@code db.connectionTimeout} (5 s),
+     * and on PostgreSQL no statement runs and no socket read blocks longer than
+     * {@code db.queryTimeout} (5 s), so that an outage is answered 503 within seconds instead of
+     * holding a request thread.
+     */
     private static HikariDataSource dataSource(Settings settings, DataDir dataDir) {
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(settings.get("db.url", "jdbc:h2:file:" + dataDir.root().resolve("gatehouse") + ";DB_CLOSE_ON_EXIT=FALSE"));
+        String url = settings.get("db.url", "jdbc:h2:file:" + dataDir.root().resolve("gatehouse") + ";DB_CLOSE_ON_EXIT=FALSE");
+        config.setJdbcUrl(url);
         settings.get("db.username").ifPresent(config::setUsername);
         settings.get("db.password").ifPresent(config::setPassword);
         config.setMaximumPoolSize(settings.getInt("db.maxPoolSize", 10));
+        Duration connectionTimeout = settings.getDuration("db.connectionTimeout", DEFAULT_DB_TIMEOUT);
+        if (connectionTimeout.toMillis() < 250) {
+            throw new ConfigurationException("db.connectionTimeout: must be at least 250ms, was " + connectionTimeout);
+        }
+        config.setConnectionTimeout(connectionTimeout.toMillis());
+        config.setValidationTimeout(Math.min(connectionTimeout.toMillis(), DEFAULT_DB_TIMEOUT.toMillis()));
+        Duration queryTimeout = settings.getDuration("db.queryTimeout", DEFAULT_DB_TIMEOUT);
+        if (url.startsWith("jdbc:postgresql:")) {
+            long seconds = Math.max(1, (queryTimeout.toMillis() + 999) / 1000); // the driver counts whole seconds
+            config.addDataSourceProperty("socketTimeout", Long.toString(seconds));
+            config.addDataSourceProperty("connectTimeout", Long.toString(seconds));
+            config.addDataSourceProperty("loginTimeout", Long.toString(seconds));
+            if (!url.contains("options=")) {
+                config.addDataSourceProperty("options", "-c statement_timeout=" + queryTimeout.toMillis());
+            }
+        }
         config.setPoolName("gatehouse-example");
         return new HikariDataSource(config);
     }

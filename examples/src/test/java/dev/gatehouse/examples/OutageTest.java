@@ -106,4 +106,25 @@ class OutageTest {
         }
     }
 
+    @Test
+    void thePoolFailsFastByDefaultAndTheTimeoutsAreSettings() throws Exception {
+        AtomicReference<HikariDataSource> pool = new AtomicReference<>();
+        try (ExampleServer server = TestServers.start(work.resolve("h2"), Map.of(), ds -> {
+            pool.set((HikariDataSource) ds);
+            return ds;
+        })) {
+            assertThat(pool.get().getConnectionTimeout()).isEqualTo(5_000);
+        }
+        try (PostgresSchema pg = PostgresSchema.create("outage");
+                ExampleServer server = TestServers.start(work.resolve("pg"), Map.of(), ds -> {
+                    pool.set((HikariDataSource) ds);
+                    return ds;
+                }, "db.url", pg.jdbcUrl(), "db.username", pg.user(), "db.connectionTimeout", "2s")) {
+            assertThat(pool.get().getConnectionTimeout()).isEqualTo(2_000);
+            assertThat(pool.get().getDataSourceProperties()).containsEntry("socketTimeout", "5")
+                    .containsEntry("options", "-c statement_timeout=5000");
+        }
+        assertThatThrownBy(() -> TestServers.start(work.resolve("bad"), Map.of(), "db.queryTimeout", "soon"))
+                .isInstanceOf(ConfigurationException.class).hasMessageStartingWith("db.queryTimeout:");
+    }
 }

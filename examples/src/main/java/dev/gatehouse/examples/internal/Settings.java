@@ -7,9 +7,13 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The example server's configuration: a properties file ({@code --config FILE} or
@@ -19,6 +23,8 @@ import java.util.Properties;
  * them itself.
  */
 public final class Settings {
+
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,12})\\s*(ms|s|m)");
 
     private final Properties properties;
     private final Map<String, String> env;
@@ -79,6 +85,38 @@ public final class Settings {
         } catch (NumberFormatException e) {
             throw new ConfigurationException(key + ": expected an integer, was '" + v.get() + "'");
         }
+    }
+
+    /**
+     * A duration: {@code 500ms}, {@code 5s}, {@code 2m}, or ISO-8601 ({@code PT5S}).
+     *
+     * @throws ConfigurationException naming {@code key} if it is none of these, or not positive
+     */
+    public Duration getDuration(String key, Duration def) {
+        Optional<String> v = get(key);
+        if (v.isEmpty()) {
+            return def;
+        }
+        Matcher m = DURATION.matcher(v.get());
+        Duration d;
+        try {
+            if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                d = switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    default -> Duration.ofMinutes(n);
+                };
+            } else {
+                d = Duration.parse(v.get());
+            }
+        } catch (ArithmeticException | DateTimeParseException | NumberFormatException e) {
+            throw new ConfigurationException(key + ": expected a duration such as 500ms, 5s or 2m, was '" + v.get() + "'");
+        }
+        if (d.isNegative() || d.isZero()) {
+            throw new ConfigurationException(key + ": must be positive, was '" + v.get() + "'");
+        }
+        return d;
     }
 
     /** Sets a default for {@code key} unless the file gave one. */
