@@ -24,7 +24,9 @@ import dev.gatehouse.examples.internal.JsonErrors;
 import dev.gatehouse.examples.internal.OrgApi;
 import dev.gatehouse.examples.internal.Orgs;
 import dev.gatehouse.examples.internal.ProcessApi;
+import dev.gatehouse.examples.internal.Processes;
 import dev.gatehouse.examples.internal.Router;
+import dev.gatehouse.examples.internal.Schema;
 import dev.gatehouse.examples.internal.SecretApi;
 import dev.gatehouse.examples.internal.Settings;
 import dev.gatehouse.examples.internal.UserApi;
@@ -32,7 +34,6 @@ import dev.gatehouse.secrets.Caller;
 import dev.gatehouse.secrets.SecretManager;
 import dev.gatehouse.secrets.SecretsConfig;
 import dev.gatehouse.session.ProcessRegistry;
-import dev.gatehouse.session.ProcessStore;
 import dev.gatehouse.session.SessionTokens;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.MultipartConfigElement;
@@ -168,8 +169,10 @@ public final class ExampleServer implements AutoCloseable {
             DataSource db = decorate.apply(pool);
             Clock clock = Clock.systemUTC();
             SchemaMigrations.applyCore(db);
+            Schema.apply(db);
             UserDirectory users = UserDirectory.jdbc(db, clock);
             Orgs orgs = new Orgs(db);
+            orgs.ensureDefaultOrg();
 
             Properties gh = gatehouseProperties(settings);
             List<String> realms = List.of(gh.getProperty("gatehouse.realms").split("\\s*,\\s*"));
@@ -184,7 +187,7 @@ public final class ExampleServer implements AutoCloseable {
             if (realms.contains("session") && gh.stringPropertyNames().stream().noneMatch(k -> k.startsWith("realm.session.keys."))) {
                 gh.setProperty("realm.session.keys.local", dataDir.key("session.key", 32));
             }
-            ProcessStore processes = ProcessStore.builder().jdbc(db);
+            Processes processes = new Processes(db, clock);
             gatehouse = Gatehouse.builder()
                     .users(users)
                     .clock(clock)
@@ -210,8 +213,9 @@ public final class ExampleServer implements AutoCloseable {
                 adminKey = adminApiKey(settings, dataDir, users, apiKeys.get().keys());
             }
             if (realms.contains("session")) {
-                new ProcessApi(db, processes, SessionTokens.of(gatehouse), secrets, orgs, orgApi, users, callers,
-                        dataDir.root().resolve("processes")).register(router);
+                ProcessApi processApi = new ProcessApi(processes, SessionTokens.of(gatehouse), secrets, orgs, orgApi,
+                        users, callers, dataDir.root().resolve("processes"));
+                processApi.register(router);
             }
 
             List<String> filters = settings.get("server.filters").map(v -> List.of(v.split("\\s*,\\s*")))

@@ -1,6 +1,5 @@
 package dev.gatehouse.examples.internal;
 
-import dev.gatehouse.core.jdbc.SchemaMigrations;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,21 +13,29 @@ import javax.sql.DataSource;
 
 /**
  * The example server's organisations and projects, with org membership. The {@code Default} org
- * exists from the start and every user is a member of it; whoever creates an org joins it.
- * Gatehouse itself has no notion of orgs: this is the host's part, handed to the secrets module as
- * the caller's org set.
+ * exists from the start and every user is a member of it; whoever creates an org joins it, in the
+ * same transaction (an org is never left without its creator). Gatehouse itself has no notion of
+ * orgs: this is the host's part, handed to the secrets module as the caller's org set.
+ *
+ * <p>Org and project names follow Concord's rule ({@code ConcordKey.PATTERN}): 3 to 128
+ * characters, letters, digits and {@code _ @ . - ~}, starting with a letter or digit, so that
+ * names migrated from Concord fit. Thread-safe.
  */
 public final class Orgs {
 
     public static final String DEFAULT_ORG = "Default";
-    private static final Pattern NAME = Pattern.compile("^[0-9a-zA-Z][0-9a-zA-Z_@.\\-~]{2,127}$");
+    /** Concord's {@code com.walmartlabs.concord.common.validation.ConcordKey.PATTERN}. */
+    public static final Pattern NAME = Pattern.compile("^[0-9a-zA-Z][0-9a-zA-Z_@.\\-~]{2,127}$");
 
     private final DataSource db;
 
+    /** Orgs in {@code db}, whose tables {@link Schema#apply} created. */
     public Orgs(DataSource db) {
         this.db = db;
-        SchemaMigrations.apply(db, "examples", Orgs.class.getClassLoader(), "META-INF/gatehouse/examples/schema",
-                java.util.List.of("V1__orgs.sql"));
+    }
+
+    /** Creates the {@code Default} org unless it exists (another node may create it at the same moment). */
+    public void ensureDefaultOrg() {
         if (find(DEFAULT_ORG).isEmpty()) {
             try {
                 createOrg(DEFAULT_ORG, Optional.empty());
@@ -41,24 +48,38 @@ public final class Orgs {
     /** A valid org or project name, or a 400. */
     public static String checkName(String what, String name) {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw ApiException.badRequest("Invalid " + what + " name: must match " + NAME.pattern());
+            throw ApiException.badRequest("Invalid " + what + " name: use 3 to 128 letters, digits and _ @ . - ~, "
+                    + "starting with a letter or digit");
         }
         return name;
     }
 
     public Optional<UUID> find(String org) {
-        return queryId("SELECT id FROM ex_orgs WHERE name = ?", org);
+        return queryId("find org", "SELECT id FROM ex_orgs WHERE name = ?", org);
     }
 
     public UUID require(String org) {
         return find(org).orElseThrow(() -> ApiException.notFound("Organization not found: " + org));
     }
 
+    /** Creates an org and, in the same transaction, makes {@code creator} a member. */
     public UUID createOrg(String name, Optional<UUID> creator) {
         checkName("organization", name);
         UUID id = UUID.randomUUID();
-        insert("INSERT INTO ex_orgs (id, name) VALUES (?, ?)", "Organization already exists: " + name, id, name);
-        creator.ifPresent(u -> addMember(id, u));
+        try {
+            Sql.inTransaction(db, "create org", c -> {
+                update(c, "INSERT INTO ex_orgs (id, name) VALUES (?, ?)", id, name);
+                if (creator.isPresent()) {
+                    update(c, "INSERT INTO ex_org_members (org_id, user_id) VALUES (?, ?)", id, creator.get());
+                }
+                return null;
+            });
+        } catch (Sql.Failure e) {
+            if (e.isUniqueViolation()) {
+                throw ApiException.conflict("Organization already exists: " + name);
+            }
+            throw e;
+        }
         return id;
     }
 
@@ -66,66 +87,63 @@ public final class Orgs {
         UUID orgId = require(org);
         checkName("project", name);
         UUID id = UUID.randomUUID();
-        insert("INSERT INTO ex_projects (id, org_id, name) VALUES (?, ?, ?)", "Project already exists: " + name, id,
-                orgId, name);
+        try {
+            Sql.withConnection(db, "create project", c ->
+                    update(c, "INSERT INTO ex_projects (id, org_id, name) VALUES (?, ?, ?)", id, orgId, name));
+        } catch (Sql.Failure e) {
+            if (e.isUniqueViolation()) {
+                throw ApiException.conflict("Project already exists: " + name);
+            }
+            throw e;
+        }
         return id;
     }
 
     public boolean projectExists(String org, String project) {
-        return find(org).flatMap(o -> queryId("SELECT id FROM ex_projects WHERE org_id = ? AND name = ?", o, project))
-                .isPresent();
-    }
-
-    public void addMember(UUID orgId, UUID userId) {
-        try {
-            insert("INSERT INTO ex_org_members (org_id, user_id) VALUES (?, ?)", "member", orgId, userId);
-        } catch (ApiException e) {
-            // already a member
-        }
+        return find(org).flatMap(o -> queryId("find project", "SELECT id FROM ex_projects WHERE org_id = ? AND name = ?",
+                o, project)).isPresent();
     }
 
     /** The orgs {@code userId} belongs to: {@code Default} always, plus those it joined. */
     public Set<String> orgsOf(UUID userId) {
         Set<String> orgs = new LinkedHashSet<>();
         orgs.add(DEFAULT_ORG);
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT o.name FROM ex_orgs o JOIN ex_org_members m ON m.org_id = o.id WHERE m.user_id = ?")) {
-            ps.setObject(1, userId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    orgs.add(rs.getString(1));
+        Sql.withConnection(db, "list orgs", c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT o.name FROM ex_orgs o JOIN ex_org_members m ON m.org_id = o.id WHERE m.user_id = ?")) {
+                ps.setObject(1, userId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        orgs.add(rs.getString(1));
+                    }
                 }
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot list orgs: " + e.getMessage(), e);
-        }
+            return null;
+        });
         return orgs;
     }
 
-    private Optional<UUID> queryId(String sql, Object... args) {
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
+    private Optional<UUID> queryId(String what, String sql, Object... args) {
+        return Sql.withConnection(db, what, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                bind(ps, args);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getObject(1, UUID.class)) : Optional.empty();
+                }
             }
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getObject(1, UUID.class)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("query failed: " + e.getMessage(), e);
+        });
+    }
+
+    private static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            return ps.executeUpdate();
         }
     }
 
-    private void insert(String sql, String duplicateMessage, Object... args) {
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            if (SchemaMigrations.isUniqueViolation(e)) {
-                throw ApiException.conflict(duplicateMessage);
-            }
-            throw new IllegalStateException("insert failed: " + e.getMessage(), e);
+    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            ps.setObject(i + 1, args[i]);
         }
     }
 }

@@ -6,27 +6,19 @@ import dev.gatehouse.core.ProcessInfo;
 import dev.gatehouse.core.ProcessRef;
 import dev.gatehouse.core.User;
 import dev.gatehouse.core.UserDirectory;
+import dev.gatehouse.secrets.Caller;
 import dev.gatehouse.secrets.CryptoTask;
 import dev.gatehouse.secrets.ProcessContext;
 import dev.gatehouse.secrets.ProcessExpressions;
 import dev.gatehouse.secrets.SecretManager;
-import dev.gatehouse.session.ProcessState;
-import dev.gatehouse.session.ProcessStore;
 import dev.gatehouse.session.SessionTokens;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,25 +27,26 @@ import org.slf4j.LoggerFactory;
  * task can be seen working. A process runs as its caller, renders its {@code log} template once
  * with {@code crypto} and {@code processInfo} in scope, keeps the output and stays RUNNING until
  * it is finished or cancelled (which ends its session token).
+ *
+ * <p>A process is written once, whole (status, initiator, log) in one statement after its
+ * template was rendered; see {@link Processes}.
  */
 public final class ProcessApi {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessApi.class);
     private static final int MAX_LOG = 64 * 1024;
 
-    private final DataSource db;
-    private final ProcessStore processes;
+    private final Processes processes;
     private final SessionTokens tokens;
     private final SecretManager secrets;
     private final Orgs orgs;
     private final OrgApi orgApi;
     private final UserDirectory users;
-    private final Function<Identity, dev.gatehouse.secrets.Caller> callers;
-    private final Path workRoot;
+    private final Function<Identity, Caller> callers;
+    private final WorkFolders work;
 
-    public ProcessApi(DataSource db, ProcessStore processes, SessionTokens tokens, SecretManager secrets, Orgs orgs,
-            OrgApi orgApi, UserDirectory users, Function<Identity, dev.gatehouse.secrets.Caller> callers, Path workRoot) {
-        this.db = db;
+    public ProcessApi(Processes processes, SessionTokens tokens, SecretManager secrets, Orgs orgs, OrgApi orgApi,
+            UserDirectory users, Function<Identity, Caller> callers, Path workRoot) {
         this.processes = processes;
         this.tokens = tokens;
         this.secrets = secrets;
@@ -61,7 +54,7 @@ public final class ProcessApi {
         this.orgApi = orgApi;
         this.users = users;
         this.callers = callers;
-        this.workRoot = workRoot;
+        this.work = new WorkFolders(workRoot);
     }
 
     public void register(Router router) {
@@ -87,50 +80,61 @@ public final class ProcessApi {
         }
         UUID id = UUID.randomUUID();
         ProcessRef ref = new ProcessRef(id, org, project);
-        processes.register(ref, caller.userId(), "RUNNING");
-        ProcessInfo info = tokens.processInfo(id);
-        if (!Files.isDirectory(workRoot)) {
-            Files.createDirectories(workRoot);
-            Files.setPosixFilePermissions(workRoot, PosixFilePermissions.fromString("rwx------"));
-        }
-        Path workDir = Files.createDirectory(workRoot.resolve(id.toString()),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        CryptoTask crypto = new CryptoTask(secrets, new ProcessContext(ref, workDir, callers.apply(caller).inProcess(ref)));
-        String output;
+        Processes.Starting pending = processes.starting(ref, caller.userId());
         try {
-            output = new ProcessExpressions(info, crypto).render(template);
-        } catch (RuntimeException e) {
-            // A failed expression is the process's failure, shown in its log, not the server's.
-            output = "ERROR: " + e.getMessage();
-            processes.updateStatus(id, "FAILED");
-            LOG.info("process {} failed: {}", id, e.toString());
+            Path workDir = work.create(id);
+            String output;
+            String status = Processes.RUNNING;
+            try {
+                output = render(ref, caller, workDir, template);
+            } catch (RuntimeException e) {
+                // A failed expression is the process's failure, shown in its log, not the server's.
+                if (Router.outage(e).isPresent()) {
+                    throw e;
+                }
+                output = "ERROR: " + e.getMessage();
+                status = Processes.FAILED;
+                LOG.info("process {} failed: {}", id, e.toString());
+            }
+            processes.insert(ref, caller.userId(), status, output);
+        } catch (RuntimeException | IOException e) {
+            work.delete(id); // the database refused the row: nothing of the process may stay
+            throw e;
+        } finally {
+            pending.close();
         }
-        saveLog(id, caller.userId(), output);
         return Router.JSON.createObjectNode().put("ok", true).put("instanceId", id.toString());
     }
 
-    private ProcessState visible(Identity caller, String idText) {
+    private String render(ProcessRef ref, Identity caller, Path workDir, String template) {
+        ProcessInfo info = tokens.processInfo(ref.id());
+        CryptoTask crypto = new CryptoTask(secrets, new ProcessContext(ref, workDir, callers.apply(caller).inProcess(ref)));
+        return new ProcessExpressions(info, crypto).render(template);
+    }
+
+    private Processes.Record visible(Identity caller, String idText) {
         UUID id = UserApi.id(idText);
-        ProcessState state = processes.find(id).orElseThrow(() -> ApiException.notFound("Process not found: " + idText));
-        boolean own = initiator(id).map(caller.userId()::equals).orElse(false)
+        Processes.Record process = processes.record(id)
+                .orElseThrow(() -> ApiException.notFound("Process not found: " + idText));
+        boolean own = process.initiator().equals(caller.userId())
                 || caller.process().map(p -> p.id().equals(id)).orElse(false);
         if (!own && !caller.hasRole("admin")) {
             throw ApiException.notFound("Process not found: " + idText);
         }
-        return state;
+        return process;
     }
 
     private Object get(Router.Call call) {
-        ProcessState state = visible(call.caller(), call.param(0));
-        String initiator = initiator(state.processId()).flatMap(users::findById).map(User::username).orElse(null);
-        return Router.JSON.createObjectNode().put("instanceId", state.processId().toString())
-                .put("status", state.status()).put("initiator", initiator).put("org", state.process().org())
-                .put("project", state.process().project().orElse(null));
+        Processes.Record process = visible(call.caller(), call.param(0));
+        String initiator = users.findById(process.initiator()).map(User::username).orElse(null);
+        return Router.JSON.createObjectNode().put("instanceId", process.process().id().toString())
+                .put("status", process.status()).put("initiator", initiator).put("org", process.process().org())
+                .put("project", process.process().project().orElse(null));
     }
 
     private Object log(Router.Call call) throws IOException {
-        ProcessState state = visible(call.caller(), call.param(0));
-        String log = query("SELECT log FROM ex_process_logs WHERE instance_id = ?", state.processId()).orElse("");
+        Processes.Record process = visible(call.caller(), call.param(0));
+        String log = processes.log(process.process().id()).orElse("");
         HttpServletResponse resp = call.response();
         resp.setContentType("text/plain");
         resp.setCharacterEncoding("UTF-8");
@@ -140,39 +144,16 @@ public final class ProcessApi {
     }
 
     private Object end(Router.Call call, String status) {
-        ProcessState state = visible(call.caller(), call.param(0));
-        if (processes.isFinal(state.status())) {
-            throw ApiException.conflict("Process is already " + state.status());
-        }
-        processes.updateStatus(state.processId(), status);
-        return Router.JSON.createObjectNode().put("ok", true).put("instanceId", state.processId().toString())
-                .put("status", status);
-    }
-
-    private Optional<UUID> initiator(UUID id) {
-        return query("SELECT initiator FROM ex_process_logs WHERE instance_id = ?", id).map(UUID::fromString);
-    }
-
-    private void saveLog(UUID id, UUID initiator, String log) {
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO ex_process_logs (instance_id, initiator, log) VALUES (?, ?, ?)")) {
-            ps.setObject(1, id);
-            ps.setString(2, initiator.toString());
-            ps.setString(3, log);
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot save process log: " + e.getMessage(), e);
-        }
-    }
-
-    private Optional<String> query(String sql, UUID id) {
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setObject(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+        Processes.Record process = visible(call.caller(), call.param(0));
+        UUID id = process.process().id();
+        switch (processes.end(id, status)) {
+            case NOT_FOUND -> throw ApiException.notFound("Process not found: " + call.param(0));
+            case ALREADY_FINAL -> throw ApiException.conflict("Process is already "
+                    + processes.record(id).map(Processes.Record::status).orElse("ended"));
+            case ENDED -> {
+                // the process's session tokens are refused from now on, on every node
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read process: " + e.getMessage(), e);
         }
+        return Router.JSON.createObjectNode().put("ok", true).put("instanceId", id.toString()).put("status", status);
     }
 }
