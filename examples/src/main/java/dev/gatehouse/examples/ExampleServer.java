@@ -52,6 +52,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
@@ -83,6 +86,7 @@ public final class ExampleServer implements AutoCloseable {
     /** The largest upload part; within it, parts stay in memory (never in a temporary file). */
     private static final long MAX_UPLOAD_PART = 2L * 1024 * 1024;
     private static final long MAX_UPLOAD_REQUEST = 3L * 1024 * 1024;
+    private static final Duration SWEEP_EVERY = Duration.ofMinutes(1);
 
     private final Server jetty;
     private final Gatehouse gatehouse;
@@ -90,15 +94,17 @@ public final class ExampleServer implements AutoCloseable {
     private final DemoDirectory demo;
     private final DataDir dataDir;
     private final String adminApiKey;
+    private final ScheduledExecutorService sweeper;
 
     private ExampleServer(Server jetty, Gatehouse gatehouse, HikariDataSource db, DemoDirectory demo, DataDir dataDir,
-            String adminApiKey) {
+            String adminApiKey, ScheduledExecutorService sweeper) {
         this.jetty = jetty;
         this.gatehouse = gatehouse;
         this.db = db;
         this.demo = demo;
         this.dataDir = dataDir;
         this.adminApiKey = adminApiKey;
+        this.sweeper = sweeper;
     }
 
     /**
@@ -165,6 +171,7 @@ public final class ExampleServer implements AutoCloseable {
         dataDir.restrictFilesToOwner(); // the H2 files the pool just created
         DemoDirectory demo = null;
         Gatehouse gatehouse = null;
+        ScheduledExecutorService sweeper = null;
         try {
             DataSource db = decorate.apply(pool);
             Clock clock = Clock.systemUTC();
@@ -216,13 +223,24 @@ public final class ExampleServer implements AutoCloseable {
                 ProcessApi processApi = new ProcessApi(processes, SessionTokens.of(gatehouse), secrets, orgs, orgApi,
                         users, callers, dataDir.root().resolve("processes"));
                 processApi.register(router);
+                sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "gatehouse-example-work-folder-sweeper");
+                    t.setDaemon(true);
+                    return t;
+                });
+                processApi.sweepWorkFolders();
+                sweeper.scheduleWithFixedDelay(processApi::sweepWorkFolders, SWEEP_EVERY.toSeconds(),
+                        SWEEP_EVERY.toSeconds(), TimeUnit.SECONDS);
             }
 
             List<String> filters = settings.get("server.filters").map(v -> List.of(v.split("\\s*,\\s*")))
                     .orElse(List.of());
             Server jetty = jetty(host, port, filters, gatehouse, router, dataDir);
-            return new ExampleServer(jetty, gatehouse, pool, demo, dataDir, adminKey);
+            return new ExampleServer(jetty, gatehouse, pool, demo, dataDir, adminKey, sweeper);
         } catch (Exception | Error e) {
+            if (sweeper != null) {
+                sweeper.shutdownNow();
+            }
             if (gatehouse != null) {
                 gatehouse.close();
             }
@@ -421,6 +439,9 @@ public final class ExampleServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (sweeper != null) {
+            sweeper.shutdownNow();
+        }
         try {
             jetty.stop();
         } catch (Exception e) {

@@ -10,6 +10,7 @@ import dev.gatehouse.secrets.Caller;
 import dev.gatehouse.secrets.CryptoTask;
 import dev.gatehouse.secrets.ProcessContext;
 import dev.gatehouse.secrets.ProcessExpressions;
+import dev.gatehouse.secrets.SecretException;
 import dev.gatehouse.secrets.SecretManager;
 import dev.gatehouse.session.SessionTokens;
 import jakarta.servlet.http.HttpServletResponse;
@@ -28,13 +29,19 @@ import org.slf4j.LoggerFactory;
  * with {@code crypto} and {@code processInfo} in scope, keeps the output and stays RUNNING until
  * it is finished or cancelled (which ends its session token).
  *
- * <p>A process is written once, whole (status, initiator, log) in one statement after its
- * template was rendered; see {@link Processes}.
+ * <p>A template whose evaluation fails in any way, an {@link Error} such as
+ * {@link StackOverflowError} or {@link OutOfMemoryError} included, ends its process FAILED with a
+ * message in the process's log, and the start request is answered 422 with that message and the
+ * process id. The server's own log names only the process and the exception's class: an
+ * exception's message may quote a decrypted value or the template. The files a process exported
+ * are deleted when it ends, whatever its final status.
  */
 public final class ProcessApi {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessApi.class);
-    private static final int MAX_LOG = 64 * 1024;
+    private static final int MAX_TEMPLATE = 64 * 1024;
+    /** The most characters a process's log may hold; a longer output fails the process. */
+    static final int MAX_LOG = 1024 * 1024;
 
     private final Processes processes;
     private final SessionTokens tokens;
@@ -49,7 +56,7 @@ public final class ProcessApi {
             UserDirectory users, Function<Identity, Caller> callers, Path workRoot) {
         this.processes = processes;
         this.tokens = tokens;
-        this.secrets = secrets;
+        this.secrets = new KnownProjectsOnly(secrets, orgs);
         this.orgs = orgs;
         this.orgApi = orgApi;
         this.users = users;
@@ -65,14 +72,31 @@ public final class ProcessApi {
                 .route("DELETE", "/api/v1/process/{id}", call -> end(call, "CANCELLED"));
     }
 
+    /**
+     * Deletes the work folders of processes that are in a final status or were never committed
+     * (ended on another node, or left by a crash); run at start-up and now and then.
+     */
+    public void sweepWorkFolders() {
+        work.sweep(id -> {
+            if (processes.isStarting(id)) {
+                return false;
+            }
+            try {
+                return processes.record(id).map(r -> processes.isFinal(r.status())).orElse(true);
+            } catch (RuntimeException e) {
+                return false; // the database is away: try again next time
+            }
+        });
+    }
+
     private Object start(Router.Call call) throws IOException {
         Identity caller = call.caller();
         ObjectNode body = call.json();
         String org = UserApi.text(body, "org").orElse(Orgs.DEFAULT_ORG);
         Optional<String> project = UserApi.text(body, "project");
         String template = UserApi.text(body, "log").orElse("");
-        if (template.length() > MAX_LOG) {
-            throw ApiException.badRequest("'log' is longer than " + MAX_LOG + " characters");
+        if (template.length() > MAX_TEMPLATE) {
+            throw ApiException.badRequest("'log' is longer than " + MAX_TEMPLATE + " characters");
         }
         orgApi.requireMember(caller, org);
         if (project.isPresent() && !orgs.projectExists(org, project.get())) {
@@ -80,28 +104,41 @@ public final class ProcessApi {
         }
         UUID id = UUID.randomUUID();
         ProcessRef ref = new ProcessRef(id, org, project);
+        Optional<String> failure;
         Processes.Starting pending = processes.starting(ref, caller.userId());
         try {
             Path workDir = work.create(id);
             String output;
-            String status = Processes.RUNNING;
             try {
                 output = render(ref, caller, workDir, template);
-            } catch (RuntimeException e) {
-                // A failed expression is the process's failure, shown in its log, not the server's.
-                if (Router.outage(e).isPresent()) {
-                    throw e;
-                }
-                output = "ERROR: " + e.getMessage();
-                status = Processes.FAILED;
-                LOG.info("process {} failed: {}", id, e.toString());
+                failure = output.length() > MAX_LOG
+                        ? Optional.of("the log would be longer than " + MAX_LOG + " characters") : Optional.empty();
+            } catch (Throwable t) { // NOPMD: an Error from the evaluation is the process's failure, not the server's
+                rethrowOutage(t);
+                failure = Optional.of(describe(t));
+                LOG.info("process {} failed: {}", id, t.getClass().getName());
+                output = "";
             }
-            processes.insert(ref, caller.userId(), status, output);
+            if (failure.isPresent()) {
+                output = "ERROR: " + failure.get();
+            }
+            try {
+                processes.insert(ref, caller.userId(), failure.isPresent() ? Processes.FAILED : Processes.RUNNING,
+                        output);
+            } finally {
+                if (failure.isPresent()) {
+                    work.delete(id);
+                }
+            }
         } catch (RuntimeException | IOException e) {
             work.delete(id); // the database refused the row: nothing of the process may stay
             throw e;
         } finally {
             pending.close();
+        }
+        if (failure.isPresent()) {
+            throw new ApiException(422, "Process failed: " + failure.get()).with("instanceId", id.toString())
+                    .with("status", Processes.FAILED);
         }
         return Router.JSON.createObjectNode().put("ok", true).put("instanceId", id.toString());
     }
@@ -110,6 +147,36 @@ public final class ProcessApi {
         ProcessInfo info = tokens.processInfo(ref.id());
         CryptoTask crypto = new CryptoTask(secrets, new ProcessContext(ref, workDir, callers.apply(caller).inProcess(ref)));
         return new ProcessExpressions(info, crypto).render(template);
+    }
+
+    /** A backend that did not answer is the server's trouble (503), not the process's failure. */
+    private static void rethrowOutage(Throwable t) {
+        if (t instanceof SecretException s && s.kind() == SecretException.Kind.STORE_FAILURE) {
+            throw SecretApi.translate(s);
+        }
+        if (t instanceof RuntimeException e && Router.outage(e).isPresent()) {
+            throw e;
+        }
+    }
+
+    /** What went wrong, for the process's log: never an exception's own text, which may quote a value. */
+    private static String describe(Throwable t) {
+        if (t instanceof SecretException s) {
+            return s.getMessage(); // the secrets module's messages name secrets and projects, never values
+        }
+        if (t instanceof StackOverflowError) {
+            return "the template nests or recurses too deeply";
+        }
+        if (t instanceof OutOfMemoryError) {
+            return "the template's output is too large";
+        }
+        if (t instanceof NumberFormatException || t instanceof ClassCastException || t instanceof ArithmeticException) {
+            return "an operation in the template was given a value of the wrong type";
+        }
+        if (t instanceof IllegalArgumentException) {
+            return "the template does not parse, or uses something that is not in scope";
+        }
+        return "the template could not be evaluated (" + t.getClass().getSimpleName() + ")";
     }
 
     private Processes.Record visible(Identity caller, String idText) {
@@ -148,11 +215,12 @@ public final class ProcessApi {
         UUID id = process.process().id();
         switch (processes.end(id, status)) {
             case NOT_FOUND -> throw ApiException.notFound("Process not found: " + call.param(0));
-            case ALREADY_FINAL -> throw ApiException.conflict("Process is already "
-                    + processes.record(id).map(Processes.Record::status).orElse("ended"));
-            case ENDED -> {
-                // the process's session tokens are refused from now on, on every node
+            case ALREADY_FINAL -> {
+                work.delete(id);
+                throw ApiException.conflict("Process is already "
+                        + processes.record(id).map(Processes.Record::status).orElse("ended"));
             }
+            case ENDED -> work.delete(id);
         }
         return Router.JSON.createObjectNode().put("ok", true).put("instanceId", id.toString()).put("status", status);
     }
