@@ -22,8 +22,8 @@ import javax.sql.DataSource;
  *
  * <p>A process is one row: org, project, status, initiator and log are written by one INSERT in
  * one transaction, so after any crash a process exists whole or not at all. (Gatehouse's
- * {@code ProcessStore} writes its own row on its own connection, so it could not be in the same
- * transaction as the log; see the report in the README's example-server section.)
+ * {@code ProcessStore} writes its row on a connection of its own, so it could not be in the same
+ * transaction as the log.)
  *
  * <p>While a process is being started on this node, before its row is committed, {@link #find}
  * reports it as {@code RUNNING} from memory, so that its session token can be issued for its
