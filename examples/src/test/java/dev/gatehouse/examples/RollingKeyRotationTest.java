@@ -47,8 +47,9 @@ class RollingKeyRotationTest {
 
     @Test
     void theReadmeRotationKeepsEveryReadWorkingOnTwoNodesUnderLoad() throws Exception {
-        pg = PostgresSchema.create("rotation");
-        try (pg) {
+        PostgresSchema schema = PostgresSchema.create("rotation");
+        pg = schema;
+        try (schema) {
             start(0, "secrets.serverKey.old", oldKey);
             start(1, "secrets.serverKey.old", oldKey);
             String admin = nodes.get(0).adminApiKey().orElseThrow();

@@ -35,9 +35,16 @@ public final class ApiKeyApi {
                 .route("DELETE", "/api/v1/apikey/{id}", this::revoke);
     }
 
+    /**
+     * Whose keys a request is about. A non-admin naming anyone but themselves is refused before
+     * the name is looked up, so that the answer (403) is the same whether that user exists or not.
+     */
     private UUID owner(Identity caller, Optional<String> username) {
-        if (username.isEmpty()) {
+        if (username.isEmpty() || username.get().equals(caller.username()) && !caller.hasRole("admin")) {
             return caller.userId();
+        }
+        if (!caller.hasRole("admin")) {
+            throw ApiException.forbidden("Only administrators can manage other users' API keys");
         }
         return users.findByUsername(username.get(), Optional.empty()).map(User::id)
                 .orElseThrow(() -> ApiException.notFound("User not found: " + username.get()));
@@ -77,16 +84,24 @@ public final class ApiKeyApi {
         return out;
     }
 
+    /**
+     * Revokes a key. Another user's key is a 404, the same answer as for an id nobody has: a 403
+     * would tell existing ids from missing ones, and its message names the key's owner.
+     */
     private Object revoke(Router.Call call) {
         Identity caller = call.caller();
+        ApiException notFound = ApiException.notFound("API key not found: " + call.param(0));
         boolean revoked;
         try {
             revoked = keys.revoke(caller, UserApi.id(call.param(0)));
         } catch (ApiKeyException e) {
+            if (e.reason() == ApiKeyException.Reason.FORBIDDEN) {
+                throw notFound;
+            }
             throw translate(e);
         }
         if (!revoked) {
-            throw ApiException.notFound("API key not found: " + call.param(0));
+            throw notFound;
         }
         return Router.JSON.createObjectNode().put("ok", true).put("result", "DELETED");
     }
@@ -96,7 +111,7 @@ public final class ApiKeyApi {
             case FORBIDDEN -> 403;
             case NAME_TAKEN, KEY_TAKEN -> 409;
             case UNKNOWN_USER -> 404;
-            default -> 400;
+            case INVALID_NAME, INVALID_KEY, INVALID_EXPIRY -> 400;
         };
         return new ApiException(status, e.getMessage());
     }

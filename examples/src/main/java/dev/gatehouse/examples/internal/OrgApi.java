@@ -5,7 +5,6 @@ import dev.gatehouse.secrets.EncryptedStrings;
 import dev.gatehouse.secrets.SecretException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -69,7 +68,7 @@ public final class OrgApi {
             if (body.length > MAX_PLAINTEXT) {
                 throw ApiException.badRequest("Value is larger than " + MAX_PLAINTEXT + " bytes");
             }
-            value = new String(body, StandardCharsets.UTF_8);
+            value = Text.utf8(body, "Value to encrypt");
         }
         if (value.isEmpty()) {
             throw ApiException.badRequest("Value to encrypt is empty");

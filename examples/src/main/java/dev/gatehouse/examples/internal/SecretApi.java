@@ -72,13 +72,13 @@ public final class SecretApi {
             case "data" -> SecretValue.ofBytes(form.bytes("data").orElseThrow(() -> ApiException.badRequest("'data' is required")));
             case "username_password" -> SecretValue.usernamePassword(
                     form.text("username").orElseThrow(() -> ApiException.badRequest("'username' is required")),
-                    form.chars("password").orElseThrow(() -> ApiException.badRequest("'password' is required")));
+                    form.password("password").orElseThrow(() -> ApiException.badRequest("'password' is required")));
             case "key_pair" -> keyPair(form);
             default -> throw ApiException.badRequest("'type' must be data, username_password or key_pair");
         };
         try {
             NewSecret.Builder b = NewSecret.builder(org, name, value);
-            Optional<char[]> storePassword = form.chars("storePassword");
+            Optional<char[]> storePassword = form.password("storePassword");
             if (form.text("generatePassword").map(v -> v.equalsIgnoreCase("true")).orElse(false)) {
                 if (storePassword.isPresent()) {
                     throw ApiException.badRequest("Give either 'storePassword' or 'generatePassword', not both");
@@ -88,7 +88,8 @@ public final class SecretApi {
                 storePassword = Optional.of(generated);
             }
             storePassword.ifPresent(b::storePassword);
-            b.visibility(parseVisibility(form.text("visibility").orElse("PUBLIC")));
+            // PRIVATE unless asked otherwise: the library's default, and Concord's UI's.
+            b.visibility(parseVisibility(form.text("visibility").orElse(Visibility.PRIVATE.name())));
             project.ifPresent(p -> b.projects(Set.of(p)));
             SecretMetadata created = secrets.create(caller, b.build());
             out.put("id", created.id().toString()).put("result", "CREATED");
@@ -137,7 +138,7 @@ public final class SecretApi {
         Caller caller = callers.apply(call.caller());
         String org = call.param(0);
         String name = call.param(1);
-        Optional<char[]> storePassword = new Form(call.request()).chars("storePassword");
+        Optional<char[]> storePassword = new Form(call.request()).password("storePassword");
         SecretValue value;
         try {
             value = storePassword.isPresent()

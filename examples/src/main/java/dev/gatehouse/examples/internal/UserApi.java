@@ -16,7 +16,7 @@ import java.util.function.Consumer;
 
 /**
  * {@code whoami} and the user endpoint: {@code POST /api/v1/user} (admin),
- * {@code GET /api/v1/user/{username}}, {@code POST /api/v1/user/{id}/disable|enable} (admin),
+ * {@code GET /api/v1/user/{username}} (admins: anyone; others: themselves), {@code POST /api/v1/user/{id}/disable|enable} (admin),
  * {@code DELETE /api/v1/user/{id}} (admin).
  */
 public final class UserApi {
@@ -92,10 +92,18 @@ public final class UserApi {
         return Router.JSON.createObjectNode().put("ok", true).put("id", created.id().toString()).put("result", "CREATED");
     }
 
+    /**
+     * A user's record: admins see anyone's, others only their own. Another user's record is a 404,
+     * the same answer as for a name nobody has, so that the endpoint tells no one which users
+     * exist, nor their email or when they last logged in.
+     */
     private Object get(Router.Call call) {
-        call.caller();
-        User u = users.findByUsername(call.param(0), Optional.empty())
-                .orElseThrow(() -> ApiException.notFound("User not found: " + call.param(0)));
+        Identity caller = call.caller();
+        ApiException notFound = ApiException.notFound("User not found: " + call.param(0));
+        User u = users.findByUsername(call.param(0), Optional.empty()).orElseThrow(() -> notFound);
+        if (!caller.hasRole("admin") && !u.id().equals(caller.userId())) {
+            throw notFound;
+        }
         return json(u);
     }
 
