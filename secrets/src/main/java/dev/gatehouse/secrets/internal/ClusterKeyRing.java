@@ -106,10 +106,10 @@ final class ClusterKeyRing {
             KeyState state = e.getValue().state();
             if ((state == KeyState.PRIMARY || state == KeyState.OLD) && !ring.contains(e.getKey())) {
                 problems.add("secrets.serverKey." + e.getKey() + ": missing on this node, but the cluster "
-                        + (state == KeyState.PRIMARY ? "seals new secrets with it (it is the primary key)"
-                                : "may still have secrets sealed with it (state OLD)")
-                        + "; add it, or finish the rotation first (reencryptAll(), then retireKey(\"" + e.getKey()
-                        + "\") on a node that has it)");
+                        + (state == KeyState.PRIMARY ? "seals new secrets with it (it is the primary key); add it"
+                                : "may still have secrets sealed with it (state OLD); add it, or finish the rotation "
+                                        + "first (reencryptAll(), then retireKey(\"" + e.getKey()
+                                        + "\") on a node that has it)"));
             }
         }
         return problems;

@@ -97,7 +97,17 @@ public final class JdbcSecretStore implements SecretStore {
         return out;
     }
 
+    /** The row as a record; a row that no manager could have written is CORRUPTED, not a 500. */
     private static StoredSecret row(ResultSet rs) throws SQLException {
+        try {
+            return decodeRow(rs);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new SecretException(Kind.CORRUPTED, "The row of secret " + rs.getString(2) + "/" + rs.getString(3)
+                    + " is not a valid record: " + e.getMessage(), e);
+        }
+    }
+
+    private static StoredSecret decodeRow(ResultSet rs) throws SQLException {
         Optional<String> keyId = rs.getBoolean(8) ? Optional.empty() : Optional.ofNullable(rs.getString(9));
         SecretMetadata m = SecretMetadata.of(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
                         SecretType.valueOf(rs.getString(4)), rs.getObject(6, UUID.class), keyId,
