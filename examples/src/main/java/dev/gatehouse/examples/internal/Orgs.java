@@ -76,6 +76,33 @@ public final class Orgs {
                 .isPresent();
     }
 
+    /** Every org's name, sorted. */
+    public java.util.List<String> allOrgs() {
+        return names("SELECT name FROM ex_orgs ORDER BY name");
+    }
+
+    /** The names of {@code org}'s projects, sorted; empty if the org does not exist. */
+    public java.util.List<String> projectsOf(String org) {
+        return names("SELECT p.name FROM ex_projects p JOIN ex_orgs o ON o.id = p.org_id WHERE o.name = ? ORDER BY p.name", org);
+    }
+
+    private java.util.List<String> names(String sql, Object... args) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("query failed: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
     public void addMember(UUID orgId, UUID userId) {
         try {
             insert("INSERT INTO ex_org_members (org_id, user_id) VALUES (?, ?)", "member", orgId, userId);
