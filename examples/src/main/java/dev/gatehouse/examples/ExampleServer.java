@@ -27,6 +27,7 @@ import dev.gatehouse.examples.internal.Router;
 import dev.gatehouse.examples.internal.SecretApi;
 import dev.gatehouse.examples.internal.Settings;
 import dev.gatehouse.examples.internal.UserApi;
+import dev.gatehouse.examples.internal.WebConsole;
 import dev.gatehouse.secrets.Caller;
 import dev.gatehouse.secrets.SecretManager;
 import dev.gatehouse.secrets.SecretsConfig;
@@ -280,6 +281,7 @@ public final class ExampleServer implements AutoCloseable {
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath("/");
+        WebConsole.mount(context); // /console/, and cross-site form posts refused before authentication
         context.addFilter(new FilterHolder(AuthenticationFilter.builder(gatehouse)
                         .mode(AuthenticationMode.REQUIRED)
                         .exclude("/api/v1/server/ping")
