@@ -1,5 +1,5 @@
 // Building the page without ever parsing a string as HTML: every value from the API becomes a
-// text node. The Content-Security-Policy enforces Trusted Types, so an innerHTML assignment
+// text node. The Content-Security-Policy enforces Trusted Types, so assigning markup to an element
 // anywhere would throw; this module is the only way the console creates elements.
 
 let nextId = 0;
@@ -96,7 +96,7 @@ export function radios({legend, name, options, checked, hint}) {
   const inputs = [];
   const items = options.map(([value, label, description]) => {
     const id = uid(name);
-    const input = h('input', {type: 'radio', name, id, value, props: {checked: value === checked}});
+    const input = h('input', {type: 'radio', name, id, value, checked: value === checked});
     inputs.push(input);
     const descId = description ? `${id}-desc` : null;
     if (descId) {
@@ -120,7 +120,7 @@ export function radios({legend, name, options, checked, hint}) {
 
 /** A `<select>` from [value, label] pairs. */
 export function select(options, selected) {
-  return h('select', {}, options.map(([value, label]) => h('option', {value, props: {selected: value === selected}}, label)));
+  return h('select', {}, options.map(([value, label]) => h('option', {value, selected: value === selected}, label)));
 }
 
 /**

@@ -9,16 +9,16 @@ export async function keysView(root, {session, params, navigate}) {
   const query = mine ? '' : `?username=${encodeURIComponent(owner)}`;
 
   const listArea = h('div', {class: 'list', id: 'keys-list', 'aria-live': 'polite'});
-  const listStatus = status();
+  const listStatus = status(); // what the last action on the list did
+  const loadStatus = status();
 
   async function load() {
-    listStatus.clear();
     let keys;
     try {
-      keys = await listStatus.run('Loading keys…', [], () => api.get(`/api/v1/apikey${query}`));
+      keys = await loadStatus.run('Loading keys…', [], () => api.get(`/api/v1/apikey${query}`));
     } catch (e) {
       replace(listArea);
-      listStatus.error(e.message);
+      loadStatus.error(e.message);
       return;
     }
     if (keys.length === 0) {
@@ -116,7 +116,7 @@ export async function keysView(root, {session, params, navigate}) {
   let ownerForm = null;
   if (session.isAdmin) {
     const who = field({label: 'Username', hint: 'Admins see and revoke any user\'s keys.',
-      input: h('input', {id: 'keys-owner', name: 'owner', autocomplete: 'off', spellcheck: 'false', props: {value: owner}})});
+      input: h('input', {id: 'keys-owner', name: 'owner', autocomplete: 'off', spellcheck: 'false', value: owner})});
     ownerForm = h('form', {class: 'card inline-form', 'aria-labelledby': 'owner-title', novalidate: true,
       on: {submit: (e) => {
         e.preventDefault();
@@ -131,7 +131,7 @@ export async function keysView(root, {session, params, navigate}) {
     mine ? null : h('p', {class: 'notice', id: 'keys-owner-notice'}, `You are viewing the keys of ${owner}.`),
     ownerForm,
     h('section', {class: 'list-section', 'aria-labelledby': 'keys-list-title'},
-      h('h2', {id: 'keys-list-title'}, mine ? 'Your keys' : `Keys of ${owner}`), listStatus.node, listArea),
+      h('h2', {id: 'keys-list-title'}, mine ? 'Your keys' : `Keys of ${owner}`), listStatus.node, loadStatus.node, listArea),
     form);
   await load();
 }

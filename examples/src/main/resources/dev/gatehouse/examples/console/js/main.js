@@ -151,12 +151,23 @@ function leave(message) {
   location.reload();
 }
 
+/** Opens another view (or the same one again, e.g. after a change). */
+function navigate(hash) {
+  if (location.hash === `#${hash}`) {
+    show();
+  } else {
+    location.hash = hash;
+  }
+}
+
 async function show() {
   if (!session.me) {
     return;
   }
-  const {name, params} = route();
-  const view = views[name].admin && !session.isAdmin ? views.keys : views[name];
+  const asked = route();
+  const name = views[asked.name].admin && !session.isAdmin ? 'keys' : asked.name;
+  const params = asked.params;
+  const view = views[name];
   for (const link of nav.querySelectorAll('a')) {
     if (link.getAttribute('href') === `#${name}`) {
       link.setAttribute('aria-current', 'page');
@@ -170,7 +181,7 @@ async function show() {
   replace(main, h('section', {class: 'view', id: `view-${name}`}, heading, body));
   heading.focus();
   try {
-    await view.render(body, {session, params, navigate: (hash) => { location.hash = hash; }});
+    await view.render(body, {session, params, navigate});
   } catch (e) {
     replace(body, h('p', {class: 'status error', role: 'alert'}, e.message || String(e)));
   }

@@ -15,13 +15,12 @@ export async function loadProjects(org) {
 
 /** A labelled org picker; `onChange(org)` runs when the user picks another. */
 export function orgPicker(orgs, selected, onChange, id) {
-  const picker = field({label: 'Organization', id,
-    input: select(orgs.map((o) => [o, o]), selected)});
+  const picker = field({label: 'Organization', id, input: select(orgs.map((o) => [o, o]), selected)});
   picker.input.addEventListener('change', () => onChange(picker.input.value));
   return picker;
 }
 
 /** Refills a project <select> with "none" first (its label given) and the org's projects. */
 export function fillProjects(selectEl, projects, noneLabel) {
-  selectEl.replaceChildren(h('option', {value: ''}, noneLabel), projects.map((p) => h('option', {value: p}, p)));
+  selectEl.replaceChildren(h('option', {value: ''}, noneLabel), ...projects.map((p) => h('option', {value: p}, p)));
 }

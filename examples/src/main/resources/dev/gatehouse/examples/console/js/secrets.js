@@ -14,7 +14,8 @@ export async function secretsView(root, {session, params, navigate}) {
 
   const picker = orgPicker(orgs, org, (o) => navigate(`secrets?org=${encodeURIComponent(o)}`), 'secrets-org');
   const listArea = h('div', {class: 'list', id: 'secrets-list'});
-  const listStatus = status();
+  const listStatus = status(); // what the last action on the list did
+  const loadStatus = status();
 
   function ownerLabel(id) {
     if (id === session.me.userId) {
@@ -26,10 +27,10 @@ export async function secretsView(root, {session, params, navigate}) {
   async function load() {
     let secrets;
     try {
-      secrets = await listStatus.run('Loading secrets…', [], () => api.get(`/api/v1/org/${api.seg(org)}/secret`));
+      secrets = await loadStatus.run('Loading secrets…', [], () => api.get(`/api/v1/org/${api.seg(org)}/secret`));
     } catch (e) {
       replace(listArea);
-      listStatus.error(e.message);
+      loadStatus.error(e.message);
       return;
     }
     if (secrets.length === 0) {
@@ -80,7 +81,7 @@ export async function secretsView(root, {session, params, navigate}) {
   replace(root,
     h('div', {class: 'card inline-form'}, picker.row),
     h('section', {class: 'list-section', 'aria-labelledby': 'secrets-list-title'},
-      h('h2', {id: 'secrets-list-title'}, `Secrets of ${org}`), listStatus.node, listArea),
+      h('h2', {id: 'secrets-list-title'}, `Secrets of ${org}`), listStatus.node, loadStatus.node, listArea),
     create);
   await load();
 }
@@ -113,9 +114,8 @@ function createForm(org, projects, policy, created) {
   const pass = field({label: 'Password', input: h('input', {id: 'secret-password', type: 'password', autocomplete: 'new-password'})});
   const keySource = radios({legend: 'Key pair', name: 'key-source', checked: 'generate', options: [
     ['generate', 'Generate a new key pair'], ['upload', 'Upload an existing key pair']]});
-  const keyType = field({label: 'Key type', input: select([['ed25519', 'Ed25519 (recommended)'], ['rsa', 'RSA 4096'],
-    ['ecdsa', 'ECDSA P-256']], 'ed25519')});
-  keyType.input.id = 'secret-key-type';
+  const keyType = field({label: 'Key type', id: 'secret-key-type', input: select([['ed25519', 'Ed25519 (recommended)'],
+    ['rsa', 'RSA 4096'], ['ecdsa', 'ECDSA P-256']], 'ed25519')});
   const publicKey = field({label: 'Public key', hint: 'One line in OpenSSH format: ssh-ed25519 AAAA… comment',
     input: h('textarea', {id: 'secret-public', rows: '2', spellcheck: 'false'})});
   const publicFile = field({label: 'or load the public key from a file',
@@ -144,9 +144,8 @@ function createForm(org, projects, policy, created) {
     uploadPanel.hidden = keySource.value() !== 'upload';
   }));
 
-  const visibility = field({label: 'Visibility', input: select([
+  const visibility = field({label: 'Visibility', id: 'secret-visibility', input: select([
     ['PRIVATE', 'Private: only you (and admins)'], ['PUBLIC', 'Public: every member of the organization']], 'PRIVATE')});
-  visibility.input.id = 'secret-visibility';
   const project = field({label: 'Restrict to project',
     hint: projects.length ? 'Only processes of that project may use it.' : `${org} has no projects; create one under Encrypted strings to restrict secrets to it.`,
     input: h('select', {id: 'secret-project'})});

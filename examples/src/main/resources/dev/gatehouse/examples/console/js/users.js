@@ -9,15 +9,16 @@ function parseRoles(text) {
 
 export async function usersView(root, {session, navigate}) {
   const listArea = h('div', {class: 'list', id: 'users-list'});
-  const listStatus = status();
+  const listStatus = status(); // what the last action on the list did
+  const loadStatus = status();
 
   async function load() {
     let users;
     try {
-      users = await listStatus.run('Loading users…', [], () => api.get('/api/v1/user?limit=1000'));
+      users = await loadStatus.run('Loading users…', [], () => api.get('/api/v1/user?limit=1000'));
     } catch (e) {
       replace(listArea);
-      listStatus.error(e.message);
+      loadStatus.error(e.message);
       return;
     }
     if (users.length === 0) {
@@ -72,7 +73,7 @@ export async function usersView(root, {session, navigate}) {
 
   function editRoles(u) {
     const roles = field({label: 'Roles', hint: 'Comma-separated, e.g. admin, deployer. Empty for none.',
-      input: h('input', {id: 'edit-roles', autocomplete: 'off', spellcheck: 'false', props: {value: u.roles.join(', ')}})});
+      input: h('input', {id: 'edit-roles', autocomplete: 'off', spellcheck: 'false', value: u.roles.join(', ')})});
     const save = h('button', {type: 'submit', id: 'save-roles'}, 'Save roles');
     const saveStatus = status();
     openDialog({title: `Roles of ${u.username}`, build: (close) => {
@@ -142,6 +143,6 @@ export async function usersView(root, {session, navigate}) {
   });
 
   replace(root, h('section', {class: 'list-section', 'aria-labelledby': 'users-list-title'},
-    h('h2', {id: 'users-list-title'}, 'All users'), listStatus.node, listArea), form);
+    h('h2', {id: 'users-list-title'}, 'All users'), listStatus.node, loadStatus.node, listArea), form);
   await load();
 }
