@@ -115,6 +115,7 @@ public final class ExampleServer implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "gatehouse-shutdown"));
         System.out.println("Gatehouse example server on http://localhost:" + server.port()
                 + " (data in " + server.dataDir.root() + ")");
+        System.out.println("Web console: http://localhost:" + server.port() + "/console/");
         server.jetty.join();
     }
 

@@ -220,6 +220,29 @@ final class Chromium implements AutoCloseable {
                 "deviceScaleFactor", scale, "mobile", false));
     }
 
+    /** A screenshot of the whole page, not only the window: the viewport grows to the page's height for it. */
+    void fullPageScreenshot(Path file, int width) throws IOException {
+        long height = (Long) js("return Math.ceil(document.documentElement.scrollHeight)");
+        viewport(width, (int) height, 1);
+        try {
+            screenshot(file);
+        } finally {
+            driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+        }
+    }
+
+    /** A screenshot of one element, whole, in a window {@code width} wide and as tall as the page. */
+    void elementScreenshot(By by, Path file, int width) throws IOException {
+        long height = (Long) js("return Math.ceil(document.documentElement.scrollHeight)");
+        viewport(width, (int) height, 1);
+        try {
+            Files.createDirectories(file.getParent());
+            Files.write(file, driver.findElement(by).getScreenshotAs(OutputType.BYTES));
+        } finally {
+            driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+        }
+    }
+
     void screenshot(Path file) throws IOException {
         Files.createDirectories(file.getParent());
         Files.write(file, driver.getScreenshotAs(OutputType.BYTES));

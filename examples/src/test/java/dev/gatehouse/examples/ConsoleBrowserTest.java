@@ -304,7 +304,7 @@ class ConsoleBrowserTest {
         console.go("secrets");
         console.choose("protection", "password");
         assertThat(browser.byId("secret-store-password-hint").getText())
-                .isEqualTo("A store password needs at least 7 characters, an upper-case letter, a lower-case letter, a digit.");
+                .isEqualTo("A store password needs at least 7 characters, an upper-case letter, a lower-case letter and a digit.");
 
         console.createSecret("console-db", "username_password", Map.of("secret-username", "app",
                 "secret-password", "tiger<&>\"", "secret-store-password", "weak", "secret-store-password-2", "weak"));

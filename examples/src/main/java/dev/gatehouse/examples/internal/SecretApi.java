@@ -218,7 +218,8 @@ public final class SecretApi {
         }
         return Router.JSON.createObjectNode().put("minLength", p.minLength()).put("requireUpper", p.requireUpper())
                 .put("requireLower", p.requireLower()).put("requireDigit", p.requireDigit())
-                .put("description", "A store password needs " + String.join(", ", rules) + ".");
+                .put("description", "A store password needs " + (rules.size() == 1 ? rules.get(0)
+                        : String.join(", ", rules.subList(0, rules.size() - 1)) + " and " + rules.get(rules.size() - 1)) + ".");
     }
 
     private Object delete(Router.Call call) {

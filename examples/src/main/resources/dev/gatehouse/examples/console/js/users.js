@@ -53,7 +53,8 @@ export async function usersView(root, {session, navigate}) {
   async function setDisabled(u, disabled) {
     if (disabled) {
       const ok = await confirmAction({title: `Disable ${u.username}?`,
-        message: `${u.username} can no longer sign in, and every API key and process token of this user stops working until enabled again.`,
+        message: `${u.username} can no longer sign in, and every API key and process token of this user stops working until enabled again.`
+          + (u.username === session.me.username ? ' This is you: you will be signed out.' : ''),
         confirmLabel: 'Disable user'});
       if (!ok) {
         return;
@@ -143,6 +144,9 @@ export async function usersView(root, {session, navigate}) {
   });
 
   replace(root, h('section', {class: 'list-section', 'aria-labelledby': 'users-list-title'},
-    h('h2', {id: 'users-list-title'}, 'All users'), listStatus.node, loadStatus.node, listArea), form);
+    h('h2', {id: 'users-list-title'}, 'All users'),
+    h('p', {class: 'hint'}, 'Roles are those stored with each user. Directory groups mapped to roles '
+      + '(admins to admin on the demo directory) are added when the user signs in, so they are not listed here.'),
+    listStatus.node, loadStatus.node, listArea), form);
   await load();
 }
