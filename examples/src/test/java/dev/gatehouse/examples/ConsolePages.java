@@ -108,8 +108,9 @@ final class ConsolePages {
         b.click(By.xpath("//dialog[@open]//button[normalize-space()='" + buttonText + "']"));
     }
 
+    /** Waits until the dialog is closed and its clean-up has run: the console then removes it from the page. */
     void waitDialogClosed() {
-        b.waitFor(d -> d.findElements(OPEN_DIALOG).isEmpty());
+        b.waitFor(d -> d.findElements(By.tagName("dialog")).isEmpty());
     }
 
     /** The error line under the control with id {@code id}. */

@@ -5,7 +5,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -77,17 +79,17 @@ public final class Orgs {
     }
 
     /** Every org's name, sorted. */
-    public java.util.List<String> allOrgs() {
+    public List<String> allOrgs() {
         return names("SELECT name FROM ex_orgs ORDER BY name");
     }
 
     /** The names of {@code org}'s projects, sorted; empty if the org does not exist. */
-    public java.util.List<String> projectsOf(String org) {
+    public List<String> projectsOf(String org) {
         return names("SELECT p.name FROM ex_projects p JOIN ex_orgs o ON o.id = p.org_id WHERE o.name = ? ORDER BY p.name", org);
     }
 
-    private java.util.List<String> names(String sql, Object... args) {
-        java.util.List<String> out = new java.util.ArrayList<>();
+    private List<String> names(String sql, Object... args) {
+        List<String> out = new ArrayList<>();
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 ps.setObject(i + 1, args[i]);
