@@ -30,6 +30,7 @@ import dev.gatehouse.examples.internal.Router;
 import dev.gatehouse.examples.internal.SecretApi;
 import dev.gatehouse.examples.internal.Settings;
 import dev.gatehouse.examples.internal.UserApi;
+import dev.gatehouse.examples.internal.WebConsole;
 import dev.gatehouse.secrets.Caller;
 import dev.gatehouse.secrets.SecretManager;
 import dev.gatehouse.secrets.SecretsConfig;
@@ -143,8 +144,9 @@ public final class ExampleServer implements AutoCloseable {
     public String banner() {
         ServerConnector connector = (ServerConnector) jetty.getConnectors()[0];
         String host = connector.getHost();
-        String where = "Gatehouse example server on http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
-                + port() + " (data in " + dataDir.root() + ")";
+        String base = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
+        String where = "Gatehouse example server on " + base + " (data in " + dataDir.root() + ")\nWeb console: " + base
+                + "/console/";
         if (isLoopback(host)) {
             return where + "\nListening on this machine only; to accept connections from elsewhere, set "
                     + "server.host (e.g. server.host=0.0.0.0) and replace the demo directory, whose passwords are public.";
@@ -385,6 +387,7 @@ public final class ExampleServer implements AutoCloseable {
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath("/");
+        WebConsole.mount(context); // /console/, and cross-site form posts refused before authentication
         context.setErrorHandler(JsonErrors.context());
         for (String filter : filters) {
             try {

@@ -10,11 +10,14 @@ import dev.gatehouse.apikey.NewApiKey;
 import dev.gatehouse.core.Identity;
 import dev.gatehouse.core.User;
 import dev.gatehouse.core.UserDirectory;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The API-key endpoint: {@code POST /api/v1/apikey} {@code {"username"?,"name"?}},
+ * The API-key endpoint: {@code POST /api/v1/apikey} {@code {"username"?,"name"?,"expiredAt"?}}
+ * ({@code expiredAt} an ISO-8601 instant),
  * {@code GET /api/v1/apikey} (admins: {@code ?username=}), {@code DELETE /api/v1/apikey/{id}}.
  * Who may do what is the key service's permission check (admins for anyone, others for
  * themselves).
@@ -58,6 +61,14 @@ public final class ApiKeyApi {
         if (name.isPresent()) {
             request = request.withName(name.get());
         }
+        Optional<String> expiry = UserApi.text(body, "expiredAt");
+        if (expiry.isPresent()) {
+            try {
+                request = request.withExpiry(Instant.parse(expiry.get()));
+            } catch (DateTimeParseException e) {
+                throw ApiException.badRequest("'expiredAt' must be an ISO-8601 instant such as 2030-01-31T23:59:59Z");
+            }
+        }
         IssuedApiKey issued;
         try {
             issued = keys.create(caller, request);
@@ -65,7 +76,8 @@ public final class ApiKeyApi {
             throw translate(e);
         }
         return Router.JSON.createObjectNode().put("ok", true).put("id", issued.metadata().id().toString())
-                .put("name", issued.metadata().name()).put("key", issued.revealKey()).put("result", "CREATED");
+                .put("name", issued.metadata().name()).put("key", issued.revealKey())
+                .put("expiredAt", issued.metadata().expiresAt().map(Object::toString).orElse(null)).put("result", "CREATED");
     }
 
     private Object list(Router.Call call) {
@@ -75,6 +87,7 @@ public final class ApiKeyApi {
         try {
             for (ApiKey k : keys.list(caller, owner)) {
                 out.addObject().put("id", k.id().toString()).put("name", k.name()).put("userId", k.owner().toString())
+                        .put("createdAt", k.createdAt().toString())
                         .put("expiredAt", k.expiresAt().map(Object::toString).orElse(null))
                         .put("lastUsedAt", k.lastUsedAt().map(Object::toString).orElse(null));
             }

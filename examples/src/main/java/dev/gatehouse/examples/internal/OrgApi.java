@@ -1,5 +1,6 @@
 package dev.gatehouse.examples.internal;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.gatehouse.core.Identity;
 import dev.gatehouse.secrets.EncryptedStrings;
 import dev.gatehouse.secrets.SecretException;
@@ -9,7 +10,8 @@ import java.util.Optional;
 
 /**
  * Orgs, projects and the encrypt endpoint: {@code POST /api/v1/org} {@code {"name"}},
- * {@code POST /api/v1/org/{org}/project} {@code {"name"}},
+ * {@code GET /api/v1/org} (the caller's orgs; every org for admins),
+ * {@code POST /api/v1/org/{org}/project} {@code {"name"}}, {@code GET /api/v1/org/{org}/project},
  * {@code POST /api/v1/org/{org}/project/{project}/encrypt} (body {@code text/plain}).
  */
 public final class OrgApi {
@@ -26,7 +28,9 @@ public final class OrgApi {
 
     public void register(Router router) {
         router.route("POST", "/api/v1/org", this::createOrg)
+                .route("GET", "/api/v1/org", this::listOrgs)
                 .route("POST", "/api/v1/org/{org}/project", this::createProject)
+                .route("GET", "/api/v1/org/{org}/project", this::listProjects)
                 .route("POST", "/api/v1/org/{org}/project/{project}/encrypt", this::encrypt);
     }
 
@@ -43,6 +47,21 @@ public final class OrgApi {
         String name = UserApi.text(call.json(), "name").orElseThrow(() -> ApiException.badRequest("'name' is required"));
         var id = orgs.createOrg(name, Optional.of(caller.userId()));
         return Router.JSON.createObjectNode().put("ok", true).put("id", id.toString()).put("result", "CREATED");
+    }
+
+    private Object listOrgs(Router.Call call) {
+        Identity caller = call.caller();
+        ArrayNode out = Router.JSON.createArrayNode();
+        (caller.hasRole("admin") ? orgs.allOrgs() : orgs.orgsOf(caller.userId())).forEach(o -> out.addObject().put("name", o));
+        return out;
+    }
+
+    private Object listProjects(Router.Call call) {
+        String org = call.param(0);
+        requireMember(call.caller(), org);
+        ArrayNode out = Router.JSON.createArrayNode();
+        orgs.projectsOf(org).forEach(p -> out.addObject().put("name", p).put("orgName", org));
+        return out;
     }
 
     private Object createProject(Router.Call call) {

@@ -5,7 +5,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -103,6 +105,34 @@ public final class Orgs {
     public boolean projectExists(String org, String project) {
         return find(org).flatMap(o -> queryId("find project", "SELECT id FROM ex_projects WHERE org_id = ? AND name = ?",
                 o, project)).isPresent();
+    }
+
+    /** Every org's name, sorted. */
+    public List<String> allOrgs() {
+        return names("list orgs", "SELECT name FROM ex_orgs ORDER BY name");
+    }
+
+    /** The names of {@code org}'s projects, sorted; empty if the org does not exist. */
+    public List<String> projectsOf(String org) {
+        return names("list projects",
+                "SELECT p.name FROM ex_projects p JOIN ex_orgs o ON o.id = p.org_id WHERE o.name = ? ORDER BY p.name", org);
+    }
+
+    private List<String> names(String what, String sql, Object... args) {
+        return Jdbc.withConnection(db, "example server database", what, c -> {
+            List<String> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < args.length; i++) {
+                    ps.setObject(i + 1, args[i]);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+            }
+            return out;
+        });
     }
 
     /** The orgs {@code userId} belongs to: {@code Default} always, plus those it joined. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.core.Identity;
 import dev.gatehouse.secrets.Caller;
 import dev.gatehouse.secrets.NewSecret;
+import dev.gatehouse.secrets.PasswordPolicy;
 import dev.gatehouse.secrets.SecretException;
 import dev.gatehouse.secrets.SecretManager;
 import dev.gatehouse.secrets.SecretMetadata;
@@ -14,7 +15,9 @@ import dev.gatehouse.secrets.SshKeys;
 import dev.gatehouse.secrets.Visibility;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -22,7 +25,7 @@ import java.util.function.Function;
 
 /**
  * The secret endpoint, as Concord's v1 API shapes it: create (multipart), read data, list,
- * read public key, delete.
+ * read public key, delete; and {@code GET /api/v1/secret/password-policy}, the store-password rules.
  */
 public final class SecretApi {
 
@@ -41,7 +44,8 @@ public final class SecretApi {
                 .route("GET", "/api/v1/org/{org}/secret", this::list)
                 .route("POST", "/api/v1/org/{org}/secret/{name}/data", this::data)
                 .route("GET", "/api/v1/org/{org}/secret/{name}/public", this::publicKey)
-                .route("DELETE", "/api/v1/org/{org}/secret/{name}", this::delete);
+                .route("DELETE", "/api/v1/org/{org}/secret/{name}", this::delete)
+                .route("GET", "/api/v1/secret/password-policy", this::passwordPolicy);
     }
 
     static ApiException translate(SecretException e) {
@@ -195,6 +199,27 @@ public final class SecretApi {
         } catch (SecretException e) {
             throw translate(e);
         }
+    }
+
+    /** The rules a new store password must meet, so that a client can show them before it sends one. */
+    private Object passwordPolicy(Router.Call call) {
+        call.caller();
+        PasswordPolicy p = secrets.passwordPolicy();
+        List<String> rules = new ArrayList<>();
+        rules.add("at least " + p.minLength() + (p.minLength() == 1 ? " character" : " characters"));
+        if (p.requireUpper()) {
+            rules.add("an upper-case letter");
+        }
+        if (p.requireLower()) {
+            rules.add("a lower-case letter");
+        }
+        if (p.requireDigit()) {
+            rules.add("a digit");
+        }
+        return Router.JSON.createObjectNode().put("minLength", p.minLength()).put("requireUpper", p.requireUpper())
+                .put("requireLower", p.requireLower()).put("requireDigit", p.requireDigit())
+                .put("description", "A store password needs " + (rules.size() == 1 ? rules.get(0)
+                        : String.join(", ", rules.subList(0, rules.size() - 1)) + " and " + rules.get(rules.size() - 1)) + ".");
     }
 
     private Object delete(Router.Call call) {
