@@ -9,6 +9,7 @@ import dev.gatehouse.core.Realm;
 import dev.gatehouse.core.Throttling;
 import dev.gatehouse.core.UserDirectory;
 import dev.gatehouse.core.servlet.AuthenticationFilter;
+import dev.gatehouse.ldap.LdapRealm;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServletRequest;
@@ -144,13 +145,15 @@ public final class GitHttpServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         try {
             jetty.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot stop Jetty: " + e.getMessage(), e);
         } finally {
             for (Realm r : gatehouse.realms()) {
-                if (r instanceof AutoCloseable c) {
-                    c.close();
+                if (r instanceof LdapRealm ldapRealm) {
+                    ldapRealm.close();
                 }
             }
             gatehouse.close();
