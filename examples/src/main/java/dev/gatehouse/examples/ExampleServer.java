@@ -23,6 +23,9 @@ import dev.gatehouse.examples.internal.DemoDirectory;
 import dev.gatehouse.examples.internal.OrgApi;
 import dev.gatehouse.examples.internal.Orgs;
 import dev.gatehouse.examples.internal.ProcessApi;
+import dev.gatehouse.examples.internal.ProjectRepositories;
+import dev.gatehouse.examples.internal.RepositoryApi;
+import dev.gatehouse.examples.internal.RepositoryCheckouts;
 import dev.gatehouse.examples.internal.Router;
 import dev.gatehouse.examples.internal.SecretApi;
 import dev.gatehouse.examples.internal.Settings;
@@ -30,6 +33,7 @@ import dev.gatehouse.examples.internal.UserApi;
 import dev.gatehouse.secrets.Caller;
 import dev.gatehouse.secrets.SecretManager;
 import dev.gatehouse.secrets.SecretsConfig;
+import dev.gatehouse.secrets.git.GitSecrets;
 import dev.gatehouse.session.ProcessRegistry;
 import dev.gatehouse.session.ProcessStore;
 import dev.gatehouse.session.SessionTokens;
@@ -162,6 +166,10 @@ public final class ExampleServer implements AutoCloseable {
             new UserApi(users, id -> apiKeys.ifPresent(realm -> realm.invalidateUser(id))).register(router);
             OrgApi orgApi = new OrgApi(orgs, secrets.encryptedStrings());
             orgApi.register(router);
+            ProjectRepositories repositories = ProjectRepositories.open(db);
+            new RepositoryApi(repositories, orgApi).register(router);
+            RepositoryCheckouts checkouts = new RepositoryCheckouts(repositories, GitSecrets.using(secrets),
+                    RepositoryCheckouts.knownHosts(settings));
             new SecretApi(secrets, orgs, callers).register(router);
             String adminKey = null;
             if (apiKeys.isPresent()) {
@@ -170,7 +178,7 @@ public final class ExampleServer implements AutoCloseable {
             }
             if (realms.contains("session")) {
                 new ProcessApi(db, processes, SessionTokens.of(gatehouse), secrets, orgs, orgApi, users, callers,
-                        dataDir.root().resolve("processes")).register(router);
+                        dataDir.root().resolve("processes"), checkouts).register(router);
             }
 
             Server jetty = jetty(settings.getInt("server.port", 8001), gatehouse, router, dataDir);

@@ -50,9 +50,11 @@ public final class ProcessApi {
     private final UserDirectory users;
     private final Function<Identity, dev.gatehouse.secrets.Caller> callers;
     private final Path workRoot;
+    private final RepositoryCheckouts checkouts;
 
     public ProcessApi(DataSource db, ProcessStore processes, SessionTokens tokens, SecretManager secrets, Orgs orgs,
-            OrgApi orgApi, UserDirectory users, Function<Identity, dev.gatehouse.secrets.Caller> callers, Path workRoot) {
+            OrgApi orgApi, UserDirectory users, Function<Identity, dev.gatehouse.secrets.Caller> callers, Path workRoot,
+            RepositoryCheckouts checkouts) {
         this.db = db;
         this.processes = processes;
         this.tokens = tokens;
@@ -62,6 +64,7 @@ public final class ProcessApi {
         this.users = users;
         this.callers = callers;
         this.workRoot = workRoot;
+        this.checkouts = checkouts;
     }
 
     public void register(Router router) {
@@ -78,6 +81,10 @@ public final class ProcessApi {
         String org = UserApi.text(body, "org").orElse(Orgs.DEFAULT_ORG);
         Optional<String> project = UserApi.text(body, "project");
         String template = UserApi.text(body, "log").orElse("");
+        boolean fromRepository = body.path("fromRepository").asBoolean(false);
+        if (fromRepository && body.hasNonNull("log")) {
+            throw ApiException.badRequest("Give either 'log' or 'fromRepository', not both");
+        }
         if (template.length() > MAX_LOG) {
             throw ApiException.badRequest("'log' is longer than " + MAX_LOG + " characters");
         }
@@ -85,6 +92,8 @@ public final class ProcessApi {
         if (project.isPresent() && !orgs.projectExists(org, project.get())) {
             throw ApiException.notFound("Project not found: " + org + "/" + project.get());
         }
+        Optional<ProjectRepositories.Repository> repository = !fromRepository ? Optional.empty() : Optional.of(checkouts
+                .require(org, project.orElseThrow(() -> ApiException.badRequest("'fromRepository' needs a 'project'"))));
         UUID id = UUID.randomUUID();
         ProcessRef ref = new ProcessRef(id, org, project);
         processes.register(ref, caller.userId(), "RUNNING");
@@ -96,6 +105,18 @@ public final class ProcessApi {
         Path workDir = Files.createDirectory(workRoot.resolve(id.toString()),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         CryptoTask crypto = new CryptoTask(secrets, new ProcessContext(ref, workDir, callers.apply(caller).inProcess(ref)));
+        if (repository.isPresent()) {
+            try {
+                template = checkouts.checkout(repository.get(), callers.apply(caller).inProcess(ref), workDir);
+            } catch (RepositoryCheckouts.CheckoutFailed e) {
+                processes.updateStatus(id, "FAILED");
+                saveLog(id, caller.userId(), "ERROR: " + e.getMessage());
+                LOG.info("process {} failed: {}", id, e.getMessage());
+                Router.write(call.response(), e.status(), Router.error(e.getMessage()).put("reason", e.reason())
+                        .put("instanceId", id.toString()));
+                return null;
+            }
+        }
         String output;
         try {
             output = new ProcessExpressions(info, crypto).render(template);
@@ -103,6 +124,7 @@ public final class ProcessApi {
             // A failed expression is the process's failure, shown in its log, not the server's.
             output = "ERROR: " + e.getMessage();
             processes.updateStatus(id, "FAILED");
+            checkouts.remove(workDir);
             LOG.info("process {} failed: {}", id, e.toString());
         }
         saveLog(id, caller.userId(), output);
@@ -145,6 +167,7 @@ public final class ProcessApi {
             throw ApiException.conflict("Process is already " + state.status());
         }
         processes.updateStatus(state.processId(), status);
+        checkouts.remove(workRoot.resolve(state.processId().toString()));
         return Router.JSON.createObjectNode().put("ok", true).put("instanceId", state.processId().toString())
                 .put("status", status);
     }
