@@ -33,6 +33,7 @@ class GitRepositoryProcessTest {
     private static final String BOB = basic("bob", "Builder22");
     private static final String GIT_PASSWORD = "Http-Git-Pass-77";
     private static final String SECRETS = "/api/v1/org/Default/secret";
+    private static final String OUTSIDE = "content-outside-the-clone";
 
     @TempDir
     static Path tmp;
@@ -62,6 +63,10 @@ class GitRepositoryProcessTest {
                 + " token=${processInfo.sessionToken}"), "ssh template");
         repo.commit("http", Map.of("gatehouse.template", "http pw=${crypto.decryptString('" + encryptedForHttp + "')}"),
                 "http template");
+        repo.commit("big", Map.of("gatehouse.template", "x".repeat(70 * 1024)), "a template over 64 KiB");
+        // A file of the test's own outside the clone, standing for one the server must not reveal.
+        Path outside = Files.writeString(tmp.resolve("outside-the-clone.txt"), OUTSIDE);
+        repo.commitLink("link", "gatehouse.template", outside.toString(), "a template that points out of the clone");
         BareRepository.create(repos, "empty").commit("main", Map.of("README", "no template here"), "no template");
 
         sshd = OpenSshServer.start(tmp.resolve("sshd"));
@@ -214,6 +219,16 @@ class GitRepositoryProcessTest {
         setRepository("git-errors", ssh("errors-key").put("url", sshd.sshUrl(tmp.resolve("repos/empty.git"))));
         assertThat(failsWith("git-errors", MYUSER, 422, "TEMPLATE_MISSING").get("message").asText())
                 .contains("gatehouse.template");
+    }
+
+    @Test
+    void aTemplateThatIsASymbolicLinkOrTooLargeIsRefused() throws Exception {
+        setRepository("git-errors", ssh("errors-key").put("branch", "link"));
+        JsonNode link = failsWith("git-errors", MYUSER, 422, "TEMPLATE_MISSING");
+        assertThat(log(link.get("instanceId").asText())).doesNotContain(OUTSIDE);
+
+        setRepository("git-errors", ssh("errors-key").put("branch", "big"));
+        failsWith("git-errors", MYUSER, 422, "TEMPLATE_TOO_LARGE");
     }
 
     @Test

@@ -87,7 +87,7 @@ class HttpCloneTest {
                 .isEqualTo("Hello over HTTP");
         assertThat(clone.commitId()).isEqualTo(head);
         assertThat(server.served()).isGreaterThan(served);
-        assertThat(server.authorizationHeaders()).contains("Basic " + Base64.getEncoder()
+        assertThat(server.authorizationHeaders()).contains("127.0.0.1 Basic " + Base64.getEncoder()
                 .encodeToString(("alice:" + PASSWORD).getBytes(StandardCharsets.UTF_8)));
         String config = Files.readString(clone.directory().resolve(".git/config"), StandardCharsets.UTF_8);
         assertThat(config).contains(remote.url()).doesNotContain(PASSWORD);
@@ -104,6 +104,16 @@ class HttpCloneTest {
                         + " password of secret acme/alice-wrong")
                 .message().doesNotContain("not-her-password");
         assertThat(server.served()).isEqualTo(served);
+    }
+
+    @Test
+    void aRedirectToAnotherHostNeverReceivesThePassword() {
+        GitRemote moved = GitRemote.parse(server.movedUrl("flows.git"));
+
+        assertThatThrownBy(() -> git.clone(secrets.owner(), TestSecrets.ORG, "alice-login", GitClone.of(moved).build(),
+                target()))
+                .isInstanceOf(GitAccessException.class);
+        assertThat(server.authorizationHeaders()).noneMatch(h -> h.startsWith("localhost "));
     }
 
     @Test

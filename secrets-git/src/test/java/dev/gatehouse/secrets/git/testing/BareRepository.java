@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -72,8 +74,37 @@ public final class BareRepository {
             for (Map.Entry<String, String> f : files.entrySet()) {
                 Path p = work.resolve(f.getKey());
                 Files.createDirectories(p.getParent());
-                Files.writeString(p, f.getValue(), StandardCharsets.UTF_8);
+                // Never write through a symbolic link an earlier commit left in the working copy.
+                if (Files.isSymbolicLink(p)) {
+                    Files.delete(p);
+                }
+                Files.writeString(p, f.getValue(), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        git("add", "-A");
+        git("commit", "-q", "-m", message);
+        git("push", "-q", "origin", branch);
+        return git("rev-parse", "HEAD").strip();
+    }
+
+    /**
+     * Commits a symbolic link {@code name} -> {@code target} on {@code branch} and pushes it. Point
+     * it at a file of the test's own: it is only ever created, never written through.
+     */
+    public String commitLink(String branch, String name, String target, String message) {
+        if (!branches.contains(branch)) {
+            git("checkout", "-q", "-b", branch);
+        } else {
+            git("checkout", "-q", branch);
+        }
+        branches.add(branch);
+        try {
+            Path link = work.resolve(name);
+            Files.deleteIfExists(link);
+            Files.createSymbolicLink(link, Path.of(target));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -12,7 +12,9 @@ import dev.gatehouse.core.servlet.AuthenticationFilter;
 import dev.gatehouse.ldap.LdapRealm;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -98,7 +100,7 @@ public final class GitHttpServer implements AutoCloseable {
             Filter record = (req, res, chain) -> {
                 String h = ((HttpServletRequest) req).getHeader("Authorization");
                 if (h != null) {
-                    headers.add(h);
+                    headers.add(((HttpServletRequest) req).getServerName() + " " + h);
                 }
                 chain.doFilter(req, res);
             };
@@ -113,6 +115,17 @@ public final class GitHttpServer implements AutoCloseable {
                 chain.doFilter(req, res);
             }), "/git/*", EnumSet.of(DispatcherType.REQUEST));
             context.addServlet(new ServletHolder(git), "/git/*");
+            // /moved/<path> answers 302 to the same server under another name: http://localhost:<port>/git/<path>.
+            context.addServlet(new ServletHolder(new HttpServlet() {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected void service(HttpServletRequest req, HttpServletResponse resp) {
+                    String query = req.getQueryString() == null ? "" : "?" + req.getQueryString();
+                    resp.setStatus(302);
+                    resp.setHeader("Location", "http://localhost:" + req.getLocalPort() + "/git" + req.getPathInfo() + query);
+                }
+            }), "/moved/*");
             jetty.setHandler(context);
             jetty.start();
             return new GitHttpServer(ldap, gatehouse, jetty, served, headers);
@@ -139,7 +152,12 @@ public final class GitHttpServer implements AutoCloseable {
         return served.get();
     }
 
-    /** Every Authorization header received, to prove what a client sent. */
+    /** {@code http://127.0.0.1:<port>/moved/<name>}: redirects to {@code http://localhost:<port>/git/<name>}. */
+    public String movedUrl(String name) {
+        return "http://127.0.0.1:" + port + "/moved/" + name;
+    }
+
+    /** Every Authorization header received, as {@code <host the request named> <header>}, to prove what a client sent. */
     public List<String> authorizationHeaders() {
         return List.copyOf(authorizationHeaders);
     }
