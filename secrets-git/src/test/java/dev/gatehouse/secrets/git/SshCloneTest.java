@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -246,6 +247,20 @@ class SshCloneTest {
                 .into(target(), GitCredentials.of(authorizedPair("u2"), unresolvable)))
                 .isInstanceOf(GitAccessException.HostUnreachable.class)
                 .hasMessage("Cannot reach no-such-host.invalid:22: unknown host");
+    }
+
+    @Test
+    void aServerThatNeverAnswersTimesOut() throws Exception {
+        // Connections complete in the listen backlog, but nothing ever answers the SSH banner.
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            GitRemote remote = GitRemote.parse("ssh://git@127.0.0.1:" + silent.getLocalPort() + "/x.git");
+            GitClone clone = GitClone.of(remote).timeout(Duration.ofSeconds(2)).build();
+
+            assertThatThrownBy(() -> clone.into(target(), GitCredentials.of(authorizedPair("silent"), remote)))
+                    .isInstanceOf(GitAccessException.HostUnreachable.class)
+                    .hasMessage("Cannot reach 127.0.0.1:" + silent.getLocalPort() + ": no answer within 2 s");
+            assertThat(Thread.currentThread().isInterrupted()).as("the deadline's interrupt is cleared").isFalse();
+        }
     }
 
     @Test

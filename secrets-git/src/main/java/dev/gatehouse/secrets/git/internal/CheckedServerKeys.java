@@ -20,6 +20,7 @@ final class CheckedServerKeys implements ServerKeyDatabase {
     private final GitRemote remote;
     private final HostKeyCheck check;
     private final AtomicReference<GitAccessException.HostKeyRejected> refusal = new AtomicReference<>();
+    private volatile boolean offered;
 
     CheckedServerKeys(GitRemote remote, HostKeyCheck check) {
         this.remote = remote;
@@ -34,10 +35,16 @@ final class CheckedServerKeys implements ServerKeyDatabase {
     @Override
     public boolean accept(String connectAddress, InetSocketAddress remoteAddress, PublicKey serverKey,
             Configuration config, CredentialsProvider provider) {
+        offered = true;
         Optional<GitAccessException.HostKeyRejected> refused =
                 check.verify(remote.host(), remote.port(), remote.knownHostsName(), serverKey);
         refused.ifPresent(r -> refusal.compareAndSet(null, r));
         return refused.isEmpty();
+    }
+
+    /** Whether the server has offered its host key: it is there and speaks SSH. */
+    boolean keyOffered() {
+        return offered;
     }
 
     /** Why the server's key was refused, if it was. */

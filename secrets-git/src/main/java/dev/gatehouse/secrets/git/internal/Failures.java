@@ -37,8 +37,7 @@ final class Failures {
                 return new GitAccessException.HostUnreachable("Cannot reach " + where + ": connection refused", e);
             }
             if (t instanceof SocketTimeoutException) {
-                return new GitAccessException.HostUnreachable("Cannot reach " + where + ": no answer within "
-                        + request.timeout().toSeconds() + " s", e);
+                return noAnswer(request, e);
             }
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
@@ -61,11 +60,16 @@ final class Failures {
             return notFound(remote, e);
         }
         if (texts.contains("timeout") || texts.contains("timed out")) {
-            return new GitAccessException.HostUnreachable("Cannot reach " + where + ": no answer within "
-                    + request.timeout().toSeconds() + " s", e);
+            return new GitAccessException.HostUnreachable("Cannot reach " + where + ": timed out", e);
         }
         return new GitAccessException.TransferFailed("Cloning " + remote + " failed (" + e.getClass().getSimpleName()
                 + ")", e);
+    }
+
+    /** The server did not answer within the request's timeout. */
+    static GitAccessException noAnswer(JGitCloner.Request request, Exception e) {
+        return new GitAccessException.HostUnreachable("Cannot reach " + request.remote().host() + ":"
+                + request.remote().port() + ": no answer within " + request.timeout().toSeconds() + " s", e);
     }
 
     private static GitAccessException notFound(GitRemote remote, Exception e) {

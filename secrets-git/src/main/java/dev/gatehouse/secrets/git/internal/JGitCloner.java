@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.eclipse.jgit.api.CloneCommand;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
@@ -98,14 +99,16 @@ public final class JGitCloner {
                 .setConnectorFactory(null)
                 .setProxyDataFactory(address -> null)
                 .build(null);
+        HandshakeDeadline deadline = new HandshakeDeadline(request.timeout(), serverKeys::keyOffered);
         try {
             return run(request, transport -> {
                 if (!(transport instanceof SshTransport ssh)) {
                     throw new IllegalStateException("an SSH remote got a " + transport.getClass().getSimpleName());
                 }
                 ssh.setSshSessionFactory(sessions);
-            }, Optional.empty(), serverKeys, keyDescription);
+            }, Optional.empty(), serverKeys, keyDescription, deadline::fired);
         } finally {
+            deadline.close();
             sessions.close();
         }
     }
@@ -125,7 +128,7 @@ public final class JGitCloner {
                 if (!(transport instanceof HttpTransport)) {
                     throw new IllegalStateException("an HTTP remote got a " + transport.getClass().getSimpleName());
                 }
-            }, Optional.of(credentials), null, credentialDescription);
+            }, Optional.of(credentials), null, credentialDescription, () -> false);
         } finally {
             Arrays.fill(copy, '\0');
         }
@@ -136,7 +139,7 @@ public final class JGitCloner {
     }
 
     private static Result run(Request request, TransportSetup setup, Optional<CredentialsProvider> credentials,
-            CheckedServerKeys serverKeys, String credentialDescription) {
+            CheckedServerKeys serverKeys, String credentialDescription, BooleanSupplier timedOut) {
         GitRemote remote = request.remote();
         checkJGitAgrees(remote);
         CloneCommand clone = Git.cloneRepository()
@@ -164,6 +167,9 @@ public final class JGitCloner {
         } catch (GitAPIException | RuntimeException e) {
             if (e instanceof GitAccessException g) {
                 throw g;
+            }
+            if (timedOut.getAsBoolean()) {
+                throw Failures.noAnswer(request, e);
             }
             throw Failures.classify(e, request, Optional.ofNullable(serverKeys).flatMap(CheckedServerKeys::refusal),
                     credentialDescription);
