@@ -180,7 +180,7 @@ public final class JGitCloner {
     }
 
     /** Refuses a URL that JGit would read differently from {@link GitRemote} (another host, port or user). */
-    private static void checkJGitAgrees(GitRemote remote) {
+    static void checkJGitAgrees(GitRemote remote) {
         URIish uri;
         try {
             uri = new URIish(remote.url());
@@ -188,7 +188,8 @@ public final class JGitCloner {
             throw new GitAccessException.InvalidRemote("Repository URL is not one the Git client can read");
         }
         int port = uri.getPort() < 0 ? remote.scheme().defaultPort() : uri.getPort();
-        boolean same = remote.host().equalsIgnoreCase(uri.getHost()) && port == remote.port()
+        String host = uri.getHost() == null ? "" : uri.getHost().replaceAll("^\\[(.*)]$", "$1");
+        boolean same = remote.host().equalsIgnoreCase(host) && port == remote.port()
                 && Objects.equals(remote.user().orElse(null), uri.getUser())
                 && uri.getPass() == null;
         if (!same) {
