@@ -26,6 +26,9 @@ import dev.gatehouse.examples.internal.OrgApi;
 import dev.gatehouse.examples.internal.Orgs;
 import dev.gatehouse.examples.internal.ProcessApi;
 import dev.gatehouse.examples.internal.Processes;
+import dev.gatehouse.examples.internal.ProjectRepositories;
+import dev.gatehouse.examples.internal.RepositoryApi;
+import dev.gatehouse.examples.internal.RepositoryCheckouts;
 import dev.gatehouse.examples.internal.Router;
 import dev.gatehouse.examples.internal.SecretApi;
 import dev.gatehouse.examples.internal.Settings;
@@ -34,6 +37,7 @@ import dev.gatehouse.examples.internal.WebConsole;
 import dev.gatehouse.secrets.Caller;
 import dev.gatehouse.secrets.SecretManager;
 import dev.gatehouse.secrets.SecretsConfig;
+import dev.gatehouse.secrets.git.GitSecrets;
 import dev.gatehouse.session.ProcessRegistry;
 import dev.gatehouse.session.SessionRealm;
 import jakarta.servlet.DispatcherType;
@@ -219,6 +223,10 @@ public final class ExampleServer implements AutoCloseable {
             new UserApi(users, id -> apiKeys.ifPresent(realm -> realm.invalidateUser(id))).register(router);
             OrgApi orgApi = new OrgApi(orgs, secrets.encryptedStrings());
             orgApi.register(router);
+            ProjectRepositories repositories = ProjectRepositories.open(db);
+            new RepositoryApi(repositories, orgApi).register(router);
+            RepositoryCheckouts checkouts = new RepositoryCheckouts(repositories, GitSecrets.using(secrets),
+                    RepositoryCheckouts.knownHosts(settings));
             new SecretApi(secrets, orgs, callers).register(router);
             new KeyRingApi(secrets).register(router);
             String adminKey = null;
@@ -228,7 +236,7 @@ public final class ExampleServer implements AutoCloseable {
             }
             if (realms.contains("session")) {
                 ProcessApi processApi = new ProcessApi(processes, gatehouse.realm(SessionRealm.class).orElseThrow().tokens(), secrets, orgs, orgApi,
-                        users, callers, dataDir.root().resolve("processes"));
+                        users, callers, dataDir.root().resolve("processes"), checkouts);
                 processApi.register(router);
                 sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
                     Thread t = new Thread(r, "gatehouse-example-work-folder-sweeper");

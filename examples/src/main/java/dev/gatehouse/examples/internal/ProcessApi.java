@@ -52,9 +52,11 @@ public final class ProcessApi {
     private final UserDirectory users;
     private final Function<Identity, Caller> callers;
     private final WorkFolders work;
+    private final RepositoryCheckouts checkouts;
 
     public ProcessApi(Processes processes, SessionTokens tokens, SecretManager secrets, Orgs orgs, OrgApi orgApi,
-            UserDirectory users, Function<Identity, Caller> callers, Path workRoot) {
+            UserDirectory users, Function<Identity, Caller> callers, Path workRoot, RepositoryCheckouts checkouts) {
+        this.checkouts = checkouts;
         this.processes = processes;
         this.tokens = tokens;
         this.secrets = new KnownProjectsOnly(secrets, orgs);
@@ -96,6 +98,10 @@ public final class ProcessApi {
         String org = UserApi.text(body, "org").orElse(Orgs.DEFAULT_ORG);
         Optional<String> project = UserApi.text(body, "project");
         String template = UserApi.text(body, "log").orElse("");
+        boolean fromRepository = body.path("fromRepository").asBoolean(false);
+        if (fromRepository && body.hasNonNull("log")) {
+            throw ApiException.badRequest("Give either 'log' or 'fromRepository', not both");
+        }
         if (template.length() > MAX_TEMPLATE) {
             throw ApiException.badRequest("'log' is longer than " + MAX_TEMPLATE + " characters");
         }
@@ -103,17 +109,29 @@ public final class ProcessApi {
         if (project.isPresent() && !orgs.projectExists(org, project.get())) {
             throw ApiException.notFound("Project not found: " + org + "/" + project.get());
         }
+        Optional<ProjectRepositories.Repository> repository = !fromRepository ? Optional.empty() : Optional.of(checkouts
+                .require(org, project.orElseThrow(() -> ApiException.badRequest("'fromRepository' needs a 'project'"))));
         UUID id = UUID.randomUUID();
         ProcessRef ref = new ProcessRef(id, org, project);
         Optional<String> failure;
+        Optional<RepositoryCheckouts.CheckoutFailed> checkoutFailure = Optional.empty();
         Processes.Starting pending = processes.starting(ref, caller.userId());
         try {
             Path workDir = work.create(id);
             String output;
             try {
+                if (repository.isPresent()) {
+                    // The template comes from the project's repository, cloned with its secret as the process.
+                    template = checkouts.checkout(repository.get(), callers.apply(caller).inProcess(ref), workDir);
+                }
                 output = render(ref, caller, workDir, template);
                 failure = output.length() > MAX_LOG
                         ? Optional.of("the log would be longer than " + MAX_LOG + " characters") : Optional.empty();
+            } catch (RepositoryCheckouts.CheckoutFailed e) {
+                checkoutFailure = Optional.of(e);
+                failure = Optional.of(e.getMessage()); // names the repository and what failed, never a credential
+                LOG.info("process {} failed: checkout {}", id, e.reason());
+                output = "";
             } catch (Throwable t) { // NOPMD: an Error from the evaluation is the process's failure, not the server's
                 rethrowOutage(t);
                 failure = Optional.of(describe(t));
@@ -136,6 +154,11 @@ public final class ProcessApi {
             throw e;
         } finally {
             pending.close();
+        }
+        if (checkoutFailure.isPresent()) {
+            throw new ApiException(checkoutFailure.get().status(), failure.get())
+                    .with("reason", checkoutFailure.get().reason()).with("instanceId", id.toString())
+                    .with("status", Processes.FAILED);
         }
         if (failure.isPresent()) {
             throw new ApiException(422, "Process failed: " + failure.get()).with("instanceId", id.toString())
