@@ -15,11 +15,11 @@ import javax.imageio.ImageIO;
 /** A horizontal bar chart of requests/s per target, in plain Java2D, written as PNG. */
 final class Chart {
 
-    private static final int WIDTH = 1100;
+    private static final int WIDTH = 1150;
     private static final int BAR = 24;
     private static final int GAP = 8;
     private static final int LEFT = 400;
-    private static final int RIGHT = 190;
+    private static final int RIGHT = 240;
     private static final int TOP = 70;
     private static final int BOTTOM = 50;
 
