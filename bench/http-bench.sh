@@ -23,5 +23,6 @@ if [ "${GATEHOUSE_BENCH_PRIORITY:-}" = own-group ]; then
 fi
 command -v wrk >/dev/null || { echo "http-bench: wrk is missing; install it with: apt-get install wrk" >&2; exit 1; }
 mvn -B -q -pl bench -am package -DskipTests
-exec java -Xms1g -Xmx1g -Djava.awt.headless=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+# 4 GiB: Shiro 2 hashes with Argon2id by default, and 32 logins at once exhaust a 1 GiB heap.
+exec java -Xms1g -Xmx4g -Djava.awt.headless=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   ${GATEHOUSE_BENCH_JAVA_OPTS:-} -cp bench/target/benchmarks.jar dev.gatehouse.bench.http.HttpBenchmark "$@"

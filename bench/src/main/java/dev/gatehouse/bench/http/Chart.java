@@ -41,7 +41,7 @@ final class Chart {
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
             g.drawString(subtitle, 16, 46);
 
-            double unprotected = rows.get(0).result().requestsPerSecond();
+            double unprotected = HttpBenchmark.unprotected(rows);
             double max = rows.stream().mapToDouble(r -> r.result().requestsPerSecond()).max().orElse(1);
             int plot = WIDTH - LEFT - RIGHT;
             int bottom = TOP + rows.size() * (BAR + GAP);
@@ -63,8 +63,9 @@ final class Chart {
                 g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
                 String label = r.target().label();
                 g.drawString(label, LEFT - 10 - g.getFontMetrics().stringWidth(label), y + BAR - 7);
-                g.drawString(String.format(Locale.ROOT, "%,.0f/s  %.0f%%  p99 %s", rps, 100 * rps / unprotected,
-                        HttpBenchmark.millis(r.result().p99Micros())), LEFT + w + 6, y + BAR - 7);
+                g.drawString(r.problem().isPresent() ? "failed (see the table)"
+                        : String.format(Locale.ROOT, "%,.0f/s  %.0f%%  p99 %s", rps, 100 * rps / unprotected,
+                                HttpBenchmark.millis(r.result().p99Micros())), LEFT + w + 6, y + BAR - 7);
                 y += BAR + GAP;
             }
         } finally {

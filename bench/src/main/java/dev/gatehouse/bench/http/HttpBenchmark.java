@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -52,8 +53,12 @@ public final class HttpBenchmark {
 
     private HttpBenchmark() {}
 
-    /** One target's figures: the median round, and the load average when it ran. */
-    record Row(Target target, Wrk.Result result, String load) {}
+    /**
+     * One target's figures (the median round) and the load average when it ran; {@code problem} is
+     * set when the target could not be measured (it answered wrongly, failed requests, or completed
+     * none), and then {@code result} holds zeros.
+     */
+    record Row(Target target, Wrk.Result result, String load, Optional<String> problem) {}
 
     public static void main(String[] args) throws Exception {
         Map<String, String> o = options(args);
@@ -92,8 +97,13 @@ public final class HttpBenchmark {
             String apiKey = targets.get(0).headers().get().get("Authorization").substring("Bearer ".length());
             targets.addAll(SpringTargets.targets(apiKey));
             targets.addAll(ShiroTargets.targets(apiKey));
+            Target session = targets.get(2);
             targets.removeIf(t -> !only.matcher(t.label()).find());
             targets.add(0, Target.unprotected());
+            targets.add(Target.unprotectedAgain());
+            if (targets.contains(session)) {
+                targets.add(targets.indexOf(session) + 1, Target.unprotectedWithHeadersOf(session));
+            }
 
             int cores = Runtime.getRuntime().availableProcessors();
             String header = String.format(Locale.ROOT, "%d cores (nproc), JDK %s, wrk -t%d -c%d -d%ds after %ds warm-up,"
@@ -103,10 +113,12 @@ public final class HttpBenchmark {
             Map<Target, List<Row>> measured = new LinkedHashMap<>();
             for (int round = 1; round <= rounds; round++) {
                 for (Target t : targets) {
-                    Row row = measure(wrk, t, warmup, duration);
-                    System.out.printf(Locale.ROOT, "round %d  %-48s %10.0f/s  p50 %s  p99 %s  load %s%n", round,
+                    // The first target also warms up the JVM as a whole (JIT of Jetty's request path).
+                    Duration warm = round == 1 && t == targets.get(0) ? warmup.multipliedBy(3) : warmup;
+                    Row row = measure(wrk, t, warm, duration);
+                    System.out.printf(Locale.ROOT, "round %d  %-56s %10.0f/s  p50 %s  p99 %s  load %s%s%n", round,
                             t.label(), row.result().requestsPerSecond(), millis(row.result().p50Micros()),
-                            millis(row.result().p99Micros()), row.load());
+                            millis(row.result().p99Micros()), row.load(), row.problem().map(p -> "  " + p).orElse(""));
                     measured.computeIfAbsent(t, k -> new ArrayList<>()).add(row);
                 }
             }
@@ -135,7 +147,10 @@ public final class HttpBenchmark {
         }
     }
 
-    /** Starts the servlet behind the target's filter, checks one request, warms up, measures. */
+    /**
+     * Starts the servlet behind the target's filter, checks one request, warms up, measures. A target
+     * that fails is reported as such, never as a figure: a refused request is never fast.
+     */
     private static Row measure(Wrk wrk, Target target, Duration warmup, Duration duration) throws Exception {
         try (WhoAmIServer server = new WhoAmIServer(target.filter())) {
             check(server.url(), target);
@@ -144,11 +159,15 @@ public final class HttpBenchmark {
             }
             String load = loadAverage();
             Wrk.Result r = wrk.run(server.url(), target.headers().get(), duration);
-            if (r.errors() > 0) {
-                throw new IllegalStateException(target.label() + ": " + r.errors() + " of " + r.requests()
-                        + " requests failed (non-2xx, timeout or socket error)");
+            if (r.errors() > 0 || r.requests() == 0) {
+                return new Row(target, new Wrk.Result(0, r.seconds(), 0, 0, r.errors()), load, Optional.of(String.format(
+                        Locale.ROOT, "not measured: %d requests completed, %d failed (non-2xx, timeout or socket"
+                                + " error)", r.requests(), r.errors())));
             }
-            return new Row(target, r, load);
+            check(server.url(), target); // still answering correctly after the load
+            return new Row(target, r, load, Optional.empty());
+        } catch (IllegalStateException e) {
+            return new Row(target, new Wrk.Result(0, 1, 0, 0, 0), loadAverage(), Optional.of(e.getMessage()));
         }
     }
 
@@ -170,14 +189,33 @@ public final class HttpBenchmark {
         return sorted.get(sorted.size() / 2);
     }
 
+    /**
+     * The unprotected figure every share is of: the mean of the unprotected runs at the start and
+     * at the end of each round, so that a machine whose load drifts during the run shows in both.
+     */
+    static double unprotected(List<Row> rows) {
+        return rows.stream().filter(r -> r.target().isUnprotected())
+                .mapToDouble(r -> r.result().requestsPerSecond()).average().orElseThrow();
+    }
+
     static String table(List<Row> rows) {
-        double unprotected = rows.get(0).result().requestsPerSecond();
+        double unprotected = unprotected(rows);
         StringBuilder t = new StringBuilder("| stack | job | requests/s | p50 | p99 | share of unprotected |\n"
                 + "| --- | --- | ---: | ---: | ---: | ---: |\n");
+        List<String> problems = new ArrayList<>();
         for (Row r : rows) {
+            if (r.problem().isPresent()) {
+                problems.add(r.target().label() + ": " + r.problem().get());
+                t.append(String.format(Locale.ROOT, "| %s | %s | failed [%d] | | | |%n", r.target().stack(),
+                        r.target().job(), problems.size()));
+                continue;
+            }
             t.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %s | %s | %.0f%% |%n", r.target().stack(),
                     r.target().job(), r.result().requestsPerSecond(), millis(r.result().p50Micros()),
                     millis(r.result().p99Micros()), 100 * r.result().requestsPerSecond() / unprotected));
+        }
+        for (int i = 0; i < problems.size(); i++) {
+            t.append(String.format(Locale.ROOT, "%n[%d] %s%n", i + 1, problems.get(i)));
         }
         return t.toString();
     }

@@ -23,6 +23,25 @@ record Target(String stack, String job, Optional<Filter> filter, Supplier<Map<St
         return new Target("none", "no security", Optional.empty(), Map::of, HttpBenchmark.ANONYMOUS);
     }
 
+    /** The unprotected servlet once more, at the end of each round. */
+    static Target unprotectedAgain() {
+        return new Target("none", "no security (again, last)", Optional.empty(), Map::of, HttpBenchmark.ANONYMOUS);
+    }
+
+    /** Whether this is one of the runs every share is measured against. */
+    boolean isUnprotected() {
+        return filter.isEmpty() && job.startsWith("no security") && !job.endsWith("headers sent");
+    }
+
+    /**
+     * Not a contender: the unprotected servlet sent {@code like}'s headers, which it ignores. Tells
+     * how much of {@code like}'s cost is only Jetty reading a longer request.
+     */
+    static Target unprotectedWithHeadersOf(Target like) {
+        return new Target("none", "no security, " + like.job() + " headers sent", Optional.empty(), like.headers(),
+                HttpBenchmark.ANONYMOUS);
+    }
+
     static Target of(String stack, String job, Filter filter, Map<String, String> headers, String username) {
         return new Target(stack, job, Optional.of(filter), () -> headers, username);
     }
