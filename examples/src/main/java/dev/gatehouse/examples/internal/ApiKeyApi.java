@@ -1,5 +1,6 @@
 package dev.gatehouse.examples.internal;
 
+import dev.gatehouse.core.Permission;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.apikey.ApiKey;
@@ -54,6 +55,7 @@ public final class ApiKeyApi {
     }
 
     private Object create(Router.Call call) {
+        call.caller(Permission.APIKEY_MANAGE);
         Identity caller = call.caller();
         ObjectNode body = call.json();
         NewApiKey request = NewApiKey.forUser(owner(caller, UserApi.text(body, "username")));
@@ -81,6 +83,7 @@ public final class ApiKeyApi {
     }
 
     private Object list(Router.Call call) {
+        call.caller(Permission.APIKEY_MANAGE);
         Identity caller = call.caller();
         UUID owner = owner(caller, Optional.ofNullable(call.request().getParameter("username")).filter(s -> !s.isBlank()));
         ArrayNode out = Router.JSON.createArrayNode();
@@ -102,6 +105,7 @@ public final class ApiKeyApi {
      * would tell existing ids from missing ones, and its message names the key's owner.
      */
     private Object revoke(Router.Call call) {
+        call.caller(Permission.APIKEY_MANAGE);
         Identity caller = call.caller();
         ApiException notFound = ApiException.notFound("API key not found: " + call.param(0));
         boolean revoked;

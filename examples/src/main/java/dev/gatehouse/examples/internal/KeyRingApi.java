@@ -1,5 +1,6 @@
 package dev.gatehouse.examples.internal;
 
+import dev.gatehouse.core.Permission;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.core.Identity;
@@ -38,6 +39,7 @@ public final class KeyRingApi {
     }
 
     private Object keyRing(Router.Call call) {
+        call.caller(Permission.ALL);
         requireAdmin(call.caller());
         KeyRingStatus ring = secrets.keyRing();
         ObjectNode out = Router.JSON.createObjectNode();
@@ -56,6 +58,7 @@ public final class KeyRingApi {
     }
 
     private Object reencrypt(Router.Call call) {
+        call.caller(Permission.ALL);
         requireAdmin(call.caller());
         ReencryptionReport r = secrets.reencryptAll();
         return Router.JSON.createObjectNode().put("seen", r.seen()).put("moved", r.moved()).put("current", r.current())
@@ -65,6 +68,7 @@ public final class KeyRingApi {
     }
 
     private Object retire(Router.Call call) {
+        call.caller(Permission.ALL);
         requireAdmin(call.caller());
         try {
             secrets.retireKey(call.param(0));

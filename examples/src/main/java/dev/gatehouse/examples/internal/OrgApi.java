@@ -1,5 +1,6 @@
 package dev.gatehouse.examples.internal;
 
+import dev.gatehouse.core.Permission;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.gatehouse.core.Identity;
 import dev.gatehouse.secrets.EncryptedStrings;
@@ -15,6 +16,11 @@ import java.util.Optional;
  * {@code POST /api/v1/org/{org}/project/{project}/encrypt} (body {@code text/plain}).
  */
 public final class OrgApi {
+
+    /** Creating orgs, projects and their repositories: what outlives a process, so not a process token's. */
+    public static final Permission ORG_MANAGE = Permission.of("org:manage");
+    /** Encrypting a string for a project (it may create the project's key). */
+    public static final Permission ENCRYPT = Permission.of("secret:encrypt");
 
     private static final int MAX_PLAINTEXT = 64 * 1024;
 
@@ -43,6 +49,7 @@ public final class OrgApi {
     }
 
     private Object createOrg(Router.Call call) {
+        call.caller(ORG_MANAGE);
         Identity caller = call.caller();
         String name = UserApi.text(call.json(), "name").orElseThrow(() -> ApiException.badRequest("'name' is required"));
         var id = orgs.createOrg(name, Optional.of(caller.userId()));
@@ -65,6 +72,7 @@ public final class OrgApi {
     }
 
     private Object createProject(Router.Call call) {
+        call.caller(ORG_MANAGE);
         Identity caller = call.caller();
         String org = call.param(0);
         requireMember(caller, org);
@@ -74,6 +82,7 @@ public final class OrgApi {
     }
 
     private Object encrypt(Router.Call call) throws IOException {
+        call.caller(ENCRYPT);
         Identity caller = call.caller();
         String org = call.param(0);
         String project = call.param(1);

@@ -1,6 +1,8 @@
 package dev.gatehouse.examples.internal;
 
+import dev.gatehouse.core.Permission;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gatehouse.core.Authorization;
 import dev.gatehouse.core.BackendUnavailableException;
 import dev.gatehouse.core.Identity;
 import dev.gatehouse.core.ProcessInfo;
@@ -93,6 +95,7 @@ public final class ProcessApi {
     }
 
     private Object start(Router.Call call) throws IOException {
+        call.caller(Permission.PROCESS_START);
         Identity caller = call.caller();
         ObjectNode body = call.json();
         String org = UserApi.text(body, "org").orElse(Orgs.DEFAULT_ORG);
@@ -203,8 +206,19 @@ public final class ProcessApi {
         return "the template could not be evaluated (" + t.getClass().getSimpleName() + ")";
     }
 
+    /**
+     * The process {@code idText} if the caller may see it: its initiator, an admin, or the process
+     * itself. An identity acting for a process sees that process only ({@link Permission#PROCESS_SELF}),
+     * whatever its user may see.
+     */
     private Processes.Record visible(Identity caller, String idText) {
         UUID id = UserApi.id(idText);
+        if (caller.process().isPresent()) {
+            Authorization.require(caller, Permission.PROCESS_SELF);
+            if (!caller.process().get().id().equals(id)) {
+                throw ApiException.notFound("Process not found: " + idText);
+            }
+        }
         Processes.Record process = processes.record(id)
                 .orElseThrow(() -> ApiException.notFound("Process not found: " + idText));
         boolean own = process.initiator().equals(caller.userId())

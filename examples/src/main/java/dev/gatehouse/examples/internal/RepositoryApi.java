@@ -1,5 +1,6 @@
 package dev.gatehouse.examples.internal;
 
+import dev.gatehouse.core.Permission;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.secrets.git.GitAccessException;
@@ -33,6 +34,7 @@ public final class RepositoryApi {
     }
 
     private Object put(Router.Call call) {
+        call.caller(OrgApi.ORG_MANAGE);
         String org = call.param(0);
         String project = call.param(1);
         orgApi.requireMember(call.caller(), org);
@@ -71,6 +73,7 @@ public final class RepositoryApi {
     }
 
     private Object delete(Router.Call call) {
+        call.caller(OrgApi.ORG_MANAGE);
         String org = call.param(0);
         String project = call.param(1);
         orgApi.requireMember(call.caller(), org);

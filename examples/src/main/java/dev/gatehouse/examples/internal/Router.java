@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gatehouse.core.Authorization;
 import dev.gatehouse.core.Identity;
+import dev.gatehouse.core.Permission;
 import dev.gatehouse.core.servlet.AuthenticationFilter;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -59,6 +61,17 @@ public final class Router extends HttpServlet {
         public Identity caller() {
             return AuthenticationFilter.identity(request)
                     .orElseThrow(() -> new ApiException(401, "Authentication required"));
+        }
+
+        /**
+         * The caller, if its credential may do {@code permission}: a process token carries only what
+         * the process policy grants, a scoped credential its scopes. Otherwise a 403 naming the
+         * missing permission.
+         */
+        public Identity caller(Permission permission) {
+            Identity identity = caller();
+            Authorization.require(identity, permission);
+            return identity;
         }
 
         public String param(int i) {

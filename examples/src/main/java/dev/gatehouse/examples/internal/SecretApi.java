@@ -1,5 +1,6 @@
 package dev.gatehouse.examples.internal;
 
+import dev.gatehouse.core.Permission;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.core.Identity;
@@ -61,6 +62,7 @@ public final class SecretApi {
     }
 
     private Object create(Router.Call call) {
+        call.caller(Permission.SECRET_WRITE);
         Caller caller = callers.apply(call.caller());
         String org = call.param(0);
         orgs.require(org);
@@ -139,6 +141,7 @@ public final class SecretApi {
     }
 
     private Object data(Router.Call call) throws IOException {
+        call.caller(Permission.SECRET_READ);
         Caller caller = callers.apply(call.caller());
         String org = call.param(0);
         String name = call.param(1);
@@ -175,6 +178,7 @@ public final class SecretApi {
     }
 
     private Object list(Router.Call call) {
+        call.caller(Permission.SECRET_READ);
         Caller caller = callers.apply(call.caller());
         ArrayNode out = Router.JSON.createArrayNode();
         try {
@@ -193,6 +197,7 @@ public final class SecretApi {
     }
 
     private Object publicKey(Router.Call call) {
+        call.caller(Permission.SECRET_READ);
         Caller caller = callers.apply(call.caller());
         try {
             return Router.JSON.createObjectNode().put("publicKey", secrets.readPublicKey(caller, call.param(0), call.param(1)));
@@ -223,6 +228,7 @@ public final class SecretApi {
     }
 
     private Object delete(Router.Call call) {
+        call.caller(Permission.SECRET_WRITE);
         Caller caller = callers.apply(call.caller());
         try {
             secrets.delete(caller, call.param(0), call.param(1));

@@ -1,5 +1,6 @@
 package dev.gatehouse.examples.internal;
 
+import dev.gatehouse.core.Permission;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -67,6 +68,7 @@ public final class UserApi {
     }
 
     private Object create(Router.Call call) {
+        call.caller(Permission.USER_MANAGE);
         requireAdmin(call.caller());
         ObjectNode body = call.json();
         String username = text(body, "username").orElseThrow(() -> ApiException.badRequest("'username' is required"));
@@ -97,6 +99,7 @@ public final class UserApi {
     }
 
     private Object list(Router.Call call) {
+        call.caller(Permission.USER_MANAGE);
         requireAdmin(call.caller());
         int offset = intParam(call, "offset", 0, 0, Integer.MAX_VALUE);
         int limit = intParam(call, "limit", 100, 1, 1000);
@@ -122,6 +125,7 @@ public final class UserApi {
     }
 
     private Object setRoles(Router.Call call) {
+        call.caller(Permission.ROLE_MANAGE);
         requireAdmin(call.caller());
         UUID id = id(call.param(0));
         JsonNode r = call.json().get("roles");
@@ -162,6 +166,7 @@ public final class UserApi {
     }
 
     private Object setDisabled(Router.Call call, boolean disabled) {
+        call.caller(Permission.USER_MANAGE);
         requireAdmin(call.caller());
         UUID id = id(call.param(0));
         if (!users.setDisabled(id, disabled)) {
@@ -172,6 +177,7 @@ public final class UserApi {
     }
 
     private Object delete(Router.Call call) {
+        call.caller(Permission.USER_MANAGE);
         requireAdmin(call.caller());
         UUID id = id(call.param(0));
         if (!users.delete(id)) {
