@@ -110,7 +110,6 @@ class UnknownUserTimingTest {
     void anUnknownUsernameIsNotFasterOrSlowerThanAWrongPassword() {
         Rounds rounds = paired(WARM_UP, ROUNDS, () -> expectRejected(login("mallory", "wrong-pw")),
                 () -> expectRejected(login("alice", "wrong-pw")));
-        System.out.println("TIMING unknown vs wrong: " + rounds);
         assertThat(rounds.deviations()).as("unknown username vs wrong password: " + rounds).isLessThanOrEqualTo(Z);
     }
 
@@ -121,7 +120,6 @@ class UnknownUserTimingTest {
         directory.addPerson("carol", "admins", "carol-pw");
         Rounds rounds = paired(WARM_UP, ROUNDS / 2, () -> expectRejected(login("carol", "wrong-pw")),
                 () -> expectRejected(login("alice", "wrong-pw")));
-        System.out.println("TIMING ambiguous vs wrong: " + rounds);
         assertThat(rounds.deviations()).as("ambiguous login vs wrong password: " + rounds)
                 .isLessThanOrEqualTo(Z);
     }
@@ -135,7 +133,6 @@ class UnknownUserTimingTest {
             spin(90_000);
             return r;
         }, () -> login("mallory", "wrong-pw"));
-        System.out.println("TIMING control: " + rounds);
         assertThat(rounds.deviations()).as("a 0.09 ms difference: " + rounds).isGreaterThan(Z);
     }
 

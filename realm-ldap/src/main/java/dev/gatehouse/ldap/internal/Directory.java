@@ -75,7 +75,7 @@ public final class Directory implements AutoCloseable {
     private final LDAPConnectionPool searchPool;
     private final LDAPConnectionPool bindPool;
     private final String[] userAttributes;
-    private final String dummyDn;
+    private final String simulatedBindDn;
 
     /**
      * Opens both pools. A directory that is down at start-up is not an error: the pools connect
@@ -149,7 +149,7 @@ public final class Directory implements AutoCloseable {
         userAttributes = attrs.toArray(new String[0]);
         // The simulated bind of logins that name no user goes to an entry that exists, as a wrong
         // password's bind does: a DN that does not exist is refused measurably faster.
-        dummyDn = config.simulatedBindDn();
+        simulatedBindDn = config.simulatedBindDn();
     }
 
     private static LDAPConnectionPool pool(FailoverServerSet servers, BindRequest bind, PostConnectProcessor startTls,
@@ -263,7 +263,7 @@ public final class Directory implements AutoCloseable {
      * @throws BackendUnavailableException if no server answered before {@code deadline}
      */
     public void simulatedBind(byte[] password, Deadline deadline) {
-        bind(dummyDn, password, deadline);
+        bind(simulatedBindDn, password, deadline);
     }
 
     /**
@@ -353,6 +353,9 @@ public final class Directory implements AutoCloseable {
                 if (attempt > 1 || e.getResultCode() == ResultCode.TIMEOUT || deadline.passed()) {
                     throw e;
                 }
+            } catch (RuntimeException e) {
+                pool.discardConnection(c);
+                throw e;
             }
         }
     }

@@ -98,11 +98,6 @@ public final class LoginVerifier implements AutoCloseable {
         return config.maxConcurrentLogins() - waiting.availablePermits();
     }
 
-    /** How long refusals are made to take now, for tests. */
-    long refusalFloorNanos() {
-        return pacer.floorNanos();
-    }
-
     /** How many directory checks run now, including those whose callers stopped waiting. */
     public int runningChecks() {
         return checks.getActiveCount();

@@ -53,9 +53,4 @@ final class RefusalPacer {
             LockSupport.parkNanos(left);
         }
     }
-
-    /** The current floor, for tests. */
-    long floorNanos() {
-        return floorNanos;
-    }
 }
