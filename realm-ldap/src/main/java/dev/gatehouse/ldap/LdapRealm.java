@@ -182,6 +182,7 @@ public final class LdapRealm implements Realm, AutoCloseable {
         private String trustStoreType = "PKCS12";
         private boolean verifyHostname = true;
         private BindWith bindWith = BindWith.DN;
+        private Optional<String> simulatedBindDn = Optional.empty();
         private Clock clock = Clock.systemUTC();
 
         private Builder(String name, Accounts accounts) {
@@ -345,6 +346,20 @@ public final class LdapRealm implements Realm, AutoCloseable {
         /** How the password is checked; default {@link BindWith#DN}. */
         public Builder bindWith(BindWith bindWith) {
             this.bindWith = Objects.requireNonNull(bindWith, "bindWith");
+            return this;
+        }
+
+        /**
+         * The existing entry that a login naming no user (unknown, ambiguous, or without a UPN to
+         * bind with) binds as, with the presented password, so that it does the same directory
+         * work as a wrong password; the answer is ignored. Default: the
+         * {@link #searchBase(String)} entry, which exists and carries no password. Best: a decoy
+         * entry made for it, with an unguessable password hashed like the users' and no lockout
+         * policy, so that the directory checks a password hash for it too; never a real user or
+         * the service account, whose lockout counters the binds would raise.
+         */
+        public Builder simulatedBindDn(String dn) {
+            this.simulatedBindDn = Optional.of(dn("simulatedBindDn", dn));
             return this;
         }
 
@@ -537,7 +552,7 @@ public final class LdapRealm implements Realm, AutoCloseable {
                     autoCreateUsers, cacheDuration, cacheMaxEntries, connectTimeout, readTimeout, poolSize,
                     maxConcurrentLogins > 0 ? maxConcurrentLogins : 2 * poolSize, retryAfter,
                     exposeAttributes, excludeAttributes, roleMapping, startTls, trustStore, trustStorePassword,
-                    trustStoreType, verifyHostname, bindWith, clock);
+                    trustStoreType, verifyHostname, bindWith, simulatedBindDn.orElse(searchBase), clock);
             return new LdapRealm(config, new Directory(config), accounts);
         }
 

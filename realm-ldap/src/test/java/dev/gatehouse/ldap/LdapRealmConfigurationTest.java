@@ -261,6 +261,7 @@ class LdapRealmConfigurationTest {
     void badDnsAndAttributesNameTheSetting() {
         assertRefused(with("searchBase", "not a dn"), "realm.ldap.searchBase must be a valid DN, was 'not a dn'");
         assertBuilderRefuses(b -> b.groupSearchBase("x"), "groupSearchBase must be a valid DN");
+        assertRefused(with("simulatedBindDn", "decoy"), "realm.ldap.simulatedBindDn must be a valid DN, was 'decoy'");
         assertBuilderRefuses(b -> b.usernameProperty("uid, cn"), "usernameProperty must be one attribute name");
         assertBuilderRefuses(b -> b.exposeAttributes(List.of("mail", " ")), "exposeAttributes must not contain a blank");
     }

@@ -130,22 +130,42 @@ class LdapRealmTest {
     }
 
     @Test
-    void unknownUserIsRejectedAfterASimulatedBindLikeAWrongPassword() {
+    void unknownUserIsRejectedAfterASimulatedBindLikeAWrongPassword() throws Exception {
         LdapRealm realm = realm();
+        directory.resetCounters();
         AuthenticationResult unknown = login(realm, "nobody", "some-pw");
         assertThat(unknown).isInstanceOf(AuthenticationResult.Rejected.class);
-        // the same directory work as a wrong password: one search and one (failing) bind
+        // the same directory work as a wrong password: one search, one (failing) bind, one revert
         assertThat(directory.searches.get()).isEqualTo(1);
         assertThat(directory.binds.get()).isEqualTo(1);
-        assertThat(directory.bindNames.get(0)).startsWith("cn=gatehouse-no-such-user-");
+        assertThat(directory.reverts.get()).isEqualTo(1);
+        // ...and the bind goes to an entry that exists (by default the search base), as a wrong
+        // password's does: a DN that does not exist is refused measurably faster
+        assertThat(directory.bindNames).containsExactly(TestDirectory.BASE);
+        assertThat(directory.server.getEntry(directory.bindNames.get(0))).isNotNull();
 
         directory.resetCounters();
         AuthenticationResult wrong = login(realm, "alice", "wrong");
         assertThat(wrong).isInstanceOf(AuthenticationResult.Rejected.class);
         assertThat(directory.searches.get()).isEqualTo(1);
         assertThat(directory.binds.get()).isEqualTo(1);
+        assertThat(directory.reverts.get()).isEqualTo(1);
         assertThat(((AuthenticationResult.Rejected) unknown).clientMessage())
                 .isEqualTo(((AuthenticationResult.Rejected) wrong).clientMessage());
+    }
+
+    @Test
+    void theSimulatedBindGoesToTheConfiguredDecoyEntry() throws Exception {
+        directory.addPerson("gatehouse-decoy", "services", "an-unguessable-decoy-password");
+        String decoy = "uid=gatehouse-decoy,ou=services," + TestDirectory.BASE;
+        LdapRealm realm = realm(Map.of("simulatedBindDn", decoy));
+        directory.resetCounters();
+        for (String login : List.of("nobody", "*", "admin)(|(uid=*")) {
+            assertThat(login(realm, login, "any-pw")).isInstanceOf(AuthenticationResult.Rejected.class);
+        }
+        assertThat(directory.bindNames).containsOnly(decoy).hasSize(3);
+        // even the decoy's own password does not let an unknown login in: the answer is ignored
+        assertThat(login(realm, "nobody", "an-unguessable-decoy-password")).isInstanceOf(AuthenticationResult.Rejected.class);
     }
 
     @ParameterizedTest

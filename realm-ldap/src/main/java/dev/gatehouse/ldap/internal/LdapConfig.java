@@ -21,6 +21,8 @@ import java.util.Set;
  *
  * @param groupSearchFilter the group search, with the in-chain default already filled in when
  *     {@code nestedGroups} is on
+ * @param simulatedBindDn the existing entry that logins naming no user bind as, so that they do
+ *     the same work as a wrong password
  */
 public record LdapConfig(
         String realmName,
@@ -54,6 +56,7 @@ public record LdapConfig(
         String trustStoreType,
         boolean verifyHostname,
         BindWith bindWith,
+        String simulatedBindDn,
         Clock clock) {
 
     /** Active Directory's LDAP_MATCHING_RULE_IN_CHAIN: matches through nested groups. */

@@ -68,6 +68,7 @@ public final class LdapRealmProvider implements RealmProvider {
                 default -> throw s.invalid("bindWith", "expected dn or userPrincipalName, was '" + bindWith.get() + "'");
             });
         }
+        string(s, "simulatedBindDn", b::simulatedBindDn);
         bool(s, "autoCreateUsers", b::autoCreateUsers);
         duration(s, "cacheDuration", b::cacheDuration);
         integer(s, "cacheMaxEntries", b::cacheMaxEntries);

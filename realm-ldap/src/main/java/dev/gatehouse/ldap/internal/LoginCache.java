@@ -94,9 +94,4 @@ public final class LoginCache {
         entries.cleanUp();
         return entries.estimatedSize();
     }
-
-    /** Whether an entry for {@code key} is remembered (whatever its password). */
-    public boolean contains(String key) {
-        return entries.getIfPresent(key) != null;
-    }
 }

@@ -36,7 +36,11 @@ import org.slf4j.LoggerFactory;
  * on one of the verifier's own threads (at most {@code maxConcurrentLogins} of them, none queued);
  * the caller waits for its outcome until its {@link Deadline}, then answers {@code Unavailable}
  * while the check ends by itself at about the same deadline (and still fills the cache if it
- * succeeds). Thread-safe.
+ * succeeds).
+ *
+ * <p>An unknown username and a wrong password do the same directory work (a search, a bind as an
+ * existing entry, a revert) and are answered after the same time ({@link RefusalPacer}).
+ * Thread-safe.
  */
 public final class LoginVerifier implements AutoCloseable {
 
@@ -64,6 +68,7 @@ public final class LoginVerifier implements AutoCloseable {
     /** Runs the directory checks, so that a caller's wait can end at its deadline. */
     private final ThreadPoolExecutor checks;
     private final AtomicLong lastDownWarning = new AtomicLong(Long.MIN_VALUE);
+    private final RefusalPacer pacer = new RefusalPacer();
 
     public LoginVerifier(LdapConfig config, Directory directory, Accounts accounts) {
         this.config = config;
@@ -109,6 +114,7 @@ public final class LoginVerifier implements AutoCloseable {
         if (name.isEmpty()) {
             return AuthenticationResult.Rejected.because("unusable login (blank, too long, control characters or an empty part)");
         }
+        long start = System.nanoTime();
         byte[] secret = PasswordDigest.utf8(password.revealChars());
         try {
             String key = name.get().key();
@@ -124,7 +130,13 @@ public final class LoginVerifier implements AutoCloseable {
             }
             Outcome outcome;
             try {
-                outcome = coalesced(key, name.get(), secret, Deadline.after(config.readTimeout()));
+                Deadline deadline = Deadline.after(config.readTimeout());
+                outcome = coalesced(key, name.get(), secret, deadline);
+                if (outcome instanceof Outcome.Refused) {
+                    // an unknown user and a wrong password: answered after the same time
+                    pacer.record(System.nanoTime() - start);
+                    pacer.pace(start, deadline);
+                }
             } finally {
                 waiting.release();
             }
