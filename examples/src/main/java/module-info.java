@@ -17,6 +17,7 @@ module dev.gatehouse.examples {
     requires dev.gatehouse.ldap;
     requires dev.gatehouse.session;
     requires dev.gatehouse.secrets;
+    requires dev.gatehouse.secrets.git;
     requires jakarta.servlet;
     requires org.eclipse.jetty.server;
     requires org.eclipse.jetty.ee10.servlet;

@@ -18,6 +18,7 @@ module dev.gatehouse.secrets {
     requires jakarta.el;
     requires org.glassfish.expressly;
     requires com.github.benmanes.caffeine;
+    requires org.slf4j;
 
     exports dev.gatehouse.secrets;
     exports dev.gatehouse.secrets.store;

@@ -1,6 +1,8 @@
-/** An example third-party realm: HMAC-signed requests. Needs gatehouse-core only. */
+/** An example third-party realm: HMAC-signed requests. Needs gatehouse-core (and Caffeine) only. */
 module com.example.gatehouse.hmac {
     requires transitive dev.gatehouse.core;
+    requires com.github.benmanes.caffeine;
+    requires static jakarta.servlet;
 
     exports com.example.gatehouse.hmac;
 

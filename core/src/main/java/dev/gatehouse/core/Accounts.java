@@ -8,6 +8,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The last step of every login: from "the credentials checked out" to an {@link Identity}. Finds
@@ -20,6 +22,8 @@ public final class Accounts {
     /** A login time is written at most once per this interval per user, to spare the database. */
     static final Duration LOGIN_WRITE_INTERVAL = Duration.ofMinutes(1);
 
+    private static final Logger LOG = LoggerFactory.getLogger(Accounts.class);
+
     private final UserDirectory users;
     private final Clock clock;
 
@@ -31,7 +35,9 @@ public final class Accounts {
 
     /**
      * Signs in a user confirmed by an external system (LDAP, SSO): finds the record by username
-     * and domain, case-insensitively; creates it when absent and {@code autoCreate} is set
+     * and domain, case-insensitively, and binds only to a record of the login's own type
+     * ({@link ExternalUser#type()}): a record of another type with that name (a local
+     * {@code admin}, say) is refused conclusively and logged as an account clash, never merged; creates it when absent and {@code autoCreate} is set
      * (exactly once, even under concurrent first logins); refreshes display name and email when
      * they changed; refuses a disabled user.
      *
@@ -67,6 +73,16 @@ public final class Accounts {
         } else {
             return AuthenticationResult.Rejected.because("no user record for '" + profile.username()
                     + "' and realm " + realm + " does not create users");
+        }
+        if (!user.type().equals(profile.type())) {
+            // An external login binds only to an account of its own kind: a directory entry named
+            // like a local account must never become that account (and inherit its roles).
+            LOG.warn("account clash: realm {} confirmed {} of type {}, but that name belongs to an account of type {};"
+                    + " refused, not merged", LogSafe.quote(realm), LogSafe.login(profile.username()),
+                    LogSafe.quote(profile.type().name()), LogSafe.quote(user.type().name()));
+            return new AuthenticationResult.Rejected("account clash: '" + profile.username() + "' is an account of type "
+                    + user.type().name() + ", realm " + realm + " signs in accounts of type " + profile.type().name(),
+                    AuthenticationResult.Rejected.INVALID_CREDENTIALS, true);
         }
         if (user.disabled()) {
             return AuthenticationResult.Rejected.because("user '" + user.username() + "' is disabled");

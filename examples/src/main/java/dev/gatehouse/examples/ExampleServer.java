@@ -20,33 +20,48 @@ import dev.gatehouse.core.servlet.AuthenticationFilter;
 import dev.gatehouse.examples.internal.ApiKeyApi;
 import dev.gatehouse.examples.internal.DataDir;
 import dev.gatehouse.examples.internal.DemoDirectory;
+import dev.gatehouse.examples.internal.JsonErrors;
+import dev.gatehouse.examples.internal.KeyRingApi;
 import dev.gatehouse.examples.internal.OrgApi;
 import dev.gatehouse.examples.internal.Orgs;
 import dev.gatehouse.examples.internal.ProcessApi;
+import dev.gatehouse.examples.internal.Processes;
+import dev.gatehouse.examples.internal.ProjectRepositories;
+import dev.gatehouse.examples.internal.RepositoryApi;
+import dev.gatehouse.examples.internal.RepositoryCheckouts;
 import dev.gatehouse.examples.internal.Router;
 import dev.gatehouse.examples.internal.SecretApi;
 import dev.gatehouse.examples.internal.Settings;
 import dev.gatehouse.examples.internal.UserApi;
+import dev.gatehouse.examples.internal.WebConsole;
 import dev.gatehouse.secrets.Caller;
 import dev.gatehouse.secrets.SecretManager;
 import dev.gatehouse.secrets.SecretsConfig;
+import dev.gatehouse.secrets.git.GitSecrets;
 import dev.gatehouse.session.ProcessRegistry;
-import dev.gatehouse.session.ProcessStore;
 import dev.gatehouse.session.SessionRealm;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.MultipartConfigElement;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -61,14 +76,22 @@ import org.eclipse.jetty.server.ServerConnector;
  * {@code /api/*}, the API-key, LDAP and session-token realms, the secrets module, and a
  * Concord-style v1 API. On embedded defaults it needs nothing else: an H2 database, the server
  * and session keys are created under {@code ./data}, and an in-process LDAP directory holds demo
- * users ({@code myuser:mypwd}).
+ * users ({@code myuser:mypwd}). It listens on {@code 127.0.0.1} unless {@code server.host} says
+ * otherwise, since the demo users' passwords are public.
  */
 public final class ExampleServer implements AutoCloseable {
 
     /** The admin user that the admin API key belongs to. */
     public static final String ADMIN_USERNAME = "admin";
+    /** The address the server listens on unless {@code server.host} names another. */
+    public static final String DEFAULT_HOST = "127.0.0.1";
     private static final String ADMIN_KEY_NAME = "admin";
     private static final String ADMIN_KEY_FILE = "admin-api-key";
+    private static final Duration DEFAULT_DB_TIMEOUT = Duration.ofSeconds(5);
+    /** The largest upload part; within it, parts stay in memory (never in a temporary file). */
+    private static final long MAX_UPLOAD_PART = 2L * 1024 * 1024;
+    private static final long MAX_UPLOAD_REQUEST = 3L * 1024 * 1024;
+    private static final Duration SWEEP_EVERY = Duration.ofMinutes(1);
 
     private final Server jetty;
     private final Gatehouse gatehouse;
@@ -76,15 +99,19 @@ public final class ExampleServer implements AutoCloseable {
     private final DemoDirectory demo;
     private final DataDir dataDir;
     private final String adminApiKey;
+    private final ScheduledExecutorService sweeper;
+    private final SecretManager secrets;
 
     private ExampleServer(Server jetty, Gatehouse gatehouse, HikariDataSource db, DemoDirectory demo, DataDir dataDir,
-            String adminApiKey) {
+            String adminApiKey, ScheduledExecutorService sweeper, SecretManager secrets) {
+        this.secrets = secrets;
         this.jetty = jetty;
         this.gatehouse = gatehouse;
         this.db = db;
         this.demo = demo;
         this.dataDir = dataDir;
         this.adminApiKey = adminApiKey;
+        this.sweeper = sweeper;
     }
 
     /**
@@ -113,23 +140,56 @@ public final class ExampleServer implements AutoCloseable {
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "gatehouse-shutdown"));
-        System.out.println("Gatehouse example server on http://localhost:" + server.port()
-                + " (data in " + server.dataDir.root() + ")");
+        System.out.println(server.banner());
         server.jetty.join();
+    }
+
+    /** What the server prints when it has started: where it listens, and how to listen elsewhere. */
+    public String banner() {
+        ServerConnector connector = (ServerConnector) jetty.getConnectors()[0];
+        String host = connector.getHost();
+        String base = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
+        String where = "Gatehouse example server on " + base + " (data in " + dataDir.root() + ")\nWeb console: " + base
+                + "/console/";
+        if (isLoopback(host)) {
+            return where + "\nListening on this machine only; to accept connections from elsewhere, set "
+                    + "server.host (e.g. server.host=0.0.0.0) and replace the demo directory, whose passwords are public.";
+        }
+        return where;
+    }
+
+    private static boolean isLoopback(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
     }
 
     /** Starts a server with {@code settings}; {@code server.port=0} picks a free port. */
     public static ExampleServer start(Settings settings) throws Exception {
+        return start(settings, UnaryOperator.identity());
+    }
+
+    /**
+     * Starts a server whose every database call goes through {@code decorate(pool)}: for tests
+     * that inject faults, and hosts that instrument the pool.
+     */
+    static ExampleServer start(Settings settings, UnaryOperator<DataSource> decorate) throws Exception {
         DataDir dataDir = new DataDir(Path.of(settings.get("server.dataDir", "data")));
-        HikariDataSource db = dataSource(settings, dataDir);
+        String host = settings.get("server.host", DEFAULT_HOST);
+        int port = settings.getInt("server.port", 8001);
+        HikariDataSource pool = dataSource(settings, dataDir);
         dataDir.restrictFilesToOwner(); // the H2 files the pool just created
         DemoDirectory demo = null;
         Gatehouse gatehouse = null;
+        ScheduledExecutorService sweeper = null;
+        SecretManager secrets = null;
         try {
+            DataSource db = decorate.apply(pool);
             Clock clock = Clock.systemUTC();
-            SchemaMigrations.apply(db, "core");
+            for (String component : List.of("core", "examples")) {
+                SchemaMigrations.apply(db, component); // once at start-up, never per request
+            }
             UserDirectory users = UserDirectory.jdbc(db, clock);
             Orgs orgs = new Orgs(db);
+            orgs.ensureDefaultOrg();
 
             Properties gh = gatehouseProperties(settings);
             List<String> realms = List.of(gh.getProperty("gatehouse.realms").split("\\s*,\\s*"));
@@ -144,8 +204,7 @@ public final class ExampleServer implements AutoCloseable {
             if (realms.contains("session") && gh.stringPropertyNames().stream().noneMatch(k -> k.startsWith("realm.session.keys."))) {
                 gh.setProperty("realm.session.keys.local", dataDir.key("session.key", 32));
             }
-            SchemaMigrations.apply(db, "session");
-            ProcessStore processes = ProcessStore.jdbc(db);
+            Processes processes = new Processes(db, clock);
             gatehouse = Gatehouse.builder()
                     .users(users)
                     .clock(clock)
@@ -155,7 +214,7 @@ public final class ExampleServer implements AutoCloseable {
                     .properties(gh)
                     .build();
 
-            SecretManager secrets = secrets(settings, dataDir, db);
+            secrets = secrets(settings, dataDir, db);
             Function<Identity, Caller> callers = identity -> Caller.of(identity, orgs.orgsOf(identity.userId()), Set.of());
 
             Router router = new Router();
@@ -164,41 +223,82 @@ public final class ExampleServer implements AutoCloseable {
             new UserApi(users, id -> apiKeys.ifPresent(realm -> realm.invalidateUser(id))).register(router);
             OrgApi orgApi = new OrgApi(orgs, secrets.encryptedStrings());
             orgApi.register(router);
+            ProjectRepositories repositories = ProjectRepositories.open(db);
+            new RepositoryApi(repositories, orgApi).register(router);
+            RepositoryCheckouts checkouts = new RepositoryCheckouts(repositories, GitSecrets.using(secrets),
+                    RepositoryCheckouts.knownHosts(settings));
             new SecretApi(secrets, orgs, callers).register(router);
+            new KeyRingApi(secrets).register(router);
             String adminKey = null;
             if (apiKeys.isPresent()) {
                 new ApiKeyApi(apiKeys.get().keys(), users).register(router);
                 adminKey = adminApiKey(settings, dataDir, users, apiKeys.get().keys());
             }
             if (realms.contains("session")) {
-                new ProcessApi(db, processes, gatehouse.realm(SessionRealm.class).orElseThrow().tokens(), secrets, orgs, orgApi, users, callers,
-                        dataDir.root().resolve("processes")).register(router);
+                ProcessApi processApi = new ProcessApi(processes, gatehouse.realm(SessionRealm.class).orElseThrow().tokens(), secrets, orgs, orgApi,
+                        users, callers, dataDir.root().resolve("processes"), checkouts);
+                processApi.register(router);
+                sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "gatehouse-example-work-folder-sweeper");
+                    t.setDaemon(true);
+                    return t;
+                });
+                processApi.sweepWorkFolders();
+                sweeper.scheduleWithFixedDelay(processApi::sweepWorkFolders, SWEEP_EVERY.toSeconds(),
+                        SWEEP_EVERY.toSeconds(), TimeUnit.SECONDS);
             }
 
-            Server jetty = jetty(settings.getInt("server.port", 8001), gatehouse, router, dataDir);
-            return new ExampleServer(jetty, gatehouse, db, demo, dataDir, adminKey);
+            List<String> filters = settings.get("server.filters").map(v -> List.of(v.split("\\s*,\\s*")))
+                    .orElse(List.of());
+            Server jetty = jetty(host, port, filters, gatehouse, router, dataDir);
+            return new ExampleServer(jetty, gatehouse, pool, demo, dataDir, adminKey, sweeper, secrets);
         } catch (Exception | Error e) {
+            if (sweeper != null) {
+                sweeper.shutdownNow();
+            }
+            if (secrets != null) {
+                secrets.close();
+            }
             if (gatehouse != null) {
                 gatehouse.close();
             }
             if (demo != null) {
                 demo.close();
             }
-            db.close();
+            pool.close();
             throw e;
         }
     }
 
+    /**
+     * The pool fails fast: a connection is waited for at most {@code db.connectionTimeout} (5 s),
+     * and on PostgreSQL no statement runs and no socket read blocks longer than
+     * {@code db.queryTimeout} (5 s), so that an outage is answered 503 within seconds instead of
+     * holding a request thread.
+     */
     private static HikariDataSource dataSource(Settings settings, DataDir dataDir) {
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(settings.get("db.url", "jdbc:h2:file:" + dataDir.root().resolve("gatehouse") + ";DB_CLOSE_ON_EXIT=FALSE"));
+        String url = settings.get("db.url", "jdbc:h2:file:" + dataDir.root().resolve("gatehouse") + ";DB_CLOSE_ON_EXIT=FALSE");
+        config.setJdbcUrl(url);
         settings.get("db.username").ifPresent(config::setUsername);
         settings.get("db.password").ifPresent(config::setPassword);
         config.setMaximumPoolSize(settings.getInt("db.maxPoolSize", 10));
-        // Fail fast when the database is down: no request waits longer than this for a
-        // connection, and the caller gets a 503 instead of a hung request.
-        config.setConnectionTimeout(settings.getDuration("db.connectionTimeout", Duration.ofSeconds(5)).toMillis());
-        config.setValidationTimeout(Math.min(config.getConnectionTimeout(), Duration.ofSeconds(2).toMillis()));
+        Duration connectionTimeout = settings.getDuration("db.connectionTimeout", DEFAULT_DB_TIMEOUT);
+        if (connectionTimeout.toMillis() < 250) {
+            throw new ConfigurationException("db.connectionTimeout: must be at least 250ms, was " + connectionTimeout);
+        }
+        config.setConnectionTimeout(connectionTimeout.toMillis());
+        config.setValidationTimeout(Math.min(connectionTimeout.toMillis(), DEFAULT_DB_TIMEOUT.toMillis()));
+        Duration queryTimeout = settings.getDuration("db.queryTimeout", DEFAULT_DB_TIMEOUT);
+        if (url.startsWith("jdbc:postgresql:")) {
+            long seconds = Math.max(1, (queryTimeout.toMillis() + 999) / 1000); // the driver counts whole seconds
+            config.addDataSourceProperty("socketTimeout", Long.toString(seconds));
+            config.addDataSourceProperty("connectTimeout", Long.toString(seconds));
+            config.addDataSourceProperty("loginTimeout", Long.toString(seconds));
+            if (!url.contains("options=")) {
+                config.addDataSourceProperty("options", "-c statement_timeout=" + queryTimeout.toMillis());
+            }
+        }
         config.setPoolName("gatehouse-example");
         return new HikariDataSource(config);
     }
@@ -233,6 +333,8 @@ public final class ExampleServer implements AutoCloseable {
             s.setProperty("secrets.serverKey.local", dataDir.key("server.key", 32));
         }
         s.putIfAbsent("secrets.store", "jdbc");
+        // A stable node id, so that a restarted node replaces its own entry in the key ring.
+        s.putIfAbsent("secrets.nodeId", dataDir.readOrCreate("node-id", () -> "node-" + UUID.randomUUID()));
         SecretsConfig config = SecretsConfig.from(s, settings.env()::get);
         return SecretManager.builder().config(config).store(config.openStore(Map.of(DataSource.class, db))).build();
     }
@@ -277,27 +379,68 @@ public final class ExampleServer implements AutoCloseable {
         return key;
     }
 
-    private static Server jetty(int port, Gatehouse gatehouse, Router router, DataDir dataDir) throws Exception {
+    /**
+     * Jetty on {@code host:port}: {@code filters} (servlet filter class names, e.g. a realm
+     * plugin's request filter), then Gatehouse's filter, in front of the API.
+     */
+    private static Server jetty(String host, int port, List<String> filters, Gatehouse gatehouse, Router router,
+            DataDir dataDir) throws Exception {
         Server server = new Server();
+        server.setErrorHandler(JsonErrors.server());
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(host);
         connector.setPort(port);
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath("/");
+        WebConsole.mount(context); // /console/, and cross-site form posts refused before authentication
+        context.setErrorHandler(JsonErrors.context());
+        for (String filter : filters) {
+            try {
+                Class.forName(filter, false, ExampleServer.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new ConfigurationException("server.filters: no class " + filter + " on the class path");
+            }
+            context.addFilter(filter, "/api/*", EnumSet.of(DispatcherType.REQUEST));
+        }
         context.addFilter(new FilterHolder(AuthenticationFilter.builder(gatehouse)
                         .mode(AuthenticationMode.REQUIRED)
                         .exclude("/api/v1/server/ping")
                         .build()),
                 "/api/*", EnumSet.of(DispatcherType.REQUEST));
         ServletHolder api = new ServletHolder(router);
-        api.getRegistration().setMultipartConfig(new MultipartConfigElement(
-                dataDir.root().resolve("uploads").toString(), 2L * 1024 * 1024, 3L * 1024 * 1024, 64 * 1024));
+        // A part within the size limit stays in memory (fileSizeThreshold = the limit): a secret's
+        // plaintext is never written to a temporary file. The folder is owner-only all the same.
+        api.getRegistration().setMultipartConfig(new MultipartConfigElement(uploads(dataDir).toString(),
+                MAX_UPLOAD_PART, MAX_UPLOAD_REQUEST, (int) MAX_UPLOAD_PART));
         context.addServlet(api, "/api/*");
         server.setHandler(context);
         server.start();
         return server;
+    }
+
+    private static Path uploads(DataDir dataDir) {
+        Path dir = dataDir.root().resolve("uploads");
+        try {
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir, e);
+        }
+        return dir;
+    }
+
+    /** The folder upload parts would be written to if one ever exceeded the in-memory threshold. */
+    Path uploadFolder() {
+        return dataDir.root().resolve("uploads");
+    }
+
+    /** The in-process demo directory's URL, if this server runs one. */
+    Optional<String> demoDirectoryUrl() {
+        return Optional.ofNullable(demo).map(DemoDirectory::url);
     }
 
     /** The port the server listens on. */
@@ -317,11 +460,15 @@ public final class ExampleServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (sweeper != null) {
+            sweeper.shutdownNow();
+        }
         try {
             jetty.stop();
         } catch (Exception e) {
             // stopping anyway
         }
+        secrets.close(); // leaves the key ring at once, so a rotation does not wait for this node
         gatehouse.close();
         if (demo != null) {
             demo.close();

@@ -206,7 +206,12 @@ class ExampleServerTest {
         assertThat(json(http.get("/api/v1/process/" + ok, "Authorization", MYUSER)).get("status").asText())
                 .isEqualTo("RUNNING");
 
-        String other = startProcess("beta", "pw=${crypto.decryptString('" + encrypted + "')}");
+        HttpResponse<String> refused = http.postJson("/api/v1/process", TestServers.JSON.createObjectNode()
+                .put("org", "Default").put("project", "beta").put("log", "pw=${crypto.decryptString('" + encrypted + "')}")
+                .toString(), "Authorization", MYUSER);
+        assertThat(refused.statusCode()).as("a process whose template fails is a 4xx, not a 200").isEqualTo(422);
+        assertThat(json(refused).get("message").asText()).contains("another project").doesNotContain("swordfish");
+        String other = json(refused).get("instanceId").asText();
         assertThat(json(http.get("/api/v1/process/" + other, "Authorization", MYUSER)).get("status").asText())
                 .isEqualTo("FAILED");
         assertThat(http.get("/api/v1/process/" + other + "/log", "Authorization", MYUSER).body())

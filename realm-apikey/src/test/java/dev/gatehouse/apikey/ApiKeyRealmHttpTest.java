@@ -259,20 +259,36 @@ class ApiKeyRealmHttpTest {
     }
 
     @Test
-    void apiKeyDecidesWhenASessionTokenIsAlsoPresent() throws Exception {
-        HttpResponse<String> r = jetty.get("/x", "Authorization", aliceKey, StubSessionRealm.HEADER, "valid");
-        assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.body()).startsWith("user=alice realm=apikey");
-        HttpResponse<String> sessionOnly = jetty.get("/x", StubSessionRealm.HEADER, "valid");
-        assertThat(sessionOnly.body()).startsWith("user=bob realm=session");
+    void aKeyAndASessionTokenOnOneRequestAreRefusedUnlessTheHostSetAPrecedence() throws Exception {
+        HttpResponse<String> both = jetty.get("/x", "Authorization", aliceKey, StubSessionRealm.HEADER, "valid");
+        assertThat(both.statusCode()).as("two principals on one request").isEqualTo(400);
+        assertThat(jetty.get("/x", StubSessionRealm.HEADER, "valid").body()).startsWith("user=bob realm=session");
     }
 
     @Test
-    void badApiKeyIsNotRescuedByAValidSessionTokenOnTheSameRequest() throws Exception {
-        assertThat(jetty.get("/x", "Authorization", unknownKey(), StubSessionRealm.HEADER, "valid").statusCode())
-                .isEqualTo(401);
-        assertThat(jetty.get("/x", "Authorization", withWrongChecksum(aliceKey), StubSessionRealm.HEADER, "valid")
-                .statusCode()).as("a mistyped key of ours decides too").isEqualTo(401);
+    void withConcordsPrecedenceTheApiKeyDecidesWhenASessionTokenIsAlsoPresent() throws Exception {
+        try (JettyHarness concordStyle = JettyHarness.start(AuthenticationFilter.builder(withConcordPrecedence()).build())) {
+            HttpResponse<String> r = concordStyle.get("/x", "Authorization", aliceKey, StubSessionRealm.HEADER, "valid");
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).startsWith("user=alice realm=apikey");
+        }
+    }
+
+    @Test
+    void withConcordsPrecedenceABadApiKeyIsNotRescuedByAValidSessionToken() throws Exception {
+        try (JettyHarness concordStyle = JettyHarness.start(AuthenticationFilter.builder(withConcordPrecedence()).build())) {
+            assertThat(concordStyle.get("/x", "Authorization", unknownKey(), StubSessionRealm.HEADER, "valid")
+                    .statusCode()).isEqualTo(401);
+            assertThat(concordStyle.get("/x", "Authorization", withWrongChecksum(aliceKey), StubSessionRealm.HEADER,
+                    "valid").statusCode()).as("a mistyped key of ours decides too").isEqualTo(401);
+        }
+    }
+
+    /** The same realms with Concord's rule: the Authorization header wins over a session token. */
+    private Gatehouse withConcordPrecedence() {
+        return Gatehouse.builder().users(users).clock(time).throttling(Throttling.disabled())
+                .credentialPrecedence("Authorization", StubSessionRealm.HEADER)
+                .realm(realm).realm(new StubSessionRealm(bob)).build();
     }
 
     @Test

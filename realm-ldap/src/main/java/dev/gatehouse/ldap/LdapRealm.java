@@ -124,9 +124,10 @@ public final class LdapRealm implements Realm, AutoCloseable {
         return challenges;
     }
 
-    /** Closes the connection pools. Idempotent. */
+    /** Closes the connection pools and stops the directory-check threads. Idempotent. */
     @Override
     public void close() {
+        verifier.close();
         directory.close();
     }
 
@@ -170,6 +171,7 @@ public final class LdapRealm implements Realm, AutoCloseable {
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration readTimeout = Duration.ofSeconds(10);
         private int poolSize = 8;
+        private int maxConcurrentLogins; // 0: twice the pool size
         private Duration retryAfter = Duration.ofSeconds(30);
         private Set<String> exposeAttributes = Set.of();
         private Set<String> excludeAttributes = Set.of();
@@ -180,6 +182,7 @@ public final class LdapRealm implements Realm, AutoCloseable {
         private String trustStoreType = "PKCS12";
         private boolean verifyHostname = true;
         private BindWith bindWith = BindWith.DN;
+        private Optional<String> simulatedBindDn = Optional.empty();
         private Clock clock = Clock.systemUTC();
 
         private Builder(String name, Accounts accounts) {
@@ -346,6 +349,20 @@ public final class LdapRealm implements Realm, AutoCloseable {
             return this;
         }
 
+        /**
+         * The existing entry that a login naming no user (unknown, ambiguous, or without a UPN to
+         * bind with) binds as, with the presented password, so that it does the same directory
+         * work as a wrong password; the answer is ignored. Default: the
+         * {@link #searchBase(String)} entry, which exists and carries no password. Best: a decoy
+         * entry made for it, with an unguessable password hashed like the users' and no lockout
+         * policy, so that the directory checks a password hash for it too; never a real user or
+         * the service account, whose lockout counters the binds would raise.
+         */
+        public Builder simulatedBindDn(String dn) {
+            this.simulatedBindDn = Optional.of(dn("simulatedBindDn", dn));
+            return this;
+        }
+
         /** Whether the user record is created on first login; default true. */
         public Builder autoCreateUsers(boolean autoCreate) {
             this.autoCreateUsers = autoCreate;
@@ -378,13 +395,21 @@ public final class LdapRealm implements Realm, AutoCloseable {
             return this;
         }
 
-        /** How long connecting to one server may take before the next is tried; default 5 s. */
+        /**
+         * How long connecting to one server may take before the next is tried; default 5 s. A
+         * login's whole wait is still bounded by {@link #readTimeout(Duration)}.
+         */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = timeout("connectTimeout", timeout);
             return this;
         }
 
-        /** The longest wait for an answer from the directory; default 10 s. */
+        /**
+         * The longest a login waits for the directory, in total: waiting for a pooled connection,
+         * connecting, the search, the bind, the group search and a retry on a fresh connection
+         * all share it; then the login is answered {@link AuthenticationResult.Unavailable}.
+         * Default 10 s.
+         */
         public Builder readTimeout(Duration timeout) {
             this.readTimeout = timeout("readTimeout", timeout);
             return this;
@@ -396,6 +421,21 @@ public final class LdapRealm implements Realm, AutoCloseable {
                 throw new IllegalArgumentException("poolSize must be between 1 and 1000, was " + size);
             }
             this.poolSize = size;
+            return this;
+        }
+
+        /**
+         * At most this many logins wait on the directory at once (cache misses: searches and
+         * binds, and identical logins waiting for one in flight); a login beyond the bound is
+         * answered {@link AuthenticationResult.Unavailable} (503) at once instead of taking another
+         * request thread. Cache hits never count and never wait. Default twice the
+         * {@link #poolSize(int)}, since a login uses a connection of each pool in turn.
+         */
+        public Builder maxConcurrentLogins(int max) {
+            if (max < 1 || max > 100_000) {
+                throw new IllegalArgumentException("maxConcurrentLogins must be between 1 and 100000, was " + max);
+            }
+            this.maxConcurrentLogins = max;
             return this;
         }
 
@@ -509,9 +549,10 @@ public final class LdapRealm implements Realm, AutoCloseable {
             LdapConfig config = new LdapConfig(name, urls, ldaps, searchBase, principalSearchFilter, usernameProperty,
                     userPrincipalNameProperty, mailProperty, displayNameProperty, groups,
                     groupSearchBase.orElse(searchBase), groupNameProperty, systemUsername, systemPassword,
-                    autoCreateUsers, cacheDuration, cacheMaxEntries, connectTimeout, readTimeout, poolSize, retryAfter,
+                    autoCreateUsers, cacheDuration, cacheMaxEntries, connectTimeout, readTimeout, poolSize,
+                    maxConcurrentLogins > 0 ? maxConcurrentLogins : 2 * poolSize, retryAfter,
                     exposeAttributes, excludeAttributes, roleMapping, startTls, trustStore, trustStorePassword,
-                    trustStoreType, verifyHostname, bindWith, clock);
+                    trustStoreType, verifyHostname, bindWith, simulatedBindDn.orElse(searchBase), clock);
             return new LdapRealm(config, new Directory(config), accounts);
         }
 

@@ -149,6 +149,25 @@ class LdapOverHttpTest {
         assertThat(status).isEqualTo(429);
     }
 
+    @Test
+    void aTypoJustBeforeAnOutageDoesNotTakeAwayTheCachedLogin() throws Exception {
+        Map<String, String> settings = directory.settings();
+        settings.put("cacheDuration", "5m");
+        Gatehouse cached = Gatehouse.builder().users(users).throttling(Throttling.defaults())
+                .realm("ldap", "ldap", settings).build();
+        try (JettyHarness server = JettyHarness.start(AuthenticationFilter.builder(cached).build())) {
+            assertThat(server.get("/api/whoami", "Authorization", basic("alice", "alice-pw")).statusCode()).isEqualTo(200);
+            assertThat(server.get("/api/whoami", "Authorization", basic("alice", "alice-pww")).statusCode()).isEqualTo(401);
+            directory.stop();
+            HttpResponse<String> r = server.get("/api/whoami", "Authorization", basic("alice", "alice-pw"));
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).contains("user=alice");
+            assertThat(server.get("/api/whoami", "Authorization", basic("alice", "alice-pww")).statusCode()).isEqualTo(503);
+        } finally {
+            cached.realm(LdapRealm.class).ifPresent(LdapRealm::close);
+        }
+    }
+
     /** Accepts one fixed bare token, as Concord clients send API keys; needs no backend. */
     private static final class StubApiKeyRealm implements Realm {
         private final UUID robot = UUID.randomUUID();

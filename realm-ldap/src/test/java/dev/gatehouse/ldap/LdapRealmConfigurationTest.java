@@ -238,6 +238,17 @@ class LdapRealmConfigurationTest {
     }
 
     @Test
+    void maxConcurrentLoginsDefaultsToTwiceThePoolSize() {
+        try (LdapRealm realm = builder().poolSize(3).build()) {
+            assertThat(realm.toString()).contains("poolSize=3, maxConcurrentLogins=6");
+        }
+        try (LdapRealm realm = builder().poolSize(3).maxConcurrentLogins(50).build()) {
+            assertThat(realm.toString()).contains("maxConcurrentLogins=50");
+        }
+        assertRefused(with("maxConcurrentLogins", "0"), "realm.ldap.maxConcurrentLogins must be between 1 and 100000, was 0");
+    }
+
+    @Test
     void numbersOutOfRangeNameTheSetting() {
         assertRefused(with("poolSize", "0"), "realm.ldap.poolSize must be between 1 and 1000, was 0");
         assertRefused(with("cacheMaxEntries", "0"), "realm.ldap.cacheMaxEntries must be between");
@@ -250,6 +261,7 @@ class LdapRealmConfigurationTest {
     void badDnsAndAttributesNameTheSetting() {
         assertRefused(with("searchBase", "not a dn"), "realm.ldap.searchBase must be a valid DN, was 'not a dn'");
         assertBuilderRefuses(b -> b.groupSearchBase("x"), "groupSearchBase must be a valid DN");
+        assertRefused(with("simulatedBindDn", "decoy"), "realm.ldap.simulatedBindDn must be a valid DN, was 'decoy'");
         assertBuilderRefuses(b -> b.usernameProperty("uid, cn"), "usernameProperty must be one attribute name");
         assertBuilderRefuses(b -> b.exposeAttributes(List.of("mail", " ")), "exposeAttributes must not contain a blank");
     }

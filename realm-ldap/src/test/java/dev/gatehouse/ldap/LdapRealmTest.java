@@ -130,22 +130,42 @@ class LdapRealmTest {
     }
 
     @Test
-    void unknownUserIsRejectedAfterASimulatedBindLikeAWrongPassword() {
+    void unknownUserIsRejectedAfterASimulatedBindLikeAWrongPassword() throws Exception {
         LdapRealm realm = realm();
+        directory.resetCounters();
         AuthenticationResult unknown = login(realm, "nobody", "some-pw");
         assertThat(unknown).isInstanceOf(AuthenticationResult.Rejected.class);
-        // the same directory work as a wrong password: one search and one (failing) bind
+        // the same directory work as a wrong password: one search, one (failing) bind, one revert
         assertThat(directory.searches.get()).isEqualTo(1);
         assertThat(directory.binds.get()).isEqualTo(1);
-        assertThat(directory.bindNames.get(0)).startsWith("cn=gatehouse-no-such-user-");
+        assertThat(directory.reverts.get()).isEqualTo(1);
+        // ...and the bind goes to an entry that exists (by default the search base), as a wrong
+        // password's does: a DN that does not exist is refused measurably faster
+        assertThat(directory.bindNames).containsExactly(TestDirectory.BASE);
+        assertThat(directory.server.getEntry(directory.bindNames.get(0))).isNotNull();
 
         directory.resetCounters();
         AuthenticationResult wrong = login(realm, "alice", "wrong");
         assertThat(wrong).isInstanceOf(AuthenticationResult.Rejected.class);
         assertThat(directory.searches.get()).isEqualTo(1);
         assertThat(directory.binds.get()).isEqualTo(1);
+        assertThat(directory.reverts.get()).isEqualTo(1);
         assertThat(((AuthenticationResult.Rejected) unknown).clientMessage())
                 .isEqualTo(((AuthenticationResult.Rejected) wrong).clientMessage());
+    }
+
+    @Test
+    void theSimulatedBindGoesToTheConfiguredDecoyEntry() throws Exception {
+        directory.addPerson("gatehouse-decoy", "services", "an-unguessable-decoy-password");
+        String decoy = "uid=gatehouse-decoy,ou=services," + TestDirectory.BASE;
+        LdapRealm realm = realm(Map.of("simulatedBindDn", decoy));
+        directory.resetCounters();
+        for (String login : List.of("nobody", "*", "admin)(|(uid=*")) {
+            assertThat(login(realm, login, "any-pw")).isInstanceOf(AuthenticationResult.Rejected.class);
+        }
+        assertThat(directory.bindNames).containsOnly(decoy).hasSize(3);
+        // even the decoy's own password does not let an unknown login in: the answer is ignored
+        assertThat(login(realm, "nobody", "an-unguessable-decoy-password")).isInstanceOf(AuthenticationResult.Rejected.class);
     }
 
     @ParameterizedTest
@@ -336,15 +356,46 @@ class LdapRealmTest {
     }
 
     @Test
-    void aRefusedPasswordDropsTheCachedLogin() throws Exception {
+    void aPasswordChangedInTheDirectoryStopsWorkingWithinCacheDuration() throws Exception {
         LdapRealm realm = realm(Map.of("cacheDuration", "5m"));
         identity(login(realm, "alice", "alice-pw"));
-        // the password is changed in the directory; the next wrong try forgets the old one
+        // the password is changed in the directory; a wrong try does not touch the cached login
         directory.server.modify("dn: uid=alice,ou=people," + TestDirectory.BASE, "changetype: modify",
                 "replace: userPassword", "userPassword: new-pw");
         assertThat(login(realm, "alice", "guess")).isInstanceOf(AuthenticationResult.Rejected.class);
+        identity(login(realm, "alice", "new-pw")); // the new one works at once (and replaces the entry)
         assertThat(login(realm, "alice", "alice-pw")).isInstanceOf(AuthenticationResult.Rejected.class);
-        identity(login(realm, "alice", "new-pw"));
+    }
+
+    @Test
+    void theOldPasswordIsAcceptedFromTheCacheAtMostCacheDurationAfterTheChange() throws Exception {
+        LdapRealm realm = realm(Map.of("cacheDuration", "5m"));
+        identity(login(realm, "alice", "alice-pw"));
+        directory.server.modify("dn: uid=alice,ou=people," + TestDirectory.BASE, "changetype: modify",
+                "replace: userPassword", "userPassword: new-pw");
+        context.clock.advance(Duration.ofMinutes(4));
+        identity(login(realm, "alice", "alice-pw")); // the documented staleness bound
+        context.clock.advance(Duration.ofMinutes(1));
+        assertThat(login(realm, "alice", "alice-pw")).isInstanceOf(AuthenticationResult.Rejected.class);
+    }
+
+    @Test
+    void aWrongPasswordDoesNotTakeAwayTheCachedLoginWhileTheDirectoryIsDown() throws Exception {
+        LdapRealm realm = realm(Map.of("cacheDuration", "5m"));
+        identity(login(realm, "alice", "alice-pw"));
+        // a typo just before the outage...
+        assertThat(login(realm, "alice", "alice-pww")).isInstanceOf(AuthenticationResult.Rejected.class);
+        assertThat(directory.binds.get()).isEqualTo(2); // the typo went to the directory
+        directory.stop();
+        // ...and the right password still works from the cache while the directory is down
+        identity(login(realm, "alice", "alice-pw"));
+        assertThat(login(realm, "alice", "alice-pww")).isInstanceOf(AuthenticationResult.Unavailable.class);
+        identity(login(realm, "alice", "alice-pw"));
+        // within the cache's bound: after cacheDuration even alice needs the directory
+        context.clock.advance(Duration.ofMinutes(5));
+        assertThat(login(realm, "alice", "alice-pw")).isInstanceOf(AuthenticationResult.Unavailable.class);
+        directory.start();
+        identity(login(realm, "alice", "alice-pw"));
     }
 
     @Test
@@ -390,7 +441,8 @@ class LdapRealmTest {
         for (int i = 0; i < 12; i++) {
             directory.addPerson("user" + i, "people", "pw-" + i);
         }
-        LdapRealm realm = realm(Map.of("poolSize", "1", "cacheDuration", "0s"));
+        // within the bound on logins waiting for the directory, a small pool queues them
+        LdapRealm realm = realm(Map.of("poolSize", "1", "cacheDuration", "0s", "maxConcurrentLogins", "12"));
         ExecutorService pool = Executors.newFixedThreadPool(12);
         try {
             List<Future<AuthenticationResult>> results = new ArrayList<>();
@@ -406,6 +458,106 @@ class LdapRealmTest {
             pool.shutdownNow();
         }
         assertThat(directory.binds.get()).isEqualTo(12);
+    }
+
+    @Test
+    void beyondMaxConcurrentLoginsAMissIsUnavailableAtOnceWhileCacheHitsGoOn() throws Exception {
+        LdapRealm realm = realm(Map.of("maxConcurrentLogins", "2", "cacheDuration", "5m", "readTimeout", "60s"));
+        identity(login(realm, "alice", "alice-pw")); // cached from now on
+        directory.resetCounters();
+        CountDownLatch hold = new CountDownLatch(1);
+        directory.holdSearches = hold;
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<AuthenticationResult> bob = pool.submit(() -> login(realm, "bob", "bob-pw"));
+            Future<AuthenticationResult> admin = pool.submit(() -> login(realm, "admin", "admin-pw"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (directory.searches.get() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(realm.verifier().waitingLogins()).isEqualTo(2);
+
+            // a third miss finds the bound taken: a 503 now, without waiting for the directory
+            AuthenticationResult third = login(realm, "bob", "another-pw");
+            assertThat(third).isInstanceOf(AuthenticationResult.Unavailable.class);
+            assertThat(((AuthenticationResult.Unavailable) third).retryAfter()).isEqualTo(Duration.ofSeconds(7));
+            assertThat(directory.searches.get()).isEqualTo(2);
+            // a cache hit needs no directory and does not count against the bound
+            identity(login(realm, "alice", "alice-pw"));
+
+            hold.countDown();
+            identity(bob.get(30, TimeUnit.SECONDS));
+            identity(admin.get(30, TimeUnit.SECONDS));
+        } finally {
+            hold.countDown();
+            directory.holdSearches = null;
+            pool.shutdownNow();
+        }
+        assertThat(realm.verifier().waitingLogins()).isZero();
+        identity(login(realm, "bob", "bob-pw"));
+    }
+
+    @Test
+    void aHungDirectoryCostsOneReadTimeoutInTotalNotOnePerRetry() throws Exception {
+        LdapRealm realm = realm(Map.of("readTimeout", "2s", "cacheDuration", "0s"));
+        identity(login(realm, "alice", "alice-pw")); // the pools now hold live connections
+        directory.resetCounters();
+        CountDownLatch hold = new CountDownLatch(1);
+        directory.holdSearches = hold; // the server takes searches and never answers them
+        try {
+            long start = System.nanoTime();
+            AuthenticationResult r = login(realm, "bob", "bob-pw");
+            Duration waited = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(r).isInstanceOf(AuthenticationResult.Unavailable.class);
+            // the timed-out search was not retried on a fresh connection (that retry doubled the wait)
+            assertThat(directory.searches.get()).isEqualTo(1);
+            assertThat(waited).isGreaterThanOrEqualTo(Duration.ofMillis(1900)).isLessThan(Duration.ofMillis(3500));
+        } finally {
+            hold.countDown();
+            directory.holdSearches = null;
+        }
+        awaitNoChecks(realm); // the check that timed out ends by itself at about the same deadline
+        identity(login(realm, "bob", "bob-pw")); // and the realm recovers at once
+    }
+
+    /** Waits until the realm's directory checks whose callers gave up have ended. */
+    private static void awaitNoChecks(LdapRealm realm) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (realm.verifier().runningChecks() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(realm.verifier().runningChecks()).isZero();
+    }
+
+    @Test
+    void waitingForAPooledConnectionCountsAgainstTheSameReadTimeout() throws Exception {
+        LdapRealm realm = realm(Map.of("readTimeout", "2s", "cacheDuration", "0s", "poolSize", "1",
+                "maxConcurrentLogins", "4"));
+        identity(login(realm, "alice", "alice-pw"));
+        directory.resetCounters();
+        CountDownLatch hold = new CountDownLatch(1);
+        directory.holdSearches = hold;
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<Duration>> waits = new ArrayList<>();
+            for (String user : List.of("alice", "bob", "admin")) {
+                waits.add(pool.submit(() -> {
+                    long start = System.nanoTime();
+                    assertThat(login(realm, user, user + "-pw")).isInstanceOf(AuthenticationResult.Unavailable.class);
+                    return Duration.ofNanos(System.nanoTime() - start);
+                }));
+            }
+            // one holds the only search connection; the others wait for it, within their own budget
+            for (Future<Duration> w : waits) {
+                assertThat(w.get(30, TimeUnit.SECONDS)).isLessThan(Duration.ofMillis(3500));
+            }
+        } finally {
+            hold.countDown();
+            directory.holdSearches = null;
+            pool.shutdownNow();
+        }
+        awaitNoChecks(realm);
+        identity(login(realm, "bob", "bob-pw"));
     }
 
     @Test

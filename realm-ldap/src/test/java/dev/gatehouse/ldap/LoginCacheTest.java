@@ -104,6 +104,18 @@ class LoginCacheTest {
     }
 
     @Test
+    void aRefusedPasswordForgetsTheEntryOnlyIfItIsTheCachedOne() {
+        LoginCache cache = new LoginCache(MutableClock.atEpochOfTests(), Duration.ofMinutes(1), 100);
+        ExternalUser user = ExternalUser.of("alice", UserType.LDAP);
+        cache.put("alice", PasswordDigest.of(utf8("right")), user);
+        cache.forgetIfFor("alice", utf8("typo"));
+        assertThat(cache.lookup("alice", utf8("right"))).contains(user);
+        cache.forgetIfFor("alice", utf8("right"));
+        assertThat(cache.lookup("alice", utf8("right"))).isEmpty();
+        assertThat(cache.size()).isZero();
+    }
+
+    @Test
     void evictionAtTheSizeBoundKeepsTheRecentlyUsedEntriesAndNeverEmptiesTheCache() {
         int bound = 100;
         LoginCache cache = new LoginCache(MutableClock.atEpochOfTests(), Duration.ofHours(1), bound);

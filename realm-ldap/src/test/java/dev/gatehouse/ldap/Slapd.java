@@ -40,6 +40,7 @@ final class Slapd implements AutoCloseable {
     final int ldapsPort;
     private final Path binary;
     private Process process;
+    private volatile boolean frozen;
 
     private Slapd(Path binary, Path dir, int port, int ldapsPort) {
         this.binary = binary;
@@ -135,8 +136,38 @@ final class Slapd implements AutoCloseable {
         }
     }
 
+    /**
+     * Freezes the server with SIGSTOP: it keeps its sockets, and the kernel still accepts new TCP
+     * connections, but nothing answers any more (a hung directory).
+     */
+    void freeze() throws IOException, InterruptedException {
+        signal("STOP");
+        frozen = true;
+    }
+
+    /** Resumes a frozen server with SIGCONT. */
+    void thaw() throws IOException, InterruptedException {
+        if (frozen) {
+            signal("CONT");
+            frozen = false;
+        }
+    }
+
+    /** Sends {@code kill -<name>} to this test's own slapd process, by its process id. */
+    private void signal(String name) throws IOException, InterruptedException {
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException("slapd is not running");
+        }
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).redirectErrorStream(true).start();
+        String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed: " + out);
+        }
+    }
+
     /** Stops the server (SIGTERM) and waits for it to exit; its data stays. */
-    void stop() throws InterruptedException {
+    void stop() throws InterruptedException, IOException {
+        thaw(); // a stopped process would not act on SIGTERM
         if (process != null && process.isAlive()) {
             process.destroy();
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
@@ -161,6 +192,13 @@ final class Slapd implements AutoCloseable {
         }
         c.bind(ROOT_DN, ROOT_PASSWORD);
         return c;
+    }
+
+    /** Adds a person under {@code ou=people} while the server runs. */
+    void addPerson(String uid, String password) throws Exception {
+        try (LDAPConnection c = admin()) {
+            person(c, uid, "people", password);
+        }
     }
 
     private void load() throws Exception {

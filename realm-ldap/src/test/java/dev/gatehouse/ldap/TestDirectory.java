@@ -43,6 +43,8 @@ final class TestDirectory implements AutoCloseable {
     final int port;
     final AtomicInteger binds = new AtomicInteger();
     final AtomicInteger searches = new AtomicInteger();
+    /** Anonymous binds that return a bind connection to its unauthenticated state. */
+    final AtomicInteger reverts = new AtomicInteger();
     final List<String> bindNames = new CopyOnWriteArrayList<>();
     final List<String> searchFilters = new CopyOnWriteArrayList<>();
     final Map<String, String> upnToDn = new ConcurrentHashMap<>();
@@ -127,6 +129,7 @@ final class TestDirectory implements AutoCloseable {
     void resetCounters() {
         binds.set(0);
         searches.set(0);
+        reverts.set(0);
         bindNames.clear();
         searchFilters.clear();
     }
@@ -181,7 +184,8 @@ final class TestDirectory implements AutoCloseable {
         public void processSimpleBindRequest(InMemoryInterceptedSimpleBindRequest request) throws LDAPException {
             SimpleBindRequest r = request.getRequest();
             if (r.getBindDN().isEmpty() && r.getPassword().getValueLength() == 0) {
-                return; // reverting a pooled connection to anonymous
+                reverts.incrementAndGet(); // reverting a pooled connection to anonymous
+                return;
             }
             if (r.getBindDN().equalsIgnoreCase(SERVICE_DN)) {
                 return; // the search pool connecting as the service account

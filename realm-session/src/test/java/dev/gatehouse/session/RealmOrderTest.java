@@ -46,8 +46,16 @@ class RealmOrderTest {
     private final PasswordStandIn ldap = new PasswordStandIn();
 
     private Gatehouse gatehouse(Realm... before) {
+        return gatehouse(new String[0], before);
+    }
+
+    /** With {@code precedence} set as a host sets it ({@code Gatehouse.Builder.credentialPrecedence}). */
+    private Gatehouse gatehouse(String[] precedence, Realm... before) {
         Gatehouse.Builder b = Gatehouse.builder().users(users).clock(clock).throttling(Throttling.disabled())
                 .service(ProcessRegistry.class, store);
+        if (precedence.length > 0) {
+            b.credentialPrecedence(precedence);
+        }
         for (Realm r : before) {
             b.realm(r);
         }
@@ -107,13 +115,27 @@ class RealmOrderTest {
                 AuthenticationMode.REQUIRED);
         assertThat(identity(d).realm()).isEqualTo("session");
         assertThat(identity(d).username()).isEqualTo("alice");
-        assertThat(ldap.sawEmptyPassword.get()).as("the password realm was asked and refused the empty password")
-                .isEqualTo(1);
+        assertThat(ldap.sawEmptyPassword.get()).as("a token in Basic is the session realm's; no password realm "
+                + "verifies it as an empty password").isZero();
     }
 
     @Test
-    void apiKeyOnTheSameRequestWinsWhenItsRealmIsListedFirst() {
+    void anApiKeyAndASessionTokenOnOneRequestAreRefusedWithoutAPrecedence() {
         Gatehouse g = gatehouse(apikey);
+        String token = tokenForAlice(g);
+        for (String key : new String[] {ApiKeyStandIn.KEY, "wrong-key"}) {
+            Decision d = g.authenticate(RequestView.builder()
+                    .header("Authorization", key)
+                    .header(SessionFixture.HEADER, token)
+                    .build(), AuthenticationMode.REQUIRED);
+            assertThat(d).isInstanceOf(Decision.Refused.class);
+            assertThat(((Decision.Refused) d).status()).as("two principals, one request").isEqualTo(400);
+        }
+    }
+
+    @Test
+    void withAuthorizationFirstTheApiKeyDecidesAndTheTokenIsIgnored() {
+        Gatehouse g = gatehouse(new String[] {"Authorization", SessionFixture.HEADER}, apikey);
         String token = tokenForAlice(g);
         Decision d = g.authenticate(RequestView.builder()
                 .header("Authorization", ApiKeyStandIn.KEY)
@@ -121,11 +143,16 @@ class RealmOrderTest {
                 .build(), AuthenticationMode.REQUIRED);
         assertThat(identity(d).realm()).isEqualTo("apikey");
         assertThat(identity(d).process()).isEmpty();
+        Decision wrong = g.authenticate(RequestView.builder()
+                .header("Authorization", "wrong-key")
+                .header(SessionFixture.HEADER, token)
+                .build(), AuthenticationMode.REQUIRED);
+        assertThat(wrong).as("a wrong key is not rescued by the token it outranks").isInstanceOf(Decision.Refused.class);
     }
 
     @Test
-    void sessionTokenStillWorksBesideAWrongApiKeyIfTheKeyRealmRejects() {
-        Gatehouse g = gatehouse(apikey);
+    void withTheTokenFirstTheSessionTokenDecidesBesideAnApiKey() {
+        Gatehouse g = gatehouse(new String[] {SessionFixture.HEADER, "Authorization"}, apikey);
         String token = tokenForAlice(g);
         Decision d = g.authenticate(RequestView.builder()
                 .header("Authorization", "wrong-key")

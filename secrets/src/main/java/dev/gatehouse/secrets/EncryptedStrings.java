@@ -7,7 +7,7 @@ package dev.gatehouse.secrets;
  * {@code gh1.} followed by base64url of a 4-byte key check value, the 12-byte nonce, the ciphertext
  * and the 16-byte tag. Unlike Concord's, encrypting the same value twice gives different strings.
  *
- * <p>This API does no access control: {@link CryptoTask} decides which project a process may use.
+ * <p>This API does no access control: {@link dev.gatehouse.secrets.process.CryptoTask} decides which project a process may use.
  * Implementations are thread-safe.
  */
 public interface EncryptedStrings {

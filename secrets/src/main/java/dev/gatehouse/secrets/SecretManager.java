@@ -1,5 +1,7 @@
 package dev.gatehouse.secrets;
 
+import dev.gatehouse.core.BackendUnavailableException;
+import dev.gatehouse.core.ConfigurationException;
 import dev.gatehouse.core.FailureThrottle;
 import dev.gatehouse.core.Throttling;
 import dev.gatehouse.secrets.crypto.Argon2Parameters;
@@ -9,19 +11,39 @@ import dev.gatehouse.secrets.internal.DefaultSecretManager;
 import dev.gatehouse.secrets.internal.StorePasswordGuard;
 import dev.gatehouse.secrets.store.SecretStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Creates, reads, lists, updates and deletes secrets, and grants access to them. Every call names
  * the {@link Caller} and is checked by the {@link AccessPolicy}; a caller who may not see a secret
  * gets {@link SecretException.Kind#NOT_FOUND}, as if it did not exist. Values are sealed in
  * {@link SecretEnvelope}s (server key, or Argon2id of a store password) before the {@link SecretStore}
- * sees them. Updates are optimistic: a change based on an outdated version fails with
- * {@link SecretException.Kind#CONFLICT} instead of overwriting. Thread-safe.
+ * sees them, bound to the org and name asked for, the record's id and type, and the record version
+ * they were sealed at, so that an envelope moved to another record or put back under a newer
+ * version does not open.
  *
- * <p>Store passwords passed in are wiped after the call. Wrong store passwords are throttled
- * with core's {@link FailureThrottle} (the login throttle's table): per secret and caller (after
+ * <p>Every write is a compare-and-set on the exact record it read ({@link SecretMetadata#id()} and
+ * {@link SecretMetadata#version()}): a change based on an outdated version fails with
+ * {@link SecretException.Kind#CONFLICT} instead of overwriting, and no write ever lands on a
+ * record that was deleted or re-created meanwhile, also across nodes sharing one store.
+ *
+ * <p><b>Nodes and server keys.</b> Each manager is one node of its store's key ring: {@link
+ * Builder#build()} registers the server keys it holds (by id and check value) in the store, and
+ * the cluster's primary key (the one that seals new envelopes on every node) moves to a key only
+ * when every live node is configured with it as its primary, so no node ever meets an envelope
+ * under a key it was not given. See {@link #keyRing()}, {@link #retireKey(String)} and the module
+ * README's "Key rotation".
+ *
+ * <p>Failures: {@link SecretException} for what the caller or operator can act on, its subclass
+ * {@link KeyUnavailableException} (503) when this node lacks a server key it needs, and core's
+ * {@link BackendUnavailableException} (503) when the store does not answer. Store passwords passed
+ * in are wiped after the call. Thread-safe.
+ *
+ * <p>Wrong store passwords are throttled with core's {@link FailureThrottle} (the login throttle's table): per secret and caller (after
  * {@code maxFailures}, that caller waits, 1 s doubling up to {@code maxDelay}); per secret from
  * everywhere (once {@code maxCallersPerSecret} distinct callers failed on it within
  * {@code maxDelay}, every caller waits; one caller alone never triggers it); per caller across
@@ -29,7 +51,7 @@ import java.util.Objects;
  * (429, {@code Retry-After}) before any key derivation and is not counted. The count lives in each
  * node's memory: behind N nodes a guesser gets up to N times the bound (see the README).
  */
-public interface SecretManager {
+public interface SecretManager extends AutoCloseable {
 
     /**
      * Creates a secret owned by the caller (or {@code secret.owner()}).
@@ -39,7 +61,12 @@ public interface SecretManager {
      */
     SecretMetadata create(Caller caller, NewSecret secret);
 
-    /** Reads a secret that has no store password. @throws SecretException NOT_FOUND, ACCESS_DENIED, INVALID_PASSWORD */
+    /**
+     * Reads a secret that has no store password.
+     *
+     * @throws SecretException NOT_FOUND, ACCESS_DENIED, INVALID_PASSWORD (it has one), CORRUPTED
+     * @throws KeyUnavailableException if it is sealed with a server key this node lacks
+     */
     SecretValue read(Caller caller, String org, String name);
 
     /**
@@ -51,7 +78,6 @@ public interface SecretManager {
      *     {@link Builder#argon2Maximum} allows, before any work)
      * @throws ThrottledException if too many wrong store passwords were given for this secret by this
      *     caller, or by many callers; the password was not checked
-     * @throws KeyUnavailableException if the secret is sealed with a server key this node lacks
      */
     SecretValue read(Caller caller, String org, String name, char[] storePassword);
 
@@ -68,12 +94,18 @@ public interface SecretManager {
      * Applies {@code update}: value and store password need WRITER, owner/visibility/projects OWNER.
      *
      * @throws SecretException CONFLICT if the secret changed since {@code expectedVersion} or during the
-     *     update; INVALID_PASSWORD if the current store password is wrong (nothing changes)
+     *     update (a re-encryption sweep counts as a change); INVALID_PASSWORD if the current store
+     *     password is wrong (nothing changes)
      * @throws ThrottledException as {@link #read(Caller, String, String, char[])}, for the current password
      */
     SecretMetadata update(Caller caller, String org, String name, SecretUpdate update);
 
-    /** Deletes a secret; needs OWNER. */
+    /**
+     * Deletes a secret; needs OWNER. A change by a re-encryption sweep in between is retried; a
+     * secret deleted and re-created by someone else in between is left alone.
+     *
+     * @throws SecretException NOT_FOUND, ACCESS_DENIED, CONFLICT (re-created or changed meanwhile)
+     */
     void delete(Caller caller, String org, String name);
 
     /** Gives {@code grantee} {@code level} (replacing an earlier grant); needs OWNER. */
@@ -83,11 +115,33 @@ public interface SecretManager {
     SecretMetadata revoke(Caller caller, String org, String name, Grantee grantee);
 
     /**
-     * Moves every secret sealed with a non-primary server key (and every project key) to the primary
-     * key, one compare-and-set per record, while the system runs. Password-protected secrets are left
-     * as they are: their key comes from the password. An administrator's operation: no caller.
+     * Moves every secret sealed with a server key other than the cluster's primary, or in an older
+     * envelope format, to the primary key (and re-wraps every project key), one compare-and-set per
+     * record naming the exact record read, while the system runs. A record that changed meanwhile is
+     * read again and retried; one deleted or re-created meanwhile is never written. Password-protected
+     * secrets are left as they are: their key comes from the password. An administrator's operation:
+     * no caller.
      */
     ReencryptionReport reencryptAll();
+
+    /** The store's key ring: the primary key, every key's state and every node's keys. */
+    KeyRingStatus keyRing();
+
+    /**
+     * Marks server key {@code keyId} RETIRED, after which nodes may be started without it: the last
+     * step of a rotation.
+     *
+     * @throws SecretException CONFLICT if it is the primary, a live node is configured with it as its
+     *     primary, or any secret or project key is still sealed with it (run {@link #reencryptAll()});
+     *     INVALID_INPUT if no such key is registered
+     */
+    void retireKey(String keyId);
+
+    /**
+     * Registers this node's keys in the key ring again. Every operation does so when a quarter of the
+     * node timeout has passed; a host calls this from a timer on a node that may stay idle longer.
+     */
+    void heartbeat();
 
     /** The project-key encrypted strings that share this manager's store and keys. */
     EncryptedStrings encryptedStrings();
@@ -99,6 +153,14 @@ public interface SecretManager {
     default char[] generatePassword() {
         return passwordPolicy().generatePassword();
     }
+
+    /**
+     * Removes this node from the key ring (so that a rotation does not wait for it) and stops its
+     * heartbeats. Calls still in flight complete; do not use the manager afterwards. Never throws: a
+     * store that does not answer leaves the entry to expire after the node timeout.
+     */
+    @Override
+    void close();
 
     /** Starts a manager. */
     static Builder builder() {
@@ -116,12 +178,14 @@ public interface SecretManager {
         private Throttling storePasswordThrottling = SecretsConfig.DEFAULT_STORE_PASSWORD_THROTTLING;
         private PasswordPolicy passwordPolicy = PasswordPolicy.standard();
         private int maxValueBytes = SecretsConfig.DEFAULT_MAX_VALUE_BYTES;
+        private Optional<String> nodeId = Optional.empty();
+        private Duration nodeTimeout = SecretsConfig.DEFAULT_NODE_TIMEOUT;
 
         private Builder() {}
 
         /**
-         * Takes key ring, Argon2id parameters and maximum, store-password throttling, password policy
-         * and size limit from {@code config}.
+         * Takes key ring, Argon2id parameters and maximum, store-password throttling, password policy,
+         * size limit and node settings from {@code config}.
          */
         public Builder config(SecretsConfig config) {
             this.keyRing = config.keyRing();
@@ -130,6 +194,8 @@ public interface SecretManager {
             this.storePasswordThrottling = config.storePasswordThrottling();
             this.passwordPolicy = config.passwordPolicy();
             this.maxValueBytes = config.maxValueBytes();
+            this.nodeId = config.nodeId();
+            this.nodeTimeout = config.nodeTimeout();
             return this;
         }
 
@@ -139,7 +205,10 @@ public interface SecretManager {
             return this;
         }
 
-        /** The server keys (required, or from {@link #config}). */
+        /**
+         * The server keys this node holds (required, or from {@link #config}); its primary is the key
+         * this node is configured to seal with once every node agrees.
+         */
         public Builder keyRing(ServerKeyRing keyRing) {
             this.keyRing = Objects.requireNonNull(keyRing, "keyRing");
             return this;
@@ -151,7 +220,7 @@ public interface SecretManager {
             return this;
         }
 
-        /** The clock for created/updated times (default: system UTC). */
+        /** The clock for created/updated times and key-ring registrations (default: system UTC). */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
@@ -200,8 +269,40 @@ public interface SecretManager {
         }
 
         /**
+         * This node's id in the key ring (default: a random one per manager). A stable id, such as the
+         * host name, lets a restarted node replace its own entry instead of waiting for it to expire.
+         */
+        public Builder nodeId(String nodeId) {
+            if (!SecretsConfig.NODE_ID.matcher(Objects.requireNonNull(nodeId, "nodeId")).matches()) {
+                throw new IllegalArgumentException("nodeId must be 1-64 letters, digits, '.', '_', ':' or '-', "
+                        + "starting with a letter or digit: '" + nodeId + "'");
+            }
+            this.nodeId = Optional.of(nodeId);
+            return this;
+        }
+
+        /**
+         * How long a node counts as live after it last registered (default 10 minutes, at least 10
+         * seconds). Nodes' clocks must agree to well within it.
+         */
+        public Builder nodeTimeout(Duration nodeTimeout) {
+            if (nodeTimeout.compareTo(Duration.ofSeconds(10)) < 0) {
+                throw new IllegalArgumentException("nodeTimeout must be at least 10 seconds, was " + nodeTimeout);
+            }
+            this.nodeTimeout = nodeTimeout;
+            return this;
+        }
+
+        /**
+         * Builds the manager and registers this node's server keys in the store's key ring (one
+         * read and, if anything changed, one compare-and-set of the key-ring record).
+         *
          * @throws IllegalStateException if the store or the key ring is missing
          * @throws IllegalArgumentException if {@code argon2Maximum} is below {@code argon2}
+         * @throws ConfigurationException naming {@code secrets.serverKey.<id>} if this node holds a key
+         *     under an id that the cluster registered with other material, or lacks a key the
+         *     cluster's secrets may still be sealed with (the primary, or one not yet retired)
+         * @throws BackendUnavailableException if the store does not answer
          */
         public SecretManager build() {
             if (store == null) {
@@ -214,8 +315,8 @@ public interface SecretManager {
                     : argon2.atLeast(Argon2Parameters.defaultOpenMaximum());
             StorePasswordGuard passwords = new StorePasswordGuard(argon2, maximum,
                     FailureThrottle.create(storePasswordThrottling, clock));
-            return new DefaultSecretManager(store, keyRing, policy, clock, argon2, passwordPolicy, maxValueBytes,
-                    passwords);
+            return DefaultSecretManager.start(store, keyRing, policy, clock, argon2, passwordPolicy, maxValueBytes,
+                    nodeId.orElseGet(() -> "node-" + UUID.randomUUID()), nodeTimeout, passwords);
         }
     }
 }

@@ -9,13 +9,15 @@ import dev.gatehouse.secrets.crypto.ServerKeyRing;
 import dev.gatehouse.secrets.internal.StoreProviders;
 import dev.gatehouse.secrets.store.SecretStore;
 import dev.gatehouse.secrets.store.SecretStoreProvider;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
-import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 
 /**
  * The {@code secrets.*} settings, read with core's {@link Settings} (so a missing, malformed or
@@ -37,6 +39,10 @@ import java.util.function.UnaryOperator;
  *   <li>{@code secrets.password.minLength} (7), {@code secrets.password.requireUpper},
  *       {@code requireLower}, {@code requireDigit} (true)
  *   <li>{@code secrets.maxSize} largest value in bytes (1048576)
+ *   <li>{@code secrets.nodeId} this node's id in the store's key ring (default: a random one per
+ *       start; give a stable one, such as the host name, so that a restarted node replaces its entry)
+ *       and {@code secrets.nodeTimeout} (10 minutes) after which a node that did not register again
+ *       no longer counts for key rotation
  *   <li>{@code secrets.store} ({@code memory}, {@code file}, {@code jdbc} or a plugin's type) and
  *       {@code secrets.store.<key>} for the store: {@code path} (file), {@code applySchema} (jdbc,
  *       default true)
@@ -48,17 +54,19 @@ import java.util.function.UnaryOperator;
  *
  * @param keyRing the server keys
  * @param argon2 the Argon2id parameters for new store passwords
- * @param argon2Maximum the most Argon2id work an envelope may ask for, at least {@code argon2}
- * @param storePasswordThrottling how wrong store passwords are throttled: subject = the secret,
- *     actor = the caller ({@link FailureThrottle})
  * @param passwordPolicy the rules for new store passwords
  * @param maxValueBytes the largest value accepted
  * @param storeType the store type
  * @param storeSettings the store's settings without the {@code secrets.store.} prefix
+ * @param nodeId this node's id in the key ring, if configured
+ * @param nodeTimeout how long a node counts as live after it registered
+ * @param argon2Maximum the most Argon2id work an envelope may ask for, at least {@code argon2}
+ * @param storePasswordThrottling how wrong store passwords are throttled: subject = the secret,
+ *     actor = the caller ({@link FailureThrottle})
  */
-public record SecretsConfig(ServerKeyRing keyRing, Argon2Parameters argon2, Argon2Parameters argon2Maximum,
-        Throttling storePasswordThrottling, PasswordPolicy passwordPolicy, int maxValueBytes, String storeType,
-        Map<String, String> storeSettings) {
+public record SecretsConfig(ServerKeyRing keyRing, Argon2Parameters argon2, PasswordPolicy passwordPolicy,
+        int maxValueBytes, String storeType, Map<String, String> storeSettings, Optional<String> nodeId,
+        Duration nodeTimeout, Argon2Parameters argon2Maximum, Throttling storePasswordThrottling) {
 
     /** The prefix of every setting: {@value}. */
     public static final String PREFIX = "secrets";
@@ -66,6 +74,10 @@ public record SecretsConfig(ServerKeyRing keyRing, Argon2Parameters argon2, Argo
     public static final int DEFAULT_MAX_VALUE_BYTES = 1024 * 1024;
     /** The largest limit on a value that may be configured: 64 MiB. */
     public static final int MAX_MAX_VALUE_BYTES = 64 * 1024 * 1024;
+    /** The default node timeout: 10 minutes. */
+    public static final Duration DEFAULT_NODE_TIMEOUT = Duration.ofMinutes(10);
+    /** What a node id may be: 1-64 letters, digits and {@code . _ : -}. */
+    public static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,63}");
 
     /**
      * How wrong store passwords are throttled unless configured: {@link Throttling#defaults()}, that
@@ -85,15 +97,17 @@ public record SecretsConfig(ServerKeyRing keyRing, Argon2Parameters argon2, Argo
     public SecretsConfig {
         Objects.requireNonNull(keyRing, "keyRing");
         Objects.requireNonNull(argon2, "argon2");
+        Objects.requireNonNull(passwordPolicy, "passwordPolicy");
+        Objects.requireNonNull(storeType, "storeType");
+        storeSettings = Map.copyOf(storeSettings);
+        Objects.requireNonNull(nodeId, "nodeId");
+        Objects.requireNonNull(nodeTimeout, "nodeTimeout");
         Objects.requireNonNull(argon2Maximum, "argon2Maximum");
         Objects.requireNonNull(storePasswordThrottling, "storePasswordThrottling");
         if (!argon2.within(argon2Maximum)) {
             throw new IllegalArgumentException("argon2Maximum (" + argon2Maximum + ") must not be below argon2 ("
                     + argon2 + ")");
         }
-        Objects.requireNonNull(passwordPolicy, "passwordPolicy");
-        Objects.requireNonNull(storeType, "storeType");
-        storeSettings = Map.copyOf(storeSettings);
     }
 
     /** Reads the {@code secrets.*} properties, substituting {@code ${env:NAME}} from the process environment. */
@@ -133,10 +147,19 @@ public record SecretsConfig(ServerKeyRing keyRing, Argon2Parameters argon2, Argo
                 settings.getBoolean("password.requireLower", standard.requireLower()),
                 settings.getBoolean("password.requireDigit", standard.requireDigit()));
         int maxSize = settings.getInt("maxSize", DEFAULT_MAX_VALUE_BYTES, 1, MAX_MAX_VALUE_BYTES);
+        Optional<String> nodeId = settings.get("nodeId");
+        if (nodeId.isPresent() && !NODE_ID.matcher(nodeId.get()).matches()) {
+            throw settings.invalid("nodeId", "must be 1-64 letters, digits, '.', '_', ':' or '-', starting with a "
+                    + "letter or digit");
+        }
+        Duration nodeTimeout = settings.getDuration("nodeTimeout", DEFAULT_NODE_TIMEOUT);
+        if (nodeTimeout.compareTo(Duration.ofSeconds(10)) < 0) {
+            throw settings.invalid("nodeTimeout", "must be at least 10 seconds, was " + nodeTimeout);
+        }
         String type = settings.get("store", "memory");
         Map<String, String> store = settings.getPrefixed("store");
         settings.requireAllRead();
-        return new SecretsConfig(ring, argon2, maximum, throttling, policy, maxSize, type, store);
+        return new SecretsConfig(ring, argon2, policy, maxSize, type, store, nodeId, nodeTimeout, maximum, throttling);
     }
 
     private static Argon2Parameters argon2Maximum(Settings settings, Argon2Parameters seal) {
@@ -203,6 +226,6 @@ public record SecretsConfig(ServerKeyRing keyRing, Argon2Parameters argon2, Argo
         return "SecretsConfig[keys=" + keyRing + ", argon2=" + argon2 + ", argon2Maximum=" + argon2Maximum
                 + ", throttle=" + storePasswordThrottling + ", passwordPolicy=" + passwordPolicy
                 + ", maxValueBytes=" + maxValueBytes + ", store=" + storeType + " " + new TreeSet<>(storeSettings.keySet())
-                + "]";
+                + ", node=" + nodeId.orElse("<random>") + ", nodeTimeout=" + nodeTimeout + "]";
     }
 }

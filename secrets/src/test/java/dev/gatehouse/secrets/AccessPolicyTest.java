@@ -5,15 +5,15 @@ import static dev.gatehouse.secrets.SecretManagerTest.assertKind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gatehouse.secrets.store.SecretStore;
-import dev.gatehouse.secrets.crypto.ServerKeyRing;
+import dev.gatehouse.core.Identity;
+import dev.gatehouse.core.ProcessRef;
 import dev.gatehouse.secrets.SecretException.Kind;
+import dev.gatehouse.secrets.crypto.ServerKeyRing;
+import dev.gatehouse.secrets.store.SecretStore;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import dev.gatehouse.core.Identity;
-import dev.gatehouse.core.ProcessRef;
 
 class AccessPolicyTest {
 

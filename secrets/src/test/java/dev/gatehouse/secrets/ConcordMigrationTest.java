@@ -5,10 +5,10 @@ import static dev.gatehouse.secrets.SecretManagerTest.assertKind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gatehouse.secrets.concord.ConcordMigration;
+import dev.gatehouse.secrets.SecretException.Kind;
 import dev.gatehouse.secrets.concord.ConcordMigration.ConcordSecret;
 import dev.gatehouse.secrets.concord.ConcordMigration.KeyDigest;
-import dev.gatehouse.secrets.SecretException.Kind;
+import dev.gatehouse.secrets.concord.ConcordMigration;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

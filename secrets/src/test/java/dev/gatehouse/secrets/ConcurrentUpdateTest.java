@@ -3,11 +3,11 @@ package dev.gatehouse.secrets;
 import static dev.gatehouse.secrets.Fixtures.ORG;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gatehouse.secrets.store.SecretStore;
-import dev.gatehouse.secrets.store.StoredSecret;
-import dev.gatehouse.secrets.crypto.ServerKeyRing;
 import dev.gatehouse.core.testing.H2Database;
 import dev.gatehouse.core.testing.PostgresSchema;
+import dev.gatehouse.secrets.crypto.ServerKeyRing;
+import dev.gatehouse.secrets.store.SecretStore;
+import dev.gatehouse.secrets.store.StoredSecret;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,11 +5,11 @@ import static dev.gatehouse.secrets.SecretManagerTest.assertKind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gatehouse.secrets.process.CryptoTask;
-import dev.gatehouse.secrets.process.ProcessContext;
-import dev.gatehouse.secrets.process.KeyFiles;
-import dev.gatehouse.secrets.process.ExportedCredentials;
 import dev.gatehouse.secrets.SecretException.Kind;
+import dev.gatehouse.secrets.process.CryptoTask;
+import dev.gatehouse.secrets.process.ExportedCredentials;
+import dev.gatehouse.secrets.process.KeyFiles;
+import dev.gatehouse.secrets.process.ProcessContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,10 +4,11 @@ import static dev.gatehouse.secrets.SecretManagerTest.assertKind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gatehouse.secrets.store.SecretStore;
+import dev.gatehouse.core.ConfigurationException;
+import dev.gatehouse.secrets.SecretException.Kind;
 import dev.gatehouse.secrets.crypto.SecretEnvelope;
 import dev.gatehouse.secrets.crypto.ServerKeyRing;
-import dev.gatehouse.secrets.SecretException.Kind;
+import dev.gatehouse.secrets.store.SecretStore;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
@@ -96,7 +97,15 @@ class EncryptedStringsTest {
         assertThat(SecretEnvelope.header(wrapped).serverKeyId()).contains("k1");
         EncryptedStrings afterRestart = Fixtures.manager(store, ring).encryptedStrings();
         assertThat(afterRestart.decrypt("acme", "payments", enc)).isEqualTo("persisted");
-        EncryptedStrings otherServerKey = Fixtures.manager(store, ServerKeyRing.generate("k1")).encryptedStrings();
+        // another key under the same id is refused before it could open anything
+        ServerKeyRing impostor = ServerKeyRing.generate("k1");
+        assertThatThrownBy(() -> Fixtures.manager(store, impostor))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("secrets.serverKey.k1: this node's key differs");
+        // and the wrapped key does not open under it, wherever it is copied
+        SecretStore copy = SecretStore.inMemory();
+        copy.insertProjectKeyIfAbsent("acme", "payments", wrapped);
+        EncryptedStrings otherServerKey = Fixtures.manager(copy, impostor).encryptedStrings();
         assertKind(() -> otherServerKey.decrypt("acme", "payments", enc), Kind.CORRUPTED);
     }
 

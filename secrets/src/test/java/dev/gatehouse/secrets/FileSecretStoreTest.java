@@ -3,26 +3,30 @@ package dev.gatehouse.secrets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gatehouse.secrets.store.SecretStore;
-import dev.gatehouse.secrets.crypto.ServerKeyRing;
 import dev.gatehouse.core.BackendUnavailableException;
+import dev.gatehouse.secrets.crypto.ServerKeyRing;
 import dev.gatehouse.secrets.internal.FileSecretStore;
+import dev.gatehouse.secrets.store.SecretStore;
+import dev.gatehouse.secrets.store.StoredSecret;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class FileSecretStoreTest extends SecretStoreContract {
 
@@ -129,7 +133,25 @@ class FileSecretStoreTest extends SecretStoreContract {
         store.insert(secret("acme", "shared", 1, new byte[] {7}));
         SecretStore again = new FileSecretStore(dir.resolve("store"));
         assertThat(again.find("acme", "shared").orElseThrow().envelope()).containsExactly(7);
-        assertThat(again.replace(secret("acme", "shared", 2, new byte[] {8}), 1)).isTrue();
-        assertThat(store.replace(secret("acme", "shared", 2, new byte[] {9}), 1)).isFalse();
+        StoredSecret read = again.find("acme", "shared").orElseThrow();
+        assertThat(again.replace(read.metadata(), secret("acme", "shared", 2, new byte[] {8}))).isTrue();
+        assertThat(store.replace(read.metadata(), secret("acme", "shared", 2, new byte[] {9}))).isFalse();
+        assertThat(store.find("acme", "shared").orElseThrow().envelope()).containsExactly(8);
+    }
+
+    @Test
+    void aRecordFileCopiedOverAnotherRecordsPathIsRefused() throws IOException {
+        store.insert(secret("acme", "victim", 1, new byte[] {1}));
+        store.insert(secret("acme", "attacker", 1, new byte[] {2}));
+        Path orgDir = dir.resolve("store").resolve("secrets").resolve(hex("acme"));
+        Files.copy(orgDir.resolve(hex("attacker") + ".secret"), orgDir.resolve(hex("victim") + ".secret"),
+                StandardCopyOption.REPLACE_EXISTING);
+        SecretManagerTest.assertKind(() -> store.find("acme", "victim"), SecretException.Kind.CORRUPTED);
+        SecretManagerTest.assertKind(() -> store.list("acme"), SecretException.Kind.CORRUPTED);
+        assertThat(store.find("acme", "attacker").orElseThrow().envelope()).containsExactly(2);
+    }
+
+    private static String hex(String s) {
+        return HexFormat.of().formatHex(s.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,9 +1,9 @@
 package dev.gatehouse.secrets;
 
-import dev.gatehouse.secrets.store.SecretStore;
-import dev.gatehouse.secrets.crypto.ServerKeyRing;
 import dev.gatehouse.core.ProcessRef;
 import dev.gatehouse.core.jdbc.SchemaMigrations;
+import dev.gatehouse.secrets.crypto.ServerKeyRing;
+import dev.gatehouse.secrets.store.SecretStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -1,13 +1,13 @@
 package dev.gatehouse.secrets;
 
-import dev.gatehouse.secrets.store.SecretStore;
 import dev.gatehouse.core.testing.H2Database;
+import dev.gatehouse.secrets.store.SecretStore;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import javax.sql.DataSource;
-import java.nio.charset.StandardCharsets;
 
 class H2SecretStoreTest extends SecretStoreContract {
 

@@ -4,19 +4,19 @@ import static dev.gatehouse.secrets.Fixtures.ORG;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gatehouse.core.ProcessInfo;
+import dev.gatehouse.core.ProcessRef;
 import dev.gatehouse.secrets.process.CryptoTask;
 import dev.gatehouse.secrets.process.ExpressionException;
 import dev.gatehouse.secrets.process.ProcessContext;
 import dev.gatehouse.secrets.process.ProcessExpressions;
-import dev.gatehouse.core.ProcessInfo;
-import dev.gatehouse.core.ProcessRef;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import java.nio.file.Files;
 
 class ProcessExpressionsTest {
 

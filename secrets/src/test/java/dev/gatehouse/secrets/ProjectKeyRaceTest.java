@@ -2,9 +2,9 @@ package dev.gatehouse.secrets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gatehouse.secrets.store.SecretStore;
-import dev.gatehouse.secrets.crypto.ServerKeyRing;
 import dev.gatehouse.core.testing.PostgresSchema;
+import dev.gatehouse.secrets.crypto.ServerKeyRing;
+import dev.gatehouse.secrets.store.SecretStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -3,12 +3,16 @@ package dev.gatehouse.secrets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gatehouse.secrets.crypto.Argon2Parameters;
 import dev.gatehouse.secrets.crypto.SecretEnvelope;
 import dev.gatehouse.secrets.crypto.ServerKeyRing;
-import dev.gatehouse.secrets.crypto.Argon2Parameters;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Map;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
 import org.junit.jupiter.api.Test;
 
 class SecretEnvelopeTest {
@@ -34,7 +38,7 @@ class SecretEnvelopeTest {
     @Test
     void headerRecordsVersionAlgorithmAndKeyId() {
         SecretEnvelope.Header h = SecretEnvelope.header(SecretEnvelope.withServerKeys(ring).seal(PLAIN, AAD));
-        assertThat(h.version()).isEqualTo(1);
+        assertThat(h.version()).isEqualTo(2).isEqualTo(SecretEnvelope.VERSION);
         assertThat(h.algorithm()).isEqualTo("AES-256-GCM");
         assertThat(h.serverKeyId()).contains("k1");
         assertThat(h.argon2()).isEmpty();
@@ -180,5 +184,43 @@ class SecretEnvelopeTest {
         assertThat(SecretEnvelope.withServerKeys(ring).toString()).contains("k1");
         assertThat(SecretEnvelope.withPassword("Passw0rd!".toCharArray(), Argon2Parameters.owaspMinimum()).toString())
                 .doesNotContain("Passw0rd!");
+    }
+
+    /** An envelope as format 1 wrote it: the layout is the same, the version byte says 1. */
+    static byte[] formatOne(ServerKeyRing ring, byte[] plain, byte[] aad) throws Exception {
+        byte[] id = ring.primaryId().getBytes(StandardCharsets.US_ASCII);
+        ByteArrayOutputStream header = new ByteArrayOutputStream();
+        header.write(new byte[] {'G', 'H', 'E', 1, 1, 0, (byte) id.length});
+        header.write(id);
+        byte[] h = header.toByteArray();
+        byte[] nonce = new byte[12];
+        new SecureRandom().nextBytes(nonce);
+        Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+        c.init(Cipher.ENCRYPT_MODE, ring.insecureKey(ring.primaryId()), new GCMParameterSpec(128, nonce));
+        c.updateAAD(h);
+        c.updateAAD(aad);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(h);
+        out.write(nonce);
+        out.write(c.doFinal(plain));
+        return out.toByteArray();
+    }
+
+    @Test
+    void anEnvelopeOfFormatOneStillOpensAndItsVersionCannotBeChanged() throws Exception {
+        byte[] old = formatOne(ring, PLAIN, AAD);
+        assertThat(SecretEnvelope.header(old).version()).isEqualTo(1);
+        assertThat(SecretEnvelope.withServerKeys(ring).open(old, AAD)).isEqualTo(PLAIN);
+        byte[] relabelled = old.clone();
+        relabelled[3] = 2;
+        assertThatThrownBy(() -> SecretEnvelope.withServerKeys(ring).open(relabelled, AAD))
+                .hasMessageContaining("modified, truncated or belongs to another record");
+        byte[] current = SecretEnvelope.withServerKeys(ring).seal(PLAIN, AAD);
+        current[3] = 1;
+        assertThatThrownBy(() -> SecretEnvelope.withServerKeys(ring).open(current, AAD))
+                .hasMessageContaining("modified, truncated or belongs to another record");
+        byte[] future = SecretEnvelope.withServerKeys(ring).seal(PLAIN, AAD);
+        future[3] = 3;
+        assertThatThrownBy(() -> SecretEnvelope.header(future)).hasMessageContaining("unsupported envelope version 3");
     }
 }

@@ -3,12 +3,13 @@ package dev.gatehouse.secrets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gatehouse.secrets.crypto.SecretEnvelope;
-import dev.gatehouse.secrets.crypto.ServerKeyRing;
-import dev.gatehouse.secrets.crypto.Argon2Parameters;
 import dev.gatehouse.core.ConfigurationException;
 import dev.gatehouse.core.Settings;
+import dev.gatehouse.secrets.crypto.Argon2Parameters;
+import dev.gatehouse.secrets.crypto.SecretEnvelope;
+import dev.gatehouse.secrets.crypto.ServerKeyRing;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Properties;
@@ -126,5 +127,20 @@ class ServerKeyRingTest {
                 n -> null))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("secrets.argon2");
+    }
+
+    @Test
+    void configReadsTheNodeSettings() {
+        SecretsConfig c = config(Map.of("secrets.serverKey.k1", key(), "secrets.nodeId", "host-1.example",
+                "secrets.nodeTimeout", "2m"), n -> null);
+        assertThat(c.nodeId()).contains("host-1.example");
+        assertThat(c.nodeTimeout()).isEqualTo(Duration.ofMinutes(2));
+        SecretsConfig defaults = config(Map.of("secrets.serverKey.k1", key()), n -> null);
+        assertThat(defaults.nodeId()).isEmpty();
+        assertThat(defaults.nodeTimeout()).isEqualTo(SecretsConfig.DEFAULT_NODE_TIMEOUT);
+        assertThatThrownBy(() -> config(Map.of("secrets.serverKey.k1", key(), "secrets.nodeId", "no spaces"), n -> null))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("secrets.nodeId: must be");
+        assertThatThrownBy(() -> config(Map.of("secrets.serverKey.k1", key(), "secrets.nodeTimeout", "1s"), n -> null))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("secrets.nodeTimeout: must be at least");
     }
 }

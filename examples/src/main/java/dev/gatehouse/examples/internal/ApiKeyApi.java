@@ -1,5 +1,6 @@
 package dev.gatehouse.examples.internal;
 
+import dev.gatehouse.core.Permission;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.apikey.ApiKey;
@@ -10,11 +11,14 @@ import dev.gatehouse.apikey.NewApiKey;
 import dev.gatehouse.core.Identity;
 import dev.gatehouse.core.User;
 import dev.gatehouse.core.UserDirectory;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The API-key endpoint: {@code POST /api/v1/apikey} {@code {"username"?,"name"?}},
+ * The API-key endpoint: {@code POST /api/v1/apikey} {@code {"username"?,"name"?,"expiredAt"?}}
+ * ({@code expiredAt} an ISO-8601 instant),
  * {@code GET /api/v1/apikey} (admins: {@code ?username=}), {@code DELETE /api/v1/apikey/{id}}.
  * Who may do what is the key service's permission check (admins for anyone, others for
  * themselves).
@@ -35,21 +39,37 @@ public final class ApiKeyApi {
                 .route("DELETE", "/api/v1/apikey/{id}", this::revoke);
     }
 
+    /**
+     * Whose keys a request is about. A non-admin naming anyone but themselves is refused before
+     * the name is looked up, so that the answer (403) is the same whether that user exists or not.
+     */
     private UUID owner(Identity caller, Optional<String> username) {
-        if (username.isEmpty()) {
+        if (username.isEmpty() || username.get().equals(caller.username()) && !caller.hasRole("admin")) {
             return caller.userId();
+        }
+        if (!caller.hasRole("admin")) {
+            throw ApiException.forbidden("Only administrators can manage other users' API keys");
         }
         return users.findByUsername(username.get(), Optional.empty()).map(User::id)
                 .orElseThrow(() -> ApiException.notFound("User not found: " + username.get()));
     }
 
     private Object create(Router.Call call) {
+        call.caller(Permission.APIKEY_MANAGE);
         Identity caller = call.caller();
         ObjectNode body = call.json();
         NewApiKey request = NewApiKey.forUser(owner(caller, UserApi.text(body, "username")));
         Optional<String> name = UserApi.text(body, "name");
         if (name.isPresent()) {
             request = request.withName(name.get());
+        }
+        Optional<String> expiry = UserApi.text(body, "expiredAt");
+        if (expiry.isPresent()) {
+            try {
+                request = request.withExpiry(Instant.parse(expiry.get()));
+            } catch (DateTimeParseException e) {
+                throw ApiException.badRequest("'expiredAt' must be an ISO-8601 instant such as 2030-01-31T23:59:59Z");
+            }
         }
         IssuedApiKey issued;
         try {
@@ -58,16 +78,19 @@ public final class ApiKeyApi {
             throw translate(e);
         }
         return Router.JSON.createObjectNode().put("ok", true).put("id", issued.metadata().id().toString())
-                .put("name", issued.metadata().name()).put("key", issued.revealKey()).put("result", "CREATED");
+                .put("name", issued.metadata().name()).put("key", issued.revealKey())
+                .put("expiredAt", issued.metadata().expiresAt().map(Object::toString).orElse(null)).put("result", "CREATED");
     }
 
     private Object list(Router.Call call) {
+        call.caller(Permission.APIKEY_MANAGE);
         Identity caller = call.caller();
         UUID owner = owner(caller, Optional.ofNullable(call.request().getParameter("username")).filter(s -> !s.isBlank()));
         ArrayNode out = Router.JSON.createArrayNode();
         try {
             for (ApiKey k : keys.list(caller, owner)) {
                 out.addObject().put("id", k.id().toString()).put("name", k.name()).put("userId", k.owner().toString())
+                        .put("createdAt", k.createdAt().toString())
                         .put("expiredAt", k.expiresAt().map(Object::toString).orElse(null))
                         .put("lastUsedAt", k.lastUsedAt().map(Object::toString).orElse(null));
             }
@@ -77,16 +100,25 @@ public final class ApiKeyApi {
         return out;
     }
 
+    /**
+     * Revokes a key. Another user's key is a 404, the same answer as for an id nobody has: a 403
+     * would tell existing ids from missing ones, and its message names the key's owner.
+     */
     private Object revoke(Router.Call call) {
+        call.caller(Permission.APIKEY_MANAGE);
         Identity caller = call.caller();
+        ApiException notFound = ApiException.notFound("API key not found: " + call.param(0));
         boolean revoked;
         try {
             revoked = keys.revoke(caller, UserApi.id(call.param(0)));
         } catch (ApiKeyException e) {
+            if (e.reason() == ApiKeyException.Reason.FORBIDDEN) {
+                throw notFound;
+            }
             throw translate(e);
         }
         if (!revoked) {
-            throw ApiException.notFound("API key not found: " + call.param(0));
+            throw notFound;
         }
         return Router.JSON.createObjectNode().put("ok", true).put("result", "DELETED");
     }
@@ -96,7 +128,7 @@ public final class ApiKeyApi {
             case FORBIDDEN -> 403;
             case NAME_TAKEN, KEY_TAKEN -> 409;
             case UNKNOWN_USER -> 404;
-            default -> 400;
+            case INVALID_NAME, INVALID_KEY, INVALID_EXPIRY -> 400;
         };
         return new ApiException(status, e.getMessage());
     }

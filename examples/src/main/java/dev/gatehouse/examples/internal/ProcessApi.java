@@ -1,31 +1,28 @@
 package dev.gatehouse.examples.internal;
 
+import dev.gatehouse.core.Permission;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gatehouse.core.Authorization;
+import dev.gatehouse.core.BackendUnavailableException;
 import dev.gatehouse.core.Identity;
 import dev.gatehouse.core.ProcessInfo;
 import dev.gatehouse.core.ProcessRef;
 import dev.gatehouse.core.User;
 import dev.gatehouse.core.UserDirectory;
-import dev.gatehouse.core.jdbc.Jdbc;
+import dev.gatehouse.secrets.Caller;
 import dev.gatehouse.secrets.process.CryptoTask;
 import dev.gatehouse.secrets.process.ProcessContext;
 import dev.gatehouse.secrets.process.ProcessExpressions;
+import dev.gatehouse.secrets.SecretException;
 import dev.gatehouse.secrets.SecretManager;
-import dev.gatehouse.session.ProcessState;
-import dev.gatehouse.session.ProcessStore;
 import dev.gatehouse.session.SessionTokens;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,33 +31,42 @@ import org.slf4j.LoggerFactory;
  * task can be seen working. A process runs as its caller, renders its {@code log} template once
  * with {@code crypto} and {@code processInfo} in scope, keeps the output and stays RUNNING until
  * it is finished or cancelled (which ends its session token).
+ *
+ * <p>A template whose evaluation fails in any way, an {@link Error} such as
+ * {@link StackOverflowError} or {@link OutOfMemoryError} included, ends its process FAILED with a
+ * message in the process's log, and the start request is answered 422 with that message and the
+ * process id. The server's own log names only the process and the exception's class: an
+ * exception's message may quote a decrypted value or the template. The files a process exported
+ * are deleted when it ends, whatever its final status.
  */
 public final class ProcessApi {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessApi.class);
-    private static final int MAX_LOG = 64 * 1024;
+    private static final int MAX_TEMPLATE = 64 * 1024;
+    /** The most characters a process's log may hold; a longer output fails the process. */
+    static final int MAX_LOG = 1024 * 1024;
 
-    private final DataSource db;
-    private final ProcessStore processes;
+    private final Processes processes;
     private final SessionTokens tokens;
     private final SecretManager secrets;
     private final Orgs orgs;
     private final OrgApi orgApi;
     private final UserDirectory users;
-    private final Function<Identity, dev.gatehouse.secrets.Caller> callers;
-    private final Path workRoot;
+    private final Function<Identity, Caller> callers;
+    private final WorkFolders work;
+    private final RepositoryCheckouts checkouts;
 
-    public ProcessApi(DataSource db, ProcessStore processes, SessionTokens tokens, SecretManager secrets, Orgs orgs,
-            OrgApi orgApi, UserDirectory users, Function<Identity, dev.gatehouse.secrets.Caller> callers, Path workRoot) {
-        this.db = db;
+    public ProcessApi(Processes processes, SessionTokens tokens, SecretManager secrets, Orgs orgs, OrgApi orgApi,
+            UserDirectory users, Function<Identity, Caller> callers, Path workRoot, RepositoryCheckouts checkouts) {
+        this.checkouts = checkouts;
         this.processes = processes;
         this.tokens = tokens;
-        this.secrets = secrets;
+        this.secrets = new KnownProjectsOnly(secrets, orgs);
         this.orgs = orgs;
         this.orgApi = orgApi;
         this.users = users;
         this.callers = callers;
-        this.workRoot = workRoot;
+        this.work = new WorkFolders(workRoot);
     }
 
     public void register(Router router) {
@@ -71,65 +77,169 @@ public final class ProcessApi {
                 .route("DELETE", "/api/v1/process/{id}", call -> end(call, "CANCELLED"));
     }
 
+    /**
+     * Deletes the work folders of processes that are in a final status or were never committed
+     * (ended on another node, or left by a crash); run at start-up and now and then.
+     */
+    public void sweepWorkFolders() {
+        work.sweep(id -> {
+            if (processes.isStarting(id)) {
+                return false;
+            }
+            try {
+                return processes.record(id).map(r -> processes.isFinal(r.status())).orElse(true);
+            } catch (RuntimeException e) {
+                return false; // the database is away: try again next time
+            }
+        });
+    }
+
     private Object start(Router.Call call) throws IOException {
+        call.caller(Permission.PROCESS_START);
         Identity caller = call.caller();
         ObjectNode body = call.json();
         String org = UserApi.text(body, "org").orElse(Orgs.DEFAULT_ORG);
         Optional<String> project = UserApi.text(body, "project");
         String template = UserApi.text(body, "log").orElse("");
-        if (template.length() > MAX_LOG) {
-            throw ApiException.badRequest("'log' is longer than " + MAX_LOG + " characters");
+        boolean fromRepository = body.path("fromRepository").asBoolean(false);
+        if (fromRepository && body.hasNonNull("log")) {
+            throw ApiException.badRequest("Give either 'log' or 'fromRepository', not both");
+        }
+        if (template.length() > MAX_TEMPLATE) {
+            throw ApiException.badRequest("'log' is longer than " + MAX_TEMPLATE + " characters");
         }
         orgApi.requireMember(caller, org);
         if (project.isPresent() && !orgs.projectExists(org, project.get())) {
             throw ApiException.notFound("Project not found: " + org + "/" + project.get());
         }
+        Optional<ProjectRepositories.Repository> repository = !fromRepository ? Optional.empty() : Optional.of(checkouts
+                .require(org, project.orElseThrow(() -> ApiException.badRequest("'fromRepository' needs a 'project'"))));
         UUID id = UUID.randomUUID();
         ProcessRef ref = new ProcessRef(id, org, project);
-        processes.register(ref, caller.userId(), "RUNNING");
-        ProcessInfo info = tokens.processInfo(id);
-        if (!Files.isDirectory(workRoot)) {
-            Files.createDirectories(workRoot);
-            Files.setPosixFilePermissions(workRoot, PosixFilePermissions.fromString("rwx------"));
-        }
-        Path workDir = Files.createDirectory(workRoot.resolve(id.toString()),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        CryptoTask crypto = new CryptoTask(secrets, new ProcessContext(ref, workDir, callers.apply(caller).inProcess(ref)));
-        String output;
+        Optional<String> failure;
+        Optional<RepositoryCheckouts.CheckoutFailed> checkoutFailure = Optional.empty();
+        Processes.Starting pending = processes.starting(ref, caller.userId());
         try {
-            output = new ProcessExpressions(info, crypto).render(template);
-        } catch (RuntimeException e) {
-            // A failed expression is the process's failure, shown in its log, not the server's.
-            output = "ERROR: " + e.getMessage();
-            processes.updateStatus(id, "FAILED");
-            LOG.info("process {} failed: {}", id, e.toString());
+            Path workDir = work.create(id);
+            String output;
+            try {
+                if (repository.isPresent()) {
+                    // The template comes from the project's repository, cloned with its secret as the process.
+                    template = checkouts.checkout(repository.get(), callers.apply(caller).inProcess(ref), workDir);
+                }
+                output = render(ref, caller, workDir, template);
+                failure = output.length() > MAX_LOG
+                        ? Optional.of("the log would be longer than " + MAX_LOG + " characters") : Optional.empty();
+            } catch (RepositoryCheckouts.CheckoutFailed e) {
+                checkoutFailure = Optional.of(e);
+                failure = Optional.of(e.getMessage()); // names the repository and what failed, never a credential
+                LOG.info("process {} failed: checkout {}", id, e.reason());
+                output = "";
+            } catch (Throwable t) { // NOPMD: an Error from the evaluation is the process's failure, not the server's
+                rethrowOutage(t);
+                failure = Optional.of(describe(t));
+                LOG.info("process {} failed: {}", id, t.getClass().getName());
+                output = "";
+            }
+            if (failure.isPresent()) {
+                output = "ERROR: " + failure.get();
+            }
+            try {
+                processes.insert(ref, caller.userId(), failure.isPresent() ? Processes.FAILED : Processes.RUNNING,
+                        output);
+            } finally {
+                if (failure.isPresent()) {
+                    work.delete(id);
+                }
+            }
+        } catch (RuntimeException | IOException e) {
+            work.delete(id); // the database refused the row: nothing of the process may stay
+            throw e;
+        } finally {
+            pending.close();
         }
-        saveLog(id, caller.userId(), output);
+        if (checkoutFailure.isPresent()) {
+            throw new ApiException(checkoutFailure.get().status(), failure.get())
+                    .with("reason", checkoutFailure.get().reason()).with("instanceId", id.toString())
+                    .with("status", Processes.FAILED);
+        }
+        if (failure.isPresent()) {
+            throw new ApiException(422, "Process failed: " + failure.get()).with("instanceId", id.toString())
+                    .with("status", Processes.FAILED);
+        }
         return Router.JSON.createObjectNode().put("ok", true).put("instanceId", id.toString());
     }
 
-    private ProcessState visible(Identity caller, String idText) {
+    private String render(ProcessRef ref, Identity caller, Path workDir, String template) {
+        ProcessInfo info = tokens.processInfo(ref.id());
+        CryptoTask crypto = new CryptoTask(secrets, new ProcessContext(ref, workDir, callers.apply(caller).inProcess(ref)));
+        return new ProcessExpressions(info, crypto).render(template);
+    }
+
+    /** A backend that did not answer is the server's trouble (503), not the process's failure. */
+    private static void rethrowOutage(Throwable t) {
+        if (t instanceof SecretException s && s.kind() == SecretException.Kind.KEY_UNAVAILABLE) {
+            throw SecretApi.translate(s);
+        }
+        if (t instanceof RuntimeException e && Router.cause(e, BackendUnavailableException.class) != null) {
+            throw e;
+        }
+    }
+
+    /** What went wrong, for the process's log: never an exception's own text, which may quote a value. */
+    private static String describe(Throwable t) {
+        if (t instanceof SecretException s) {
+            return s.getMessage(); // the secrets module's messages name secrets and projects, never values
+        }
+        if (t instanceof StackOverflowError) {
+            return "the template nests or recurses too deeply";
+        }
+        if (t instanceof OutOfMemoryError) {
+            return "the template's output is too large";
+        }
+        if (t instanceof NumberFormatException || t instanceof ClassCastException || t instanceof ArithmeticException) {
+            return "an operation in the template was given a value of the wrong type";
+        }
+        if (t instanceof IllegalArgumentException) {
+            return "the template does not parse, or uses something that is not in scope";
+        }
+        return "the template could not be evaluated (" + t.getClass().getSimpleName() + ")";
+    }
+
+    /**
+     * The process {@code idText} if the caller may see it: its initiator, an admin, or the process
+     * itself. An identity acting for a process sees that process only ({@link Permission#PROCESS_SELF}),
+     * whatever its user may see.
+     */
+    private Processes.Record visible(Identity caller, String idText) {
         UUID id = UserApi.id(idText);
-        ProcessState state = processes.find(id).orElseThrow(() -> ApiException.notFound("Process not found: " + idText));
-        boolean own = initiator(id).map(caller.userId()::equals).orElse(false)
+        if (caller.process().isPresent()) {
+            Authorization.require(caller, Permission.PROCESS_SELF);
+            if (!caller.process().get().id().equals(id)) {
+                throw ApiException.notFound("Process not found: " + idText);
+            }
+        }
+        Processes.Record process = processes.record(id)
+                .orElseThrow(() -> ApiException.notFound("Process not found: " + idText));
+        boolean own = process.initiator().equals(caller.userId())
                 || caller.process().map(p -> p.id().equals(id)).orElse(false);
         if (!own && !caller.hasRole("admin")) {
             throw ApiException.notFound("Process not found: " + idText);
         }
-        return state;
+        return process;
     }
 
     private Object get(Router.Call call) {
-        ProcessState state = visible(call.caller(), call.param(0));
-        String initiator = initiator(state.processId()).flatMap(users::findById).map(User::username).orElse(null);
-        return Router.JSON.createObjectNode().put("instanceId", state.processId().toString())
-                .put("status", state.status()).put("initiator", initiator).put("org", state.process().org())
-                .put("project", state.process().project().orElse(null));
+        Processes.Record process = visible(call.caller(), call.param(0));
+        String initiator = users.findById(process.initiator()).map(User::username).orElse(null);
+        return Router.JSON.createObjectNode().put("instanceId", process.process().id().toString())
+                .put("status", process.status()).put("initiator", initiator).put("org", process.process().org())
+                .put("project", process.process().project().orElse(null));
     }
 
     private Object log(Router.Call call) throws IOException {
-        ProcessState state = visible(call.caller(), call.param(0));
-        String log = query("SELECT log FROM ex_process_logs WHERE instance_id = ?", state.processId()).orElse("");
+        Processes.Record process = visible(call.caller(), call.param(0));
+        String log = processes.log(process.process().id()).orElse("");
         HttpServletResponse resp = call.response();
         resp.setContentType("text/plain");
         resp.setCharacterEncoding("UTF-8");
@@ -139,39 +249,17 @@ public final class ProcessApi {
     }
 
     private Object end(Router.Call call, String status) {
-        ProcessState state = visible(call.caller(), call.param(0));
-        if (processes.isFinal(state.status())) {
-            throw ApiException.conflict("Process is already " + state.status());
+        Processes.Record process = visible(call.caller(), call.param(0));
+        UUID id = process.process().id();
+        switch (processes.end(id, status)) {
+            case NOT_FOUND -> throw ApiException.notFound("Process not found: " + call.param(0));
+            case ALREADY_FINAL -> {
+                work.delete(id);
+                throw ApiException.conflict("Process is already "
+                        + processes.record(id).map(Processes.Record::status).orElse("ended"));
+            }
+            case ENDED -> work.delete(id);
         }
-        processes.updateStatus(state.processId(), status);
-        return Router.JSON.createObjectNode().put("ok", true).put("instanceId", state.processId().toString())
-                .put("status", status);
-    }
-
-    private Optional<UUID> initiator(UUID id) {
-        return query("SELECT initiator FROM ex_process_logs WHERE instance_id = ?", id).map(UUID::fromString);
-    }
-
-    private void saveLog(UUID id, UUID initiator, String log) {
-        Jdbc.inTransaction(db, "example server database", "save process log", c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO ex_process_logs (instance_id, initiator, log) VALUES (?, ?, ?)")) {
-                ps.setObject(1, id);
-                ps.setString(2, initiator.toString());
-                ps.setString(3, log);
-                return ps.executeUpdate();
-            }
-        });
-    }
-
-    private Optional<String> query(String sql, UUID id) {
-        return Jdbc.withConnection(db, "example server database", "read process", c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setObject(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
-                }
-            }
-        });
+        return Router.JSON.createObjectNode().put("ok", true).put("instanceId", id.toString()).put("status", status);
     }
 }

@@ -1,10 +1,12 @@
 package dev.gatehouse.examples.internal;
 
+import dev.gatehouse.core.Permission;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.core.Identity;
 import dev.gatehouse.secrets.Caller;
 import dev.gatehouse.secrets.NewSecret;
+import dev.gatehouse.secrets.PasswordPolicy;
 import dev.gatehouse.secrets.SecretException;
 import dev.gatehouse.secrets.SecretManager;
 import dev.gatehouse.secrets.SecretMetadata;
@@ -14,7 +16,9 @@ import dev.gatehouse.secrets.SshKeys;
 import dev.gatehouse.secrets.Visibility;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -22,7 +26,7 @@ import java.util.function.Function;
 
 /**
  * The secret endpoint, as Concord's v1 API shapes it: create (multipart), read data, list,
- * read public key, delete.
+ * read public key, delete; and {@code GET /api/v1/secret/password-policy}, the store-password rules.
  */
 public final class SecretApi {
 
@@ -41,7 +45,8 @@ public final class SecretApi {
                 .route("GET", "/api/v1/org/{org}/secret", this::list)
                 .route("POST", "/api/v1/org/{org}/secret/{name}/data", this::data)
                 .route("GET", "/api/v1/org/{org}/secret/{name}/public", this::publicKey)
-                .route("DELETE", "/api/v1/org/{org}/secret/{name}", this::delete);
+                .route("DELETE", "/api/v1/org/{org}/secret/{name}", this::delete)
+                .route("GET", "/api/v1/secret/password-policy", this::passwordPolicy);
     }
 
     static ApiException translate(SecretException e) {
@@ -57,6 +62,7 @@ public final class SecretApi {
     }
 
     private Object create(Router.Call call) {
+        call.caller(Permission.SECRET_WRITE);
         Caller caller = callers.apply(call.caller());
         String org = call.param(0);
         orgs.require(org);
@@ -72,13 +78,13 @@ public final class SecretApi {
             case "data" -> SecretValue.ofBytes(form.bytes("data").orElseThrow(() -> ApiException.badRequest("'data' is required")));
             case "username_password" -> SecretValue.usernamePassword(
                     form.text("username").orElseThrow(() -> ApiException.badRequest("'username' is required")),
-                    form.chars("password").orElseThrow(() -> ApiException.badRequest("'password' is required")));
+                    form.password("password").orElseThrow(() -> ApiException.badRequest("'password' is required")));
             case "key_pair" -> keyPair(form);
             default -> throw ApiException.badRequest("'type' must be data, username_password or key_pair");
         };
         try {
             NewSecret.Builder b = NewSecret.builder(org, name, value);
-            Optional<char[]> storePassword = form.chars("storePassword");
+            Optional<char[]> storePassword = form.password("storePassword");
             if (form.text("generatePassword").map(v -> v.equalsIgnoreCase("true")).orElse(false)) {
                 if (storePassword.isPresent()) {
                     throw ApiException.badRequest("Give either 'storePassword' or 'generatePassword', not both");
@@ -88,7 +94,8 @@ public final class SecretApi {
                 storePassword = Optional.of(generated);
             }
             storePassword.ifPresent(b::storePassword);
-            b.visibility(parseVisibility(form.text("visibility").orElse("PUBLIC")));
+            // PRIVATE unless asked otherwise: the library's default, and Concord's UI's.
+            b.visibility(parseVisibility(form.text("visibility").orElse(Visibility.PRIVATE.name())));
             project.ifPresent(p -> b.projects(Set.of(p)));
             SecretMetadata created = secrets.create(caller, b.build());
             out.put("id", created.id().toString()).put("result", "CREATED");
@@ -134,10 +141,11 @@ public final class SecretApi {
     }
 
     private Object data(Router.Call call) throws IOException {
+        call.caller(Permission.SECRET_READ);
         Caller caller = callers.apply(call.caller());
         String org = call.param(0);
         String name = call.param(1);
-        Optional<char[]> storePassword = new Form(call.request()).chars("storePassword");
+        Optional<char[]> storePassword = new Form(call.request()).password("storePassword");
         SecretValue value;
         try {
             value = storePassword.isPresent()
@@ -170,6 +178,7 @@ public final class SecretApi {
     }
 
     private Object list(Router.Call call) {
+        call.caller(Permission.SECRET_READ);
         Caller caller = callers.apply(call.caller());
         ArrayNode out = Router.JSON.createArrayNode();
         try {
@@ -188,6 +197,7 @@ public final class SecretApi {
     }
 
     private Object publicKey(Router.Call call) {
+        call.caller(Permission.SECRET_READ);
         Caller caller = callers.apply(call.caller());
         try {
             return Router.JSON.createObjectNode().put("publicKey", secrets.readPublicKey(caller, call.param(0), call.param(1)));
@@ -196,7 +206,29 @@ public final class SecretApi {
         }
     }
 
+    /** The rules a new store password must meet, so that a client can show them before it sends one. */
+    private Object passwordPolicy(Router.Call call) {
+        call.caller();
+        PasswordPolicy p = secrets.passwordPolicy();
+        List<String> rules = new ArrayList<>();
+        rules.add("at least " + p.minLength() + (p.minLength() == 1 ? " character" : " characters"));
+        if (p.requireUpper()) {
+            rules.add("an upper-case letter");
+        }
+        if (p.requireLower()) {
+            rules.add("a lower-case letter");
+        }
+        if (p.requireDigit()) {
+            rules.add("a digit");
+        }
+        return Router.JSON.createObjectNode().put("minLength", p.minLength()).put("requireUpper", p.requireUpper())
+                .put("requireLower", p.requireLower()).put("requireDigit", p.requireDigit())
+                .put("description", "A store password needs " + (rules.size() == 1 ? rules.get(0)
+                        : String.join(", ", rules.subList(0, rules.size() - 1)) + " and " + rules.get(rules.size() - 1)) + ".");
+    }
+
     private Object delete(Router.Call call) {
+        call.caller(Permission.SECRET_WRITE);
         Caller caller = callers.apply(call.caller());
         try {
             secrets.delete(caller, call.param(0), call.param(1));

@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The example server's configuration: a properties file ({@code --config FILE} or
@@ -20,6 +22,8 @@ import java.util.Properties;
  * them itself.
  */
 public final class Settings {
+
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,12})\\s*(ms|s|m)");
 
     private final Properties properties;
     private final Map<String, String> env;
@@ -76,7 +80,11 @@ public final class Settings {
 
     /** {@code key} as a duration ({@code 500ms}, {@code 5s}, {@code PT5S}), read by core's settings reader. */
     public Duration getDuration(String key, Duration def) {
-        return typed(key).getDuration(rest(key), def);
+        Duration d = typed(key).getDuration(rest(key), def);
+        if (d.isZero()) {
+            throw new ConfigurationException(key + ": must be positive, was '" + get(key).orElse("") + "'");
+        }
+        return d;
     }
 
     /** {@code key} alone, under its first segment as prefix, so core's one reader parses and names it. */

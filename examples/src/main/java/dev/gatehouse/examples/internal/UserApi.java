@@ -1,5 +1,6 @@
 package dev.gatehouse.examples.internal;
 
+import dev.gatehouse.core.Permission;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,8 +17,9 @@ import java.util.function.Consumer;
 
 /**
  * {@code whoami} and the user endpoint: {@code POST /api/v1/user} (admin),
- * {@code GET /api/v1/user/{username}}, {@code POST /api/v1/user/{id}/disable|enable} (admin),
- * {@code DELETE /api/v1/user/{id}} (admin).
+ * {@code GET /api/v1/user} (admin; {@code ?offset=&limit=}), {@code GET /api/v1/user/{username}}
+ * (admins: anyone; others: themselves), {@code PUT /api/v1/user/{id}/roles} {@code {"roles": [...]}} (admin),
+ * {@code POST /api/v1/user/{id}/disable|enable} (admin), {@code DELETE /api/v1/user/{id}} (admin).
  */
 public final class UserApi {
 
@@ -25,7 +27,7 @@ public final class UserApi {
     private final Consumer<UUID> changed;
 
     /**
-     * @param changed called after a user is disabled, enabled or deleted, so that realms caching
+     * @param changed called after a user's roles change or it is disabled, enabled or deleted, so that realms caching
      *     identities (the API-key realm) drop theirs at once on this node
      */
     public UserApi(UserDirectory users, Consumer<UUID> changed) {
@@ -36,6 +38,8 @@ public final class UserApi {
     public void register(Router router) {
         router.route("GET", "/api/service/console/whoami", this::whoami)
                 .route("POST", "/api/v1/user", this::create)
+                .route("GET", "/api/v1/user", this::list)
+                .route("PUT", "/api/v1/user/{id}/roles", this::setRoles)
                 .route("GET", "/api/v1/user/{username}", this::get)
                 .route("POST", "/api/v1/user/{id}/disable", call -> setDisabled(call, true))
                 .route("POST", "/api/v1/user/{id}/enable", call -> setDisabled(call, false))
@@ -51,6 +55,7 @@ public final class UserApi {
     private Object whoami(Router.Call call) {
         Identity me = call.caller();
         ObjectNode out = Router.JSON.createObjectNode()
+                .put("userId", me.userId().toString())
                 .put("username", me.username())
                 .put("domain", me.domain().orElse(null))
                 .put("displayName", me.displayName().orElse(null))
@@ -63,6 +68,7 @@ public final class UserApi {
     }
 
     private Object create(Router.Call call) {
+        call.caller(Permission.USER_MANAGE);
         requireAdmin(call.caller());
         ObjectNode body = call.json();
         String username = text(body, "username").orElseThrow(() -> ApiException.badRequest("'username' is required"));
@@ -92,14 +98,75 @@ public final class UserApi {
         return Router.JSON.createObjectNode().put("ok", true).put("id", created.id().toString()).put("result", "CREATED");
     }
 
+    private Object list(Router.Call call) {
+        call.caller(Permission.USER_MANAGE);
+        requireAdmin(call.caller());
+        int offset = intParam(call, "offset", 0, 0, Integer.MAX_VALUE);
+        int limit = intParam(call, "limit", 100, 1, 1000);
+        ArrayNode out = Router.JSON.createArrayNode();
+        users.list(offset, limit).forEach(u -> out.add(json(u)));
+        return out;
+    }
+
+    private static int intParam(Router.Call call, String name, int fallback, int min, int max) {
+        String v = call.request().getParameter(name);
+        if (v == null || v.isBlank()) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(v.strip());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiException.badRequest("'" + name + "' must be a whole number from " + min + " to " + max);
+    }
+
+    private Object setRoles(Router.Call call) {
+        call.caller(Permission.ROLE_MANAGE);
+        requireAdmin(call.caller());
+        UUID id = id(call.param(0));
+        JsonNode r = call.json().get("roles");
+        if (r == null || !r.isArray()) {
+            throw ApiException.badRequest("'roles' is required: an array of role names");
+        }
+        Set<String> roles = new LinkedHashSet<>();
+        for (JsonNode n : r) {
+            if (!n.isTextual() || n.asText().isBlank()) {
+                throw ApiException.badRequest("'roles' must hold non-empty strings");
+            }
+            roles.add(n.asText().strip());
+        }
+        try {
+            if (!users.setRoles(id, roles)) {
+                throw ApiException.notFound("User not found: " + call.param(0));
+            }
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        changed.accept(id);
+        return Router.JSON.createObjectNode().put("ok", true).put("result", "UPDATED");
+    }
+
+    /**
+     * A user's record: admins see anyone's, others only their own. Another user's record is a 404,
+     * the same answer as for a name nobody has, so that the endpoint tells no one which users
+     * exist, nor their email or when they last logged in.
+     */
     private Object get(Router.Call call) {
-        call.caller();
-        User u = users.findByUsername(call.param(0), Optional.empty())
-                .orElseThrow(() -> ApiException.notFound("User not found: " + call.param(0)));
+        Identity caller = call.caller();
+        ApiException notFound = ApiException.notFound("User not found: " + call.param(0));
+        User u = users.findByUsername(call.param(0), Optional.empty()).orElseThrow(() -> notFound);
+        if (!caller.hasRole("admin") && !u.id().equals(caller.userId())) {
+            throw notFound;
+        }
         return json(u);
     }
 
     private Object setDisabled(Router.Call call, boolean disabled) {
+        call.caller(Permission.USER_MANAGE);
         requireAdmin(call.caller());
         UUID id = id(call.param(0));
         if (!users.setDisabled(id, disabled)) {
@@ -110,6 +177,7 @@ public final class UserApi {
     }
 
     private Object delete(Router.Call call) {
+        call.caller(Permission.USER_MANAGE);
         requireAdmin(call.caller());
         UUID id = id(call.param(0));
         if (!users.delete(id)) {

@@ -3,13 +3,13 @@ package dev.gatehouse.ldap.internal;
 import com.unboundid.ldap.sdk.Attribute;
 import com.unboundid.ldap.sdk.BindRequest;
 import com.unboundid.ldap.sdk.FailoverServerSet;
+import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.Filter;
 import com.unboundid.ldap.sdk.LDAPConnectionOptions;
 import com.unboundid.ldap.sdk.LDAPConnectionPool;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.LDAPSearchException;
 import com.unboundid.ldap.sdk.LDAPURL;
-import com.unboundid.ldap.sdk.OperationType;
 import com.unboundid.ldap.sdk.PostConnectProcessor;
 import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.SearchRequest;
@@ -26,11 +26,9 @@ import dev.gatehouse.core.BackendUnavailableException;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import javax.net.SocketFactory;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -41,15 +39,17 @@ import javax.net.ssl.SSLSocketFactory;
  * <ul>
  *   <li>the search pool is bound as the service account ({@code systemUsername}) and only
  *       searches;
- *   <li>the bind pool holds unauthenticated connections used only to check users' passwords with
- *       {@link LDAPConnectionPool#bindAndRevertAuthentication(BindRequest)}, so a pooled connection
- *       never keeps a user's identity or password after the check.
+ *   <li>the bind pool holds unauthenticated connections used only to check users' passwords: a
+ *       bind as the user, then an anonymous bind, so a pooled connection never keeps a user's
+ *       identity or password after the check.
  * </ul>
  *
- * <p>Pools never grow past {@code poolSize}: a storm waits for a connection (up to
- * {@code readTimeout}) rather than opening new ones. A connection that broke is replaced on next
- * use, and an operation that failed on a broken connection is retried once on a fresh one, which is
- * how the realm recovers by itself when a directory comes back. Thread-safe.
+ * <p>Every operation runs within the login's {@link Deadline}: each request's response timeout
+ * is what is left of it. Pools never grow past {@code poolSize}: a storm waits for a connection
+ * rather than opening new ones. A connection that failed is closed and replaced on a later
+ * checkout, and an operation whose connection broke at once (not one that timed out) is retried
+ * once on a fresh one within the same deadline, which is how the realm recovers by itself when a
+ * directory comes back. Thread-safe.
  */
 public final class Directory implements AutoCloseable {
 
@@ -75,7 +75,7 @@ public final class Directory implements AutoCloseable {
     private final LDAPConnectionPool searchPool;
     private final LDAPConnectionPool bindPool;
     private final String[] userAttributes;
-    private final String dummyDn;
+    private final String simulatedBindDn;
 
     /**
      * Opens both pools. A directory that is down at start-up is not an error: the pools connect
@@ -147,8 +147,9 @@ public final class Directory implements AutoCloseable {
             attrs.add("memberOf"); // operational in OpenLDAP, so "*" alone would not return it
         }
         userAttributes = attrs.toArray(new String[0]);
-        // Used for the simulated bind of unknown users; no entry has this DN.
-        dummyDn = "cn=gatehouse-no-such-user-" + UUID.randomUUID() + "," + config.searchBase();
+        // The simulated bind of logins that name no user goes to an entry that exists, as a wrong
+        // password's bind does: a DN that does not exist is refused measurably faster.
+        simulatedBindDn = config.simulatedBindDn();
     }
 
     private static LDAPConnectionPool pool(FailoverServerSet servers, BindRequest bind, PostConnectProcessor startTls,
@@ -158,7 +159,6 @@ public final class Directory implements AutoCloseable {
             pool.setConnectionPoolName("gatehouse-" + config.realmName() + "-" + purpose);
             pool.setCreateIfNecessary(false); // a storm waits for a connection; it does not open more
             pool.setMaxWaitTimeMillis(config.readTimeout().toMillis());
-            pool.setRetryFailedOperationsDueToInvalidConnections(EnumSet.allOf(OperationType.class));
             // replaced before idle-timeouts of servers and firewalls (AD: 15 minutes) cut them
             pool.setMaxConnectionAgeMillis(MAX_CONNECTION_AGE_MILLIS);
             return pool;
@@ -187,20 +187,26 @@ public final class Directory implements AutoCloseable {
     /**
      * Searches for the entry of a login with the service account; asks for two entries at most.
      *
-     * @if no server answered, or the search failed
+     * @throws BackendUnavailableException if no server answered before {@code deadline}, or the
+     *     search failed
      */
-    public Lookup find(Filter filter) {
-        SearchRequest request = new SearchRequest(config.searchBase(), SearchScope.SUB, filter, userAttributes);
-        request.setSizeLimit(2);
-        request.setTimeLimitSeconds(timeLimitSeconds());
+    public Lookup find(Filter filter, Deadline deadline) {
+        String what = "search under " + config.searchBase();
         SearchResult result;
         try {
-            result = searchPool.search(request);
+            result = withConnection(searchPool, deadline, what, (c, timeout) -> {
+                SearchRequest request = new SearchRequest(config.searchBase(), SearchScope.SUB, filter, userAttributes);
+                request.setSizeLimit(2);
+                limit(request, timeout);
+                return c.search(request);
+            });
         } catch (LDAPSearchException e) {
             if (e.getResultCode() == ResultCode.SIZE_LIMIT_EXCEEDED) {
                 return new Lookup.NotUnique();
             }
-            throw unavailable("search under " + config.searchBase(), e);
+            throw unavailable(what, e);
+        } catch (LDAPException e) {
+            throw unavailable(what, e);
         }
         List<SearchResultEntry> entries = result.getSearchEntries();
         if (entries.isEmpty()) {
@@ -211,49 +217,79 @@ public final class Directory implements AutoCloseable {
 
     /**
      * Checks {@code password} by a simple bind as {@code bindName} on a bind-pool connection, then
-     * returns that connection to an unauthenticated state.
+     * returns that connection to an unauthenticated state (an anonymous bind), whatever the answer:
+     * two round trips, for a right password and a wrong one alike.
      *
      * @return whether the directory accepted the password
-     * @if no server answered
+     * @throws BackendUnavailableException if no server answered before {@code deadline}
      */
-    public boolean bind(String bindName, byte[] password) {
+    public boolean bind(String bindName, byte[] password, Deadline deadline) {
         try {
-            ResultCode rc = bindPool.bindAndRevertAuthentication(new SimpleBindRequest(bindName, password)).getResultCode();
-            return rc == ResultCode.SUCCESS;
+            return withConnection(bindPool, deadline, "bind", (c, timeout) -> {
+                SimpleBindRequest check = new SimpleBindRequest(bindName, password);
+                check.setResponseTimeoutMillis(timeout);
+                ResultCode answer;
+                try {
+                    answer = c.bind(check).getResultCode();
+                } catch (LDAPException e) {
+                    if (isDown(e.getResultCode())) {
+                        throw e;
+                    }
+                    answer = e.getResultCode(); // invalid credentials, account locked or disabled...
+                }
+                SimpleBindRequest revert = new SimpleBindRequest();
+                revert.setResponseTimeoutMillis(Math.max(1, deadline.remainingMillis()));
+                try {
+                    c.bind(revert);
+                } catch (LDAPException e) {
+                    // the answer stands; the connection, in an unknown state, must not be reused
+                    throw new RevertFailed(answer == ResultCode.SUCCESS, e);
+                }
+                return answer == ResultCode.SUCCESS;
+            });
+        } catch (RevertFailed e) {
+            return e.accepted;
         } catch (LDAPException e) {
-            if (isDown(e.getResultCode())) {
-                throw unavailable("bind", e);
-            }
-            return false; // invalid credentials, account locked or disabled, password expired...
+            throw unavailable("bind", e);
         }
     }
 
     /**
-     * A bind that cannot succeed, costing what a real one costs, for logins that name no user: so
-     * that a wrong username cannot be told from a wrong password by the time the answer takes.
+     * A bind whose answer is ignored, costing what a real one costs, for logins that name no user:
+     * as the existing entry {@code simulatedBindDn} (by default the search base), with the
+     * presented password, then the revert, so that an unknown username does the same work as a
+     * wrong password.
+     *
+     * @throws BackendUnavailableException if no server answered before {@code deadline}
      */
-    public void simulatedBind(byte[] password) {
-        bind(dummyDn, password);
+    public void simulatedBind(byte[] password, Deadline deadline) {
+        bind(simulatedBindDn, password, deadline);
     }
 
     /**
      * The groups a group search finds for a user, named by {@code groupNameProperty}.
      *
-     * @if no server answered or the search failed
+     * @throws BackendUnavailableException if no server answered before {@code deadline}, or the
+     *     search failed
      */
-    public List<ProfileMapper.Group> searchGroups(Filter filter) {
-        SearchRequest request = new SearchRequest(config.groupSearchBase(), SearchScope.SUB, filter, config.groupNameProperty());
-        request.setSizeLimit(10_000);
-        request.setTimeLimitSeconds(timeLimitSeconds());
+    public List<ProfileMapper.Group> searchGroups(Filter filter, Deadline deadline) {
+        String what = "group search under " + config.groupSearchBase();
         SearchResult result;
         try {
-            result = searchPool.search(request);
+            result = withConnection(searchPool, deadline, what, (c, timeout) -> {
+                SearchRequest request = new SearchRequest(config.groupSearchBase(), SearchScope.SUB, filter,
+                        config.groupNameProperty());
+                request.setSizeLimit(10_000);
+                limit(request, timeout);
+                return c.search(request);
+            });
         } catch (LDAPSearchException e) {
-            if (e.getResultCode() == ResultCode.SIZE_LIMIT_EXCEEDED) {
-                result = e.getSearchResult();
-            } else {
-                throw unavailable("group search under " + config.groupSearchBase(), e);
+            if (e.getResultCode() != ResultCode.SIZE_LIMIT_EXCEEDED) {
+                throw unavailable(what, e);
             }
+            result = e.getSearchResult();
+        } catch (LDAPException e) {
+            throw unavailable(what, e);
         }
         List<ProfileMapper.Group> groups = new ArrayList<>();
         for (SearchResultEntry group : result.getSearchEntries()) {
@@ -265,8 +301,74 @@ public final class Directory implements AutoCloseable {
         return groups;
     }
 
-    private int timeLimitSeconds() {
-        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, config.readTimeout().toSeconds()));
+    /** One operation on a checked-out connection, given the milliseconds left for it. */
+    @FunctionalInterface
+    private interface Operation<T> {
+        T run(LDAPConnection connection, long timeoutMillis) throws LDAPException;
+    }
+
+    /** The bind was answered, but reverting the connection to anonymous failed. */
+    private static final class RevertFailed extends LDAPException {
+        private static final long serialVersionUID = 1L;
+        final boolean accepted;
+
+        RevertFailed(boolean accepted, LDAPException cause) {
+            super(ResultCode.LOCAL_ERROR, "could not revert a bind connection to anonymous", cause);
+            this.accepted = accepted;
+        }
+    }
+
+    /**
+     * Runs {@code operation} on a connection of {@code pool} within {@code deadline}. A connection
+     * whose operation failed with a connection problem is closed, not returned to the pool (the pool
+     * opens a new one on a later checkout). If it broke at once (a directory that restarted drops
+     * its connections), the operation is tried once more on a fresh connection, with what is left
+     * of the same deadline; a timeout is never retried, so a hung directory costs one wait, not two.
+     */
+    private <T> T withConnection(LDAPConnectionPool pool, Deadline deadline, String what, Operation<T> operation)
+            throws LDAPException {
+        for (int attempt = 1; ; attempt++) {
+            if (deadline.passed()) {
+                throw timedOut(what, deadline);
+            }
+            LDAPConnection c = pool.getConnection();
+            long timeout = deadline.remainingMillis();
+            if (timeout == 0) {
+                pool.releaseConnection(c);
+                throw timedOut(what, deadline);
+            }
+            try {
+                T result = operation.run(c, timeout);
+                pool.releaseConnection(c);
+                return result;
+            } catch (RevertFailed e) {
+                pool.discardConnection(c);
+                throw e;
+            } catch (LDAPException e) {
+                if (!isDown(e.getResultCode())) {
+                    pool.releaseConnection(c);
+                    throw e;
+                }
+                pool.discardConnection(c);
+                if (attempt > 1 || e.getResultCode() == ResultCode.TIMEOUT || deadline.passed()) {
+                    throw e;
+                }
+            } catch (RuntimeException e) {
+                pool.discardConnection(c);
+                throw e;
+            }
+        }
+    }
+
+    /** The client-side response timeout and the server-side time limit of a search. */
+    private static void limit(SearchRequest request, long timeoutMillis) {
+        request.setResponseTimeoutMillis(timeoutMillis);
+        request.setTimeLimitSeconds((int) Math.max(1, Math.min(Integer.MAX_VALUE, (timeoutMillis + 999) / 1000)));
+    }
+
+    private BackendUnavailableException timedOut(String what, Deadline deadline) {
+        return new BackendUnavailableException(config.backend(), what + ": no answer within "
+                + deadline.budget().toMillis() + " ms (readTimeout)", config.retryAfter(), null);
     }
 
     private BackendUnavailableException unavailable(String what, LDAPException e) {

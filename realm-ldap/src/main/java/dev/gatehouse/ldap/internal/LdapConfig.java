@@ -21,6 +21,8 @@ import java.util.Set;
  *
  * @param groupSearchFilter the group search, with the in-chain default already filled in when
  *     {@code nestedGroups} is on
+ * @param simulatedBindDn the existing entry that logins naming no user bind as, so that they do
+ *     the same work as a wrong password
  */
 public record LdapConfig(
         String realmName,
@@ -43,6 +45,7 @@ public record LdapConfig(
         Duration connectTimeout,
         Duration readTimeout,
         int poolSize,
+        int maxConcurrentLogins,
         Duration retryAfter,
         Set<String> exposeAttributes,
         Set<String> excludeAttributes,
@@ -53,6 +56,7 @@ public record LdapConfig(
         String trustStoreType,
         boolean verifyHostname,
         BindWith bindWith,
+        String simulatedBindDn,
         Clock clock) {
 
     /** Active Directory's LDAP_MATCHING_RULE_IN_CHAIN: matches through nested groups. */
@@ -131,6 +135,6 @@ public record LdapConfig(
         return "LdapConfig[" + realmName + ", urls=" + backend() + ", searchBase=" + searchBase
                 + ", filter=" + principalSearchFilter + ", systemUsername=" + systemUsername.orElse("<anonymous>")
                 + ", systemPassword=<redacted>, tls=" + (ldaps ? "ldaps" : startTls ? "startTls" : "none")
-                + ", cacheDuration=" + cacheDuration + ", poolSize=" + poolSize + ", roleMapping=" + roleMapping.keySet() + "]";
+                + ", cacheDuration=" + cacheDuration + ", poolSize=" + poolSize + ", maxConcurrentLogins=" + maxConcurrentLogins + ", roleMapping=" + roleMapping.keySet() + "]";
     }
 }

@@ -68,12 +68,14 @@ public final class LdapRealmProvider implements RealmProvider {
                 default -> throw s.invalid("bindWith", "expected dn or userPrincipalName, was '" + bindWith.get() + "'");
             });
         }
+        string(s, "simulatedBindDn", b::simulatedBindDn);
         bool(s, "autoCreateUsers", b::autoCreateUsers);
         duration(s, "cacheDuration", b::cacheDuration);
         integer(s, "cacheMaxEntries", b::cacheMaxEntries);
         duration(s, "connectTimeout", b::connectTimeout);
         duration(s, "readTimeout", b::readTimeout);
         integer(s, "poolSize", b::poolSize);
+        integer(s, "maxConcurrentLogins", b::maxConcurrentLogins);
         duration(s, "retryAfter", b::retryAfter);
         list(s, "exposeAttributes", b::exposeAttributes);
         list(s, "excludeAttributes", b::excludeAttributes);

@@ -14,7 +14,7 @@ import java.util.Optional;
  * password with every request does not cost a bind per request. What is kept per login is a
  * {@link PasswordDigest} (salted SHA-256, never the password) and what the directory said about
  * the user; a presented password is accepted only if its digest matches, compared in constant
- * time. Failures are never stored.
+ * time. Failures are never stored, and a failure does not remove the entry of another password.
  *
  * <p>A Caffeine cache. Bounds: each entry expires {@code ttl} after it was written, measured by
  * the injected clock (so a password changed or an account disabled in the directory is honoured
@@ -78,19 +78,20 @@ public final class LoginCache {
         }
     }
 
-    /** Forgets {@code key}: the directory refused a password for it, so an older one may be stale. */
-    public void evict(String key) {
-        entries.invalidate(key);
+    /**
+     * Forgets {@code key} only if its entry is for {@code password}: the directory just refused
+     * that very password. A refusal of any other password leaves the entry alone, so that a typo
+     * does not take away a user's cached login, which keeps working while the directory is down.
+     */
+    public void forgetIfFor(String key, byte[] password) {
+        if (enabled) {
+            entries.asMap().computeIfPresent(key, (k, e) -> e.digest().matches(password) ? null : e);
+        }
     }
 
     /** How many logins are remembered, after expired and surplus entries were dropped. */
     public long size() {
         entries.cleanUp();
         return entries.estimatedSize();
-    }
-
-    /** Whether an entry for {@code key} is remembered (whatever its password). */
-    public boolean contains(String key) {
-        return entries.getIfPresent(key) != null;
     }
 }

@@ -8,15 +8,19 @@ import dev.gatehouse.core.BackendUnavailableException;
 import dev.gatehouse.core.ExternalUser;
 import dev.gatehouse.core.Password;
 import dev.gatehouse.ldap.LdapRealm;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,10 +28,21 @@ import org.slf4j.LoggerFactory;
 /**
  * Verifies a username and password: refuses empty passwords, answers from the {@link LoginCache}
  * when it can, joins a check of the same login and password already in flight, and otherwise asks
- * the {@link Directory} (search, bind, groups). Then signs the user in through
- * {@link Accounts}. Thread-safe.
+ * the {@link Directory} (search, bind, groups). Then signs the user in through {@link Accounts}.
+ *
+ * <p>How long a caller can wait: at most {@code maxConcurrentLogins} callers wait on the directory
+ * at once (the rest are answered {@code Unavailable} at once), and each waits at most
+ * {@code readTimeout} in total for its directory check, whatever the directory does. The check runs
+ * on one of the verifier's own threads (at most {@code maxConcurrentLogins} of them, none queued);
+ * the caller waits for its outcome until its {@link Deadline}, then answers {@code Unavailable}
+ * while the check ends by itself at about the same deadline (and still fills the cache if it
+ * succeeds).
+ *
+ * <p>An unknown username and a wrong password do the same directory work (a search, a bind as an
+ * existing entry, a revert) and are answered after the same time ({@link RefusalPacer}).
+ * Thread-safe.
  */
-public final class LoginVerifier {
+public final class LoginVerifier implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LoginVerifier.class);
 
@@ -48,8 +63,12 @@ public final class LoginVerifier {
     private final LoginCache cache;
     private final ProfileMapper profiles;
     private final ConcurrentHashMap<String, Flight> inFlight = new ConcurrentHashMap<>();
-    private final Duration joinTimeout;
+    /** One permit per caller allowed to wait on the directory at once. */
+    private final Semaphore waiting;
+    /** Runs the directory checks, so that a caller's wait can end at its deadline. */
+    private final ThreadPoolExecutor checks;
     private final AtomicLong lastDownWarning = new AtomicLong(Long.MIN_VALUE);
+    private final RefusalPacer pacer = new RefusalPacer();
 
     public LoginVerifier(LdapConfig config, Directory directory, Accounts accounts) {
         this.config = config;
@@ -57,13 +76,31 @@ public final class LoginVerifier {
         this.accounts = accounts;
         this.cache = new LoginCache(config.clock(), config.cacheDuration(), config.cacheMaxEntries());
         this.profiles = new ProfileMapper(config);
-        // search + bind + revert + group search, each bounded by the timeouts
-        this.joinTimeout = config.connectTimeout().plus(config.readTimeout()).multipliedBy(4);
+        this.waiting = new Semaphore(config.maxConcurrentLogins());
+        AtomicInteger threads = new AtomicInteger();
+        String prefix = "gatehouse-ldap-" + config.realmName() + "-";
+        this.checks = new ThreadPoolExecutor(config.maxConcurrentLogins(), config.maxConcurrentLogins(), 30,
+                TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+                    Thread t = new Thread(r, prefix + threads.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.AbortPolicy());
+        this.checks.allowCoreThreadTimeOut(true);
     }
 
     /** The login cache, for tests and statistics. */
     public LoginCache cache() {
         return cache;
+    }
+
+    /** How many callers wait on the directory now (at most {@code maxConcurrentLogins}). */
+    public int waitingLogins() {
+        return config.maxConcurrentLogins() - waiting.availablePermits();
+    }
+
+    /** How many directory checks run now, including those whose callers stopped waiting. */
+    public int runningChecks() {
+        return checks.getActiveCount();
     }
 
     /** Verifies {@code login} and {@code password}; never throws for a wrong one, never wipes the password. */
@@ -77,6 +114,7 @@ public final class LoginVerifier {
         if (name.isEmpty()) {
             return AuthenticationResult.Rejected.because("unusable login (blank, too long, control characters or an empty part)");
         }
+        long start = System.nanoTime();
         byte[] secret = PasswordDigest.utf8(password.revealChars());
         try {
             String key = name.get().key();
@@ -84,13 +122,29 @@ public final class LoginVerifier {
             if (cached.isPresent()) {
                 return accounts.signIn(config.realmName(), cached.get(), config.autoCreateUsers());
             }
-            Outcome outcome = coalesced(key, name.get(), secret);
+            if (!waiting.tryAcquire()) {
+                // the directory is slow or hung and enough requests already wait for it: do not
+                // take another request thread, answer at once (cache hits above never get here)
+                return unavailable(down(config.maxConcurrentLogins() + " logins already wait for the directory"
+                        + " (maxConcurrentLogins)", null));
+            }
+            Outcome outcome;
+            try {
+                Deadline deadline = Deadline.after(config.readTimeout());
+                outcome = coalesced(key, name.get(), secret, deadline);
+                if (outcome instanceof Outcome.Refused) {
+                    // an unknown user and a wrong password: answered after the same time
+                    pacer.record(System.nanoTime() - start);
+                    pacer.pace(start, deadline);
+                }
+            } finally {
+                waiting.release();
+            }
             if (outcome instanceof Outcome.Verified v) {
                 return accounts.signIn(config.realmName(), v.user(), config.autoCreateUsers());
             }
             if (outcome instanceof Outcome.Down down) {
-                warnDown(down.problem().getMessage());
-                return down.problem().toResult();
+                return unavailable(down);
             }
             return AuthenticationResult.Rejected.because(((Outcome.Refused) outcome).reason());
         } finally {
@@ -100,56 +154,81 @@ public final class LoginVerifier {
 
     /**
      * Asks the directory, unless a check of this login with this password is already running: then
-     * waits for its outcome instead, so that a thousand identical requests cost one bind.
+     * waits for its outcome instead, so that a thousand identical requests cost one bind. Waits
+     * until {@code deadline} at most.
      */
-    private Outcome coalesced(String key, LoginName name, byte[] secret) {
+    private Outcome coalesced(String key, LoginName name, byte[] secret, Deadline deadline) {
         Flight mine = new Flight(PasswordDigest.of(secret), new CompletableFuture<>());
         Flight running = inFlight.putIfAbsent(key, mine);
-        if (running != null) {
-            if (running.digest().matches(secret)) {
-                return await(running.result());
-            }
-            return ask(name, secret); // another password for the same login: checked on its own
+        if (running != null && running.digest().matches(secret)) {
+            return await(running.result(), deadline);
         }
+        // first of its kind, or another password for a login in flight (checked on its own)
+        Flight flight = running == null ? mine : new Flight(mine.digest(), new CompletableFuture<>());
+        boolean shared = running == null;
+        byte[] copy = secret.clone(); // the check may outlive this caller, who wipes its own array
+        try {
+            checks.execute(() -> check(key, name, copy, deadline, flight, shared));
+        } catch (RejectedExecutionException e) {
+            Arrays.fill(copy, (byte) 0);
+            Outcome down = down("every directory check thread is busy with checks whose callers gave up"
+                    + " (a slow or hung directory)", null);
+            if (shared) {
+                inFlight.remove(key, flight);
+            }
+            flight.result().complete(down);
+            return down;
+        }
+        return await(flight.result(), deadline);
+    }
+
+    /** On a check thread: asks the directory, remembers a success, and completes the flight. */
+    private void check(String key, LoginName name, byte[] secret, Deadline deadline, Flight flight, boolean shared) {
         Outcome outcome = null;
         try {
-            outcome = ask(name, secret);
+            outcome = ask(name, secret, deadline);
             if (outcome instanceof Outcome.Verified v) {
-                cache.put(key, mine.digest(), v.user());
+                cache.put(key, flight.digest(), v.user());
             } else if (outcome instanceof Outcome.Refused) {
-                cache.evict(key);
+                cache.forgetIfFor(key, secret); // only if the refused password is the cached one
             }
-            return outcome;
+        } catch (RuntimeException e) {
+            LOG.error("realm {}: the directory check failed", config.realmName(), e);
+            outcome = new Outcome.Refused("verification failed: " + e.getClass().getSimpleName());
         } finally {
-            mine.result().complete(outcome != null ? outcome : new Outcome.Refused("verification failed"));
-            inFlight.remove(key, mine);
+            Arrays.fill(secret, (byte) 0);
+            // leave the table before answering: a login that arrives after the answer asks anew
+            if (shared) {
+                inFlight.remove(key, flight);
+            }
+            flight.result().complete(outcome != null ? outcome : new Outcome.Refused("verification failed"));
         }
     }
 
-    private Outcome await(CompletableFuture<Outcome> result) {
+    private Outcome await(CompletableFuture<Outcome> result, Deadline deadline) {
         try {
-            return result.get(joinTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            return result.get(Math.max(0, deadline.remainingNanos()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return down("interrupted while waiting for the directory", e);
         } catch (TimeoutException e) {
-            return down("no answer within " + joinTimeout.toMillis() + " ms", e);
+            return down("no answer within " + deadline.budget().toMillis() + " ms (readTimeout)", null);
         } catch (ExecutionException e) {
             return new Outcome.Refused("verification failed: " + e.getCause());
         }
     }
 
-    private Outcome ask(LoginName name, byte[] secret) {
+    private Outcome ask(LoginName name, byte[] secret, Deadline deadline) {
         try {
-            Directory.Lookup lookup = directory.find(config.principalSearchFilter().expand(name.filterArguments()));
+            Directory.Lookup lookup = directory.find(config.principalSearchFilter().expand(name.filterArguments()), deadline);
             if (lookup instanceof Directory.Lookup.NotUnique) {
                 LOG.warn("non unique result found for username '{}', try a fully qualified username",
                         printable(name.typed()));
-                directory.simulatedBind(secret);
+                directory.simulatedBind(secret, deadline);
                 return new Outcome.Refused("non unique result found for username; try a fully qualified username");
             }
             if (lookup instanceof Directory.Lookup.NotFound) {
-                directory.simulatedBind(secret); // an unknown user costs what a wrong password costs
+                directory.simulatedBind(secret, deadline); // an unknown user costs what a wrong password costs
                 return new Outcome.Refused("no such user in the directory");
             }
             SearchResultEntry entry = ((Directory.Lookup.Found) lookup).entry();
@@ -157,16 +236,16 @@ public final class LoginVerifier {
             if (config.bindWith() == LdapRealm.BindWith.USER_PRINCIPAL_NAME) {
                 Optional<String> upn = profiles.userPrincipalName(entry);
                 if (upn.isEmpty()) {
-                    directory.simulatedBind(secret);
+                    directory.simulatedBind(secret, deadline);
                     return new Outcome.Refused("entry has no " + config.userPrincipalNameProperty().orElse("UPN") + " to bind with");
                 }
                 bindName = upn.get();
             }
-            if (!directory.bind(bindName, secret)) {
+            if (!directory.bind(bindName, secret, deadline)) {
                 return new Outcome.Refused("the directory refused the password");
             }
             List<ProfileMapper.Group> groups = config.groupSearchFilter().isPresent()
-                    ? directory.searchGroups(config.groupSearchFilter().get().expand(entry.getDN(), name.user()))
+                    ? directory.searchGroups(config.groupSearchFilter().get().expand(entry.getDN(), name.user()), deadline)
                     : profiles.memberOf(entry);
             return new Outcome.Verified(profiles.profile(entry, groups));
         } catch (BackendUnavailableException e) {
@@ -180,7 +259,8 @@ public final class LoginVerifier {
         return new Outcome.Down(new BackendUnavailableException(config.backend(), problem, config.retryAfter(), cause));
     }
 
-    private void warnDown(String problem) {
+    private AuthenticationResult unavailable(Outcome.Down down) {
+        String problem = down.problem().getMessage();
         long now = System.nanoTime();
         long last = lastDownWarning.get();
         if ((last == Long.MIN_VALUE || now - last > TimeUnit.SECONDS.toNanos(30)) && lastDownWarning.compareAndSet(last, now)) {
@@ -188,6 +268,13 @@ public final class LoginVerifier {
         } else {
             LOG.debug("realm {}: directory unavailable: {}", config.realmName(), problem);
         }
+        return down.problem().toResult();
+    }
+
+    /** Stops the check threads; checks still running are interrupted. Idempotent. */
+    @Override
+    public void close() {
+        checks.shutdownNow();
     }
 
     /** The login for a log line: control characters replaced, so it cannot forge log lines. */

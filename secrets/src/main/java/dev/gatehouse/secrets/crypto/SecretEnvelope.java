@@ -20,10 +20,10 @@ import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 /**
  * AES-256-GCM envelopes (NIST SP 800-38D) that say how to open them. An instance is an AEAD in the
  * manner of Tink: {@link #seal} and {@link #open} take plaintext or envelope and associated data,
- * and the caller never chooses a nonce, a salt or a key. Layout, version 1:
+ * and the caller never chooses a nonce, a salt or a key. Layout, versions 1 and 2:
  *
  * <pre>
- * "GHE" | version=1 | algorithm=1 (AES-256-GCM) | kdf
+ * "GHE" | version | algorithm=1 (AES-256-GCM) | kdf
  *   kdf=0 (server key): keyIdLength(u8) | keyId (ASCII)
  *   kdf=1 (Argon2id):   memoryKiB(u32) | iterations(u32) | parallelism(u8) | saltLength(u8)=16 | salt
  * nonce (12 random bytes) | ciphertext | tag (16 bytes)
@@ -34,6 +34,12 @@ import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
  * the tag failing. Decryption returns nothing before the tag checks ({@code Cipher.doFinal} on a
  * whole array). Nonces are random: 2^32 envelopes per key keep the collision risk under 2^-32.
  *
+ * <p>Version 2 has the layout of version 1. The version says which associated data the envelope
+ * was sealed with, so that its owner can change what it binds without breaking old envelopes:
+ * {@link dev.gatehouse.secrets.SecretManager} binds the secret's org, name, id and type into both,
+ * and in version 2 also the record version the envelope was sealed at. New envelopes are version 2;
+ * both open. The version is part of the tag, so it cannot be changed to pick the older binding.
+ *
  * <p>Two kinds of instance: {@link #withServerKeys(ServerKeyRing)} seals under the ring's primary
  * key and opens under any key of the ring; {@link #withPassword(char[], Argon2Parameters)} seals
  * under Argon2id of a store password with a fresh random salt and opens with the parameters and
@@ -42,9 +48,11 @@ import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
  */
 public final class SecretEnvelope {
 
-    /** The current format version. */
-    public static final int VERSION = 1;
-    /** The only algorithm of version 1. */
+    /** The format version of new envelopes. */
+    public static final int VERSION = 2;
+    /** The oldest format version that still opens. */
+    public static final int OLDEST_VERSION = 1;
+    /** The only algorithm of versions 1 and 2. */
     public static final String ALGORITHM = "AES-256-GCM";
 
     private static final byte[] MAGIC = {'G', 'H', 'E'};
@@ -176,7 +184,7 @@ public final class SecretEnvelope {
                 throw corrupted("it is not a Gatehouse envelope");
             }
             int version = r.u8();
-            if (version != VERSION) {
+            if (version < OLDEST_VERSION || version > VERSION) {
                 throw corrupted("unsupported envelope version " + version);
             }
             int alg = r.u8();

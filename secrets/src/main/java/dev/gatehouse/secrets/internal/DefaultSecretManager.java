@@ -1,12 +1,11 @@
 package dev.gatehouse.secrets.internal;
 
-import dev.gatehouse.core.FailureThrottle;
-import dev.gatehouse.core.Throttling;
 import dev.gatehouse.secrets.AccessLevel;
 import dev.gatehouse.secrets.AccessPolicy;
 import dev.gatehouse.secrets.Caller;
 import dev.gatehouse.secrets.EncryptedStrings;
 import dev.gatehouse.secrets.Grantee;
+import dev.gatehouse.secrets.KeyRingStatus;
 import dev.gatehouse.secrets.NewSecret;
 import dev.gatehouse.secrets.Operation;
 import dev.gatehouse.secrets.PasswordPolicy;
@@ -24,10 +23,9 @@ import dev.gatehouse.secrets.crypto.ServerKeyRing;
 import dev.gatehouse.secrets.store.SecretStore;
 import dev.gatehouse.secrets.store.StoredSecret;
 import java.time.Clock;
-import java.time.Instant;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,11 +34,29 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Consumer;
 
-/** The {@link SecretManager}. Thread-safe: all state is in the store. */
+/**
+ * The {@link SecretManager}. All state is in the store; this node's part of the key ring is its
+ * {@link KeyRingCoordinator}.
+ *
+ * <p><b>Binding.</b> An envelope's associated data is {@link #binding}: the org and name the caller
+ * asked for (not those the record claims), the record's id and type, and, from envelope format 2
+ * on, the record version it was sealed at ({@link StoredSecret#sealedVersion()}). Every change of a
+ * server-key secret re-seals it, so for those the sealed version always equals the record's
+ * version and a read refuses a record where it does not: an older envelope put back, with or
+ * without its old sealed version, does not open unless the whole row is rolled back. A
+ * password-protected secret can only be re-sealed with its password, so a change of its access
+ * alone keeps its envelope and sealed version.
+ *
+ * <p><b>Writes.</b> Every write is a compare-and-set on the exact record read
+ * ({@link SecretStore#replace}, {@link SecretStore#delete}). Thread-safe.
+ */
 public final class DefaultSecretManager implements SecretManager {
 
     /** The most grants one secret may carry. */
     public static final int MAX_GRANTS = 256;
+
+    /** How often the sweep or a delete tries one record that keeps changing under it. */
+    private static final int ATTEMPTS = 3;
 
     private final SecretStore store;
     private final ServerKeyRing ring;
@@ -49,20 +65,14 @@ public final class DefaultSecretManager implements SecretManager {
     private final Argon2Parameters argon2;
     private final PasswordPolicy passwordPolicy;
     private final int maxValueBytes;
-    private final SecretEnvelope serverKeys;
+    private final KeyRingCoordinator keys;
+    private final SecretEnvelope opener;
     private final ProjectKeyEncryptedStrings strings;
     private final StorePasswordGuard passwords;
 
-    /** A manager; see {@link SecretManager.Builder} for the parameters. */
-    public DefaultSecretManager(SecretStore store, ServerKeyRing ring, AccessPolicy policy, Clock clock,
-            Argon2Parameters argon2, PasswordPolicy passwordPolicy, int maxValueBytes) {
-        this(store, ring, policy, clock, argon2, passwordPolicy, maxValueBytes, new StorePasswordGuard(argon2,
-                argon2.atLeast(Argon2Parameters.defaultOpenMaximum()), FailureThrottle.create(Throttling.defaults(), clock)));
-    }
-
-    /** A manager whose store passwords are opened through {@code passwords} (throttle, Argon2id bound). */
-    public DefaultSecretManager(SecretStore store, ServerKeyRing ring, AccessPolicy policy, Clock clock,
-            Argon2Parameters argon2, PasswordPolicy passwordPolicy, int maxValueBytes, StorePasswordGuard passwords) {
+    private DefaultSecretManager(SecretStore store, ServerKeyRing ring, AccessPolicy policy, Clock clock,
+            Argon2Parameters argon2, PasswordPolicy passwordPolicy, int maxValueBytes, String nodeId,
+            Duration nodeTimeout, StorePasswordGuard passwords) {
         this.passwords = passwords;
         this.store = store;
         this.ring = ring;
@@ -71,18 +81,47 @@ public final class DefaultSecretManager implements SecretManager {
         this.argon2 = argon2;
         this.passwordPolicy = passwordPolicy;
         this.maxValueBytes = maxValueBytes;
-        this.serverKeys = SecretEnvelope.withServerKeys(ring);
-        this.strings = new ProjectKeyEncryptedStrings(store, ring);
+        this.keys = new KeyRingCoordinator(store, ring, clock, nodeId, nodeTimeout);
+        this.opener = SecretEnvelope.withServerKeys(ring);
+        this.strings = new ProjectKeyEncryptedStrings(store, ring, keys::sealing, keys::heartbeatIfDue);
     }
 
-    /** The associated data that binds an envelope to its record. */
-    public static byte[] binding(UUID id, String org, String name, SecretType type) {
-        return new Codec.Writer().string("gatehouse/secret/v1").string(id.toString()).string(org).string(name)
-                .string(type.name()).toByteArray();
+    /**
+     * A manager registered as node {@code nodeId} of its store's key ring, opening store passwords
+     * through {@code passwords} (throttle, Argon2id bound); see {@link SecretManager.Builder} for the
+     * parameters.
+     */
+    public static DefaultSecretManager start(SecretStore store, ServerKeyRing ring, AccessPolicy policy, Clock clock,
+            Argon2Parameters argon2, PasswordPolicy passwordPolicy, int maxValueBytes, String nodeId,
+            Duration nodeTimeout, StorePasswordGuard passwords) {
+        DefaultSecretManager m = new DefaultSecretManager(store, ring, policy, clock, argon2, passwordPolicy,
+                maxValueBytes, nodeId, nodeTimeout, passwords);
+        m.keys.start();
+        return m;
+    }
+
+    /**
+     * The associated data that binds an envelope of format {@code envelopeVersion} to its record.
+     *
+     * @param sealedVersion the record version it is sealed at; not part of format 1
+     */
+    public static byte[] binding(int envelopeVersion, UUID id, String org, String name, SecretType type, long sealedVersion) {
+        if (envelopeVersion == 1) {
+            return new Codec.Writer().string("gatehouse/secret/v1").string(id.toString()).string(org).string(name)
+                    .string(type.name()).toByteArray();
+        }
+        return new Codec.Writer().string("gatehouse/secret/v2").string(id.toString()).string(org).string(name)
+                .string(type.name()).u64(sealedVersion).toByteArray();
+    }
+
+    /** The binding of a new envelope for record {@code m}, sealed at {@code m}'s version. */
+    private static byte[] bindingOf(SecretMetadata m) {
+        return binding(SecretEnvelope.VERSION, m.id(), m.org(), m.name(), m.type(), m.version());
     }
 
     @Override
     public SecretMetadata create(Caller caller, NewSecret secret) {
+        keys.heartbeatIfDue();
         try {
             Names.org(secret.org());
             Names.secret(secret.name());
@@ -96,33 +135,37 @@ public final class DefaultSecretManager implements SecretManager {
                 checkNewPassword(password.get());
             }
             if (store.find(secret.org(), secret.name()).isPresent()) {
+                value.wipe();
                 throw new SecretException(Kind.ALREADY_EXISTS, "Secret already exists: " + secret.name());
             }
-            UUID id = UUID.randomUUID();
-            Instant now = clock.instant();
             byte[] plain = Payloads.encode(value);
-            byte[] envelope;
             try {
-                byte[] aad = binding(id, secret.org(), secret.name(), value.type());
-                envelope = sealer(password).seal(plain, aad);
+                Sealer sealer = sealer(password.orElse(null));
+                SecretMetadata m = SecretMetadata.of(UUID.randomUUID(), secret.org(), secret.name(), value.type(),
+                                secret.owner().orElse(caller.userId()), sealer.serverKeyId(), clock.instant())
+                        .withVisibility(secret.visibility()).withProjects(secret.projects())
+                        .withPublicKey(publicKeyOf(value));
+                store.insert(new StoredSecret(m, m.version(), sealer.envelope().seal(plain, bindingOf(m))));
+                return m;
             } finally {
                 Arrays.fill(plain, (byte) 0);
                 value.wipe();
             }
-            SecretMetadata m = SecretMetadata.of(id, secret.org(), secret.name(), value.type(),
-                            secret.owner().orElse(caller.userId()),
-                            password.isPresent() ? Optional.empty() : Optional.of(ring.primaryId()), now)
-                    .withVisibility(secret.visibility()).withProjects(secret.projects()).withPublicKey(publicKeyOf(value));
-            store.insert(new StoredSecret(m, envelope));
-            return m;
         } finally {
             secret.wipe();
         }
     }
 
-    /** What seals a new envelope: the store password if there is one, else the server keys. */
-    private SecretEnvelope sealer(Optional<char[]> password) {
-        return password.isPresent() ? SecretEnvelope.withPassword(password.get(), argon2) : serverKeys;
+    /** What seals a new envelope, and the server key id it records (empty for a store password). */
+    private record Sealer(SecretEnvelope envelope, Optional<String> serverKeyId) {}
+
+    /** A store password's sealer if {@code password} is given, else one under the cluster's primary key. */
+    private Sealer sealer(char[] password) {
+        if (password != null) {
+            return new Sealer(SecretEnvelope.withPassword(password, argon2), Optional.empty());
+        }
+        ServerKeyRing sealing = keys.sealing();
+        return new Sealer(SecretEnvelope.withServerKeys(sealing), Optional.of(sealing.primaryId()));
     }
 
     private static Optional<String> publicKeyOf(SecretValue v) {
@@ -173,39 +216,65 @@ public final class DefaultSecretManager implements SecretManager {
     private SecretValue readValue(Caller caller, String org, String name, char[] password) {
         StoredSecret s = visible(caller, org, name);
         require(caller, s.metadata(), Operation.READ_VALUE);
-        return decrypt(caller, s, password);
-    }
-
-    private SecretValue decrypt(Caller caller, StoredSecret s, char[] password) {
-        SecretMetadata m = s.metadata();
-        byte[] aad = binding(m.id(), m.org(), m.name(), m.type());
-        byte[] plain;
-        if (m.passwordProtected()) {
-            if (password == null) {
-                throw new SecretException(Kind.INVALID_PASSWORD, "Secret " + m.name()
-                        + " is protected by a store password: provide it");
-            }
-            plain = passwords.open(caller, m, s.envelope(), aad, password);
-        } else {
-            if (password != null) {
-                throw new SecretException(Kind.INVALID_INPUT, "Secret " + m.name() + " has no store password");
-            }
-            try {
-                plain = serverKeys.open(s.envelope(), aad);
-            } catch (SecretException e) {
-                if (e.kind() == Kind.CORRUPTED) {
-                    throw new SecretException(Kind.CORRUPTED, "Secret " + m.qualifiedName() + " cannot be decrypted: its "
-                            + "envelope was modified, truncated or belongs to another secret", e);
-                }
-                throw e;
-            }
+        if (s.metadata().passwordProtected() && password == null) {
+            throw new SecretException(Kind.INVALID_PASSWORD, "Secret " + name
+                    + " is protected by a store password: provide it");
         }
-        return Payloads.decode(m.type(), plain);
+        if (!s.metadata().passwordProtected() && password != null) {
+            throw new SecretException(Kind.INVALID_INPUT, "Secret " + name + " has no store password");
+        }
+        return Payloads.decode(s.metadata().type(), open(caller, s, password));
     }
 
-    /** The secret, or NOT_FOUND if it does not exist or the caller may not see it. */
+    /**
+     * The plaintext of {@code s}, the record stored under its own org and name (which
+     * {@link #visible} checked), opened with {@code password} for {@code caller} (throttled) or, if
+     * null, the server keys.
+     */
+    private byte[] open(Caller caller, StoredSecret s, char[] password) {
+        SecretMetadata m = s.metadata();
+        SecretEnvelope.Header h = SecretEnvelope.header(s.envelope());
+        if (h.version() >= 2 && !h.passwordProtected() && s.sealedVersion() != m.version()) {
+            throw corrupted(m, "its envelope was sealed at version " + s.sealedVersion() + ", the record is at version "
+                    + m.version() + " (an older envelope was put back)");
+        }
+        if (h.version() == 1 && s.sealedVersion() != 0) {
+            throw corrupted(m, "its envelope is of format 1, which predates the version binding");
+        }
+        if (h.version() == 1 && !h.passwordProtected() && keys.formatOneSwept()) {
+            throw corrupted(m, "its envelope is of format 1, but a sweep moved every server-key envelope to format 2 "
+                    + "(an older envelope was put back)");
+        }
+        byte[] aad = binding(h.version(), m.id(), m.org(), m.name(), m.type(), s.sealedVersion());
+        if (password != null) {
+            return passwords.open(caller, m, s.envelope(), aad, password);
+        }
+        try {
+            return opener.open(s.envelope(), aad);
+        } catch (SecretException e) {
+            if (e.kind() == Kind.CORRUPTED) {
+                throw corrupted(m, "its envelope was modified, truncated, belongs to another secret or is older than "
+                        + "the record");
+            }
+            throw e;
+        }
+    }
+
+    private static SecretException corrupted(SecretMetadata m, String why) {
+        return new SecretException(Kind.CORRUPTED, "Secret " + m.qualifiedName() + " cannot be decrypted: " + why);
+    }
+
+    /**
+     * The secret, or NOT_FOUND if it does not exist or the caller may not see it; CORRUPTED if the
+     * store returned a record of another org or name than asked for.
+     */
     private StoredSecret visible(Caller caller, String org, String name) {
+        keys.heartbeatIfDue();
         Optional<StoredSecret> s = store.find(org, name);
+        if (s.isPresent() && (!s.get().metadata().org().equals(org) || !s.get().metadata().name().equals(name))) {
+            throw new SecretException(Kind.CORRUPTED, "Secret " + org + "/" + name + " cannot be read: the store "
+                    + "returned another record for it");
+        }
         if (s.isEmpty() || !policy.permits(caller, s.get().metadata(), Operation.READ_METADATA)) {
             throw new SecretException(Kind.NOT_FOUND, "Secret not found: " + org + "/" + name);
         }
@@ -245,9 +314,10 @@ public final class DefaultSecretManager implements SecretManager {
 
     @Override
     public List<SecretMetadata> list(Caller caller, String org) {
+        keys.heartbeatIfDue();
         List<SecretMetadata> out = new ArrayList<>();
         for (StoredSecret s : store.list(org)) {
-            if (policy.permits(caller, s.metadata(), Operation.READ_METADATA)) {
+            if (s.metadata().org().equals(org) && policy.permits(caller, s.metadata(), Operation.READ_METADATA)) {
                 out.add(s.metadata());
             }
         }
@@ -270,49 +340,73 @@ public final class DefaultSecretManager implements SecretManager {
             }
             update.projects().ifPresent(Names::projects);
             Optional<SecretValue> newValue = update.value().map(this::checkValue);
-            update.newPassword().ifPresent(this::checkNewPassword);
-
-            byte[] envelope = current.envelope();
-            SecretType type = m.type();
-            boolean protectedNow = m.passwordProtected();
-            Optional<String> publicKey = m.publicKey();
-            if (update.changesData()) {
-                char[] oldPassword = update.currentPassword().orElse(null);
-                if (m.passwordProtected() && oldPassword == null) {
-                    throw new SecretException(Kind.INVALID_PASSWORD, "Secret " + m.name()
-                            + " is protected by a store password: provide the current one to change it");
-                }
-                // Decrypting first proves the current password (or the envelope's integrity).
-                SecretValue old = decrypt(caller, current, m.passwordProtected() ? oldPassword : null);
-                SecretValue next = newValue.orElse(old);
-                char[] nextPassword = update.newPassword().orElse(
-                        update.removePassword() ? null : (m.passwordProtected() ? oldPassword : null));
-                type = next.type();
-                publicKey = publicKeyOf(next);
-                byte[] plain = Payloads.encode(next);
-                try {
-                    byte[] aad = binding(m.id(), m.org(), m.name(), type);
-                    envelope = sealer(Optional.ofNullable(nextPassword)).seal(plain, aad);
-                } finally {
-                    Arrays.fill(plain, (byte) 0);
-                    old.wipe();
-                    newValue.ifPresent(SecretValue::wipe);
-                }
-                protectedNow = nextPassword != null;
+            try {
+                update.newPassword().ifPresent(this::checkNewPassword);
+                SecretMetadata changed = m.withVisibility(update.visibility().orElse(m.visibility()))
+                        .withOwner(update.owner().orElse(m.owner())).withProjects(update.projects().orElse(m.projects()));
+                StoredSecret next = update.changesData() ? resealData(caller, current, changed, update, newValue)
+                        : rewrite(current, changed, null);
+                return commit(current, next);
+            } finally {
+                newValue.ifPresent(SecretValue::wipe);
             }
-            SecretMetadata next = m.withType(type).withVisibility(update.visibility().orElse(m.visibility()))
-                    .withOwner(update.owner().orElse(m.owner())).withProjects(update.projects().orElse(m.projects()))
-                    .sealedWith(protectedNow ? Optional.empty() : SecretEnvelope.header(envelope).serverKeyId())
-                    .withPublicKey(publicKey).nextVersion(clock.instant());
-            return commit(new StoredSecret(next, envelope), m);
         } finally {
             update.wipe();
         }
     }
 
-    private SecretMetadata commit(StoredSecret next, SecretMetadata previous) {
-        if (!store.replace(next, previous.version())) {
-            throw conflict(previous);
+    /** {@code current} with a new value or store password, sealed at the next version. */
+    private StoredSecret resealData(Caller caller, StoredSecret current, SecretMetadata changed, SecretUpdate update,
+            Optional<SecretValue> newValue) {
+        SecretMetadata m = current.metadata();
+        char[] oldPassword = update.currentPassword().orElse(null);
+        if (m.passwordProtected() && oldPassword == null) {
+            throw new SecretException(Kind.INVALID_PASSWORD, "Secret " + m.name()
+                    + " is protected by a store password: provide the current one to change it");
+        }
+        // Opening first proves the current password (or the envelope's integrity).
+        SecretValue old = Payloads.decode(m.type(), open(caller, current, m.passwordProtected() ? oldPassword : null));
+        try {
+            SecretValue value = newValue.orElse(old);
+            char[] nextPassword = update.newPassword().orElse(
+                    update.removePassword() ? null : (m.passwordProtected() ? oldPassword : null));
+            Sealer sealer = sealer(nextPassword);
+            SecretMetadata next = changed.withType(value.type()).withPublicKey(publicKeyOf(value))
+                    .sealedWith(sealer.serverKeyId()).nextVersion(clock.instant());
+            byte[] plain = Payloads.encode(value);
+            try {
+                return new StoredSecret(next, next.version(), sealer.envelope().seal(plain, bindingOf(next)));
+            } finally {
+                Arrays.fill(plain, (byte) 0);
+            }
+        } finally {
+            old.wipe();
+        }
+    }
+
+    /**
+     * {@code current} with metadata {@code changed} at the next version. A server-key secret is
+     * re-sealed (under {@code sealing}, or the cluster's primary if null) so that its envelope binds
+     * the new version; a password-protected one keeps its envelope and sealed version.
+     */
+    private StoredSecret rewrite(StoredSecret current, SecretMetadata changed, ServerKeyRing sealing) {
+        SecretMetadata next = changed.nextVersion(clock.instant());
+        if (current.metadata().passwordProtected()) {
+            return new StoredSecret(next, current.sealedVersion(), current.envelope());
+        }
+        byte[] plain = open(null, current, null);
+        try {
+            ServerKeyRing r = sealing != null ? sealing : keys.sealing();
+            next = next.sealedWith(Optional.of(r.primaryId()));
+            return new StoredSecret(next, next.version(), SecretEnvelope.withServerKeys(r).seal(plain, bindingOf(next)));
+        } finally {
+            Arrays.fill(plain, (byte) 0);
+        }
+    }
+
+    private SecretMetadata commit(StoredSecret current, StoredSecret next) {
+        if (!store.replace(current.metadata(), next)) {
+            throw conflict(current.metadata());
         }
         return next.metadata();
     }
@@ -324,11 +418,21 @@ public final class DefaultSecretManager implements SecretManager {
 
     @Override
     public void delete(Caller caller, String org, String name) {
-        StoredSecret s = visible(caller, org, name);
-        require(caller, s.metadata(), Operation.DELETE);
-        if (!store.delete(org, name)) {
-            throw new SecretException(Kind.NOT_FOUND, "Secret not found: " + org + "/" + name);
+        UUID meant = null;
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            StoredSecret s = visible(caller, org, name);
+            if (meant != null && !meant.equals(s.metadata().id())) {
+                throw new SecretException(Kind.CONFLICT, "Secret " + org + "/" + name + " was deleted and created again "
+                        + "concurrently; read it again and retry");
+            }
+            meant = s.metadata().id();
+            require(caller, s.metadata(), Operation.DELETE);
+            if (store.delete(s.metadata())) {
+                return;
+            }
         }
+        throw new SecretException(Kind.CONFLICT, "Secret " + org + "/" + name + " kept changing while it was deleted; "
+                + "retry");
     }
 
     @Override
@@ -341,8 +445,7 @@ public final class DefaultSecretManager implements SecretManager {
         return changeGrants(caller, org, name, grants -> grants.remove(grantee));
     }
 
-    private SecretMetadata changeGrants(Caller caller, String org, String name,
-            Consumer<Map<Grantee, AccessLevel>> change) {
+    private SecretMetadata changeGrants(Caller caller, String org, String name, Consumer<Map<Grantee, AccessLevel>> change) {
         StoredSecret s = visible(caller, org, name);
         SecretMetadata m = s.metadata();
         require(caller, m, Operation.MANAGE);
@@ -351,58 +454,113 @@ public final class DefaultSecretManager implements SecretManager {
         if (grants.size() > MAX_GRANTS) {
             throw new SecretException(Kind.INVALID_INPUT, "A secret can carry at most " + MAX_GRANTS + " grants");
         }
-        return commit(new StoredSecret(m.withGrants(grants).nextVersion(clock.instant()), s.envelope()), m);
+        return commit(s, rewrite(s, m.withGrants(grants), null));
     }
+
+    private enum Sweep { MOVED, CURRENT, PASSWORD_PROTECTED, FAILED }
 
     @Override
     public ReencryptionReport reencryptAll() {
-        Map<Reseal, Integer> counts = new EnumMap<>(Reseal.class);
-        for (StoredSecret listed : store.listAll()) {
-            SecretMetadata lm = listed.metadata();
-            Reseal outcome = Reseal.LOST_RACE;
-            Optional<StoredSecret> current = Optional.of(listed);
-            for (int attempt = 0; attempt < 3 && outcome == Reseal.LOST_RACE; attempt++) {
-                if (attempt > 0) {
-                    current = store.find(lm.org(), lm.name());
+        keys.heartbeatIfDue();
+        ServerKeyRing sealing = keys.sealing();
+        List<StoredSecret> listed = store.listAll();
+        int moved = 0;
+        int current = 0;
+        int failed = 0;
+        int passwordProtected = 0;
+        for (StoredSecret s : listed) {
+            switch (sweep(s, sealing)) {
+                case MOVED -> moved++;
+                case CURRENT -> current++;
+                case PASSWORD_PROTECTED -> {
+                    current++;
+                    passwordProtected++;
                 }
-                outcome = current.isEmpty() ? Reseal.ALREADY_CURRENT : reseal(current.get());
+                case FAILED -> failed++;
             }
-            counts.merge(outcome, 1, Integer::sum);
         }
-        ProjectKeyEncryptedStrings.Rewrapped keys = strings.rewrapAll();
-        return new ReencryptionReport(counts.getOrDefault(Reseal.RESEALED, 0),
-                counts.getOrDefault(Reseal.ALREADY_CURRENT, 0), counts.getOrDefault(Reseal.PASSWORD_PROTECTED, 0),
-                counts.getOrDefault(Reseal.LOST_RACE, 0) + counts.getOrDefault(Reseal.UNREADABLE, 0) + keys.failed(),
-                keys.moved());
+        if (failed == 0) {
+            // Every listed server-key envelope is of format 2 now, and new ones always are.
+            keys.markFormatOneSwept();
+        }
+        ProjectKeyEncryptedStrings.Rewrapped projectKeys = strings.rewrapAll(sealing);
+        return new ReencryptionReport(listed.size(), moved, current, failed, passwordProtected, projectKeys.moved(),
+                projectKeys.failed());
     }
 
-    private enum Reseal { RESEALED, ALREADY_CURRENT, PASSWORD_PROTECTED, LOST_RACE, UNREADABLE }
+    /**
+     * Moves one listed secret to the primary key and the current envelope format. A lost race is
+     * retried on the record now stored under that name, whatever it is; a record gone meanwhile needs
+     * nothing. Never writes anything but a compare-and-set on the record just read.
+     */
+    private Sweep sweep(StoredSecret listed, ServerKeyRing sealing) {
+        Optional<StoredSecret> current = Optional.of(listed);
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            if (attempt > 0) {
+                current = store.find(listed.metadata().org(), listed.metadata().name());
+            }
+            if (current.isEmpty()) {
+                return Sweep.CURRENT;
+            }
+            StoredSecret s = current.get();
+            StoredSecret next;
+            try {
+                SecretEnvelope.Header h = SecretEnvelope.header(s.envelope());
+                if (h.passwordProtected()) {
+                    return Sweep.PASSWORD_PROTECTED;
+                }
+                if (h.version() == SecretEnvelope.VERSION && h.serverKeyId().orElseThrow().equals(sealing.primaryId())) {
+                    return Sweep.CURRENT;
+                }
+                next = rewrite(s, s.metadata(), sealing);
+            } catch (SecretException e) {
+                return Sweep.FAILED; // a key this node lacks, or a corrupted record: reported, left as it is
+            }
+            if (store.replace(s.metadata(), next)) {
+                return Sweep.MOVED;
+            }
+        }
+        return Sweep.FAILED;
+    }
 
-    /** Moves one secret to the primary key with a compare-and-set on its version. */
-    private Reseal reseal(StoredSecret s) {
-        SecretMetadata m = s.metadata();
-        byte[] aad = binding(m.id(), m.org(), m.name(), m.type());
-        byte[] plain;
+    @Override
+    public KeyRingStatus keyRing() {
+        return keys.status();
+    }
+
+    @Override
+    public void retireKey(String keyId) {
+        int secrets = 0;
+        for (StoredSecret s : store.listAll()) {
+            if (sealedWith(s.envelope(), keyId)) {
+                secrets++;
+            }
+        }
+        int projectKeys = 0;
+        for (SecretStore.ProjectKeyId id : store.projectKeys()) {
+            if (store.findProjectKey(id.org(), id.project()).filter(w -> sealedWith(w, keyId)).isPresent()) {
+                projectKeys++;
+            }
+        }
+        if (secrets + projectKeys > 0) {
+            throw new SecretException(Kind.CONFLICT, "Server key '" + keyId + "' still seals " + secrets + " secret(s) and "
+                    + projectKeys + " project key(s): run reencryptAll() until it moves nothing and fails nothing, "
+                    + "then retire it");
+        }
+        keys.retire(keyId);
+    }
+
+    private static boolean sealedWith(byte[] envelope, String keyId) {
         try {
-            SecretEnvelope.Header h = SecretEnvelope.header(s.envelope());
-            if (h.passwordProtected()) {
-                return Reseal.PASSWORD_PROTECTED;
-            }
-            if (h.serverKeyId().orElseThrow().equals(ring.primaryId())) {
-                return Reseal.ALREADY_CURRENT;
-            }
-            plain = serverKeys.open(s.envelope(), aad);
+            return SecretEnvelope.header(envelope).serverKeyId().filter(keyId::equals).isPresent();
         } catch (SecretException e) {
-            return Reseal.UNREADABLE; // unknown key or corrupted: reported, left as it is
+            return false; // not readable at all: no key can open it, so it does not hold a key back
         }
-        byte[] envelope;
-        try {
-            envelope = serverKeys.seal(plain, aad);
-        } finally {
-            Arrays.fill(plain, (byte) 0);
-        }
-        SecretMetadata next = m.sealedWith(Optional.of(ring.primaryId())).nextVersion(clock.instant());
-        return store.replace(new StoredSecret(next, envelope), m.version()) ? Reseal.RESEALED : Reseal.LOST_RACE;
+    }
+
+    @Override
+    public void heartbeat() {
+        keys.heartbeat();
     }
 
     @Override
@@ -416,7 +574,12 @@ public final class DefaultSecretManager implements SecretManager {
     }
 
     @Override
+    public void close() {
+        keys.close();
+    }
+
+    @Override
     public String toString() {
-        return "SecretManager[store=" + store + ", keys=" + ring + ", policy=" + policy + "]";
+        return "SecretManager[node=" + keys.nodeId() + ", store=" + store + ", keys=" + ring + ", policy=" + policy + "]";
     }
 }

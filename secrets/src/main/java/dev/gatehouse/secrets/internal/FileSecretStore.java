@@ -4,6 +4,7 @@ import dev.gatehouse.core.BackendUnavailableException;
 import dev.gatehouse.core.ConstantTime;
 import dev.gatehouse.secrets.SecretException;
 import dev.gatehouse.secrets.SecretException.Kind;
+import dev.gatehouse.secrets.SecretMetadata;
 import dev.gatehouse.secrets.store.SecretStore;
 import dev.gatehouse.secrets.store.StoredSecret;
 import java.io.IOException;
@@ -35,8 +36,10 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A store in a directory: one file per secret under {@code secrets/<hex org>/<hex name>.secret}, one
- * per project key under {@code project-keys/<hex org>/<hex project>.key}. Names are hex-encoded so no
- * name can form a path. Directories are created {@code rwx------} and files {@code rw-------}.
+ * per project key under {@code project-keys/<hex org>/<hex project>.key}, and the key-ring record in
+ * {@code key-ring}. Names are hex-encoded so no name can form a path. Directories are created
+ * {@code rwx------} and files {@code rw-------}. A record file found under another record's path
+ * (copied over it) is refused as corrupted, never returned as the record asked for.
  *
  * <p>Every write goes to a temporary file in the same directory, is forced to disk ({@code fsync}),
  * then atomically renamed over the old file, and the directory is forced too: a crash or failure at
@@ -104,7 +107,31 @@ public final class FileSecretStore implements SecretStore {
 
     @Override
     public Optional<StoredSecret> find(String org, String name) {
-        return read(secretFile(org, name)).map(b -> Records.decode(b, org + "/" + name));
+        return read(secretFile(org, name)).map(b -> decodeAt(b, org, name));
+    }
+
+    /** Decodes the record stored for {@code org}/{@code name}; refuses one that names another record. */
+    private static StoredSecret decodeAt(byte[] b, String org, String name) {
+        StoredSecret s = Records.decode(b, org + "/" + name);
+        if (!s.metadata().org().equals(org) || !s.metadata().name().equals(name)) {
+            throw new SecretException(Kind.CORRUPTED, "The record file of secret " + org + "/" + name
+                    + " holds another record: it was copied or moved there");
+        }
+        return s;
+    }
+
+    /** Decodes a file found while listing; its path says which record it must be. */
+    private static StoredSecret decodeFile(Path f, byte[] b) {
+        HexFormat hex = HexFormat.of();
+        String file = f.getFileName().toString();
+        try {
+            String org = new String(hex.parseHex(f.getParent().getFileName().toString()), StandardCharsets.UTF_8);
+            String name = new String(hex.parseHex(file.substring(0, file.length() - ".secret".length())),
+                    StandardCharsets.UTF_8);
+            return decodeAt(b, org, name);
+        } catch (IllegalArgumentException e) {
+            throw new SecretException(Kind.CORRUPTED, "Not a secret record file name: " + f);
+        }
     }
 
     @Override
@@ -138,7 +165,7 @@ public final class FileSecretStore implements SecretStore {
     private void readDir(Path dir, String suffix, List<StoredSecret> out) {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + suffix)) {
             for (Path f : files) {
-                read(f).ifPresent(b -> out.add(Records.decode(b, f.toString())));
+                read(f).ifPresent(b -> out.add(decodeFile(f, b)));
             }
         } catch (IOException e) {
             throw failure("cannot list " + dir, e);
@@ -159,24 +186,31 @@ public final class FileSecretStore implements SecretStore {
         });
     }
 
+    private boolean isExactly(SecretMetadata expected) {
+        Optional<StoredSecret> current = find(expected.org(), expected.name());
+        return current.isPresent() && current.get().metadata().id().equals(expected.id())
+                && current.get().metadata().version() == expected.version();
+    }
+
     @Override
-    public boolean replace(StoredSecret secret, long expectedVersion) {
-        String org = secret.metadata().org();
-        String name = secret.metadata().name();
+    public boolean replace(SecretMetadata expected, StoredSecret next) {
+        SecretStore.requireSameRecord(expected, next);
         return mutate(() -> {
-            Optional<StoredSecret> current = find(org, name);
-            if (current.isEmpty() || current.get().metadata().version() != expectedVersion) {
+            if (!isExactly(expected)) {
                 return false;
             }
-            write(secretFile(org, name), Records.encode(secret));
+            write(secretFile(expected.org(), expected.name()), Records.encode(next));
             return true;
         });
     }
 
     @Override
-    public boolean delete(String org, String name) {
+    public boolean delete(SecretMetadata expected) {
         return mutate(() -> {
-            Path f = secretFile(org, name);
+            if (!isExactly(expected)) {
+                return false;
+            }
+            Path f = secretFile(expected.org(), expected.name());
             boolean deleted = Files.deleteIfExists(f);
             if (deleted) {
                 forceDirectory(f.getParent());
@@ -237,6 +271,32 @@ public final class FileSecretStore implements SecretStore {
             throw failure("cannot list " + dir, e);
         }
         return out;
+    }
+
+    @Override
+    public Optional<KeyRingRecord> findKeyRing() {
+        return read(root.resolve("key-ring")).map(FileSecretStore::decodeKeyRing);
+    }
+
+    private static KeyRingRecord decodeKeyRing(byte[] b) {
+        try {
+            Codec.Reader r = new Codec.Reader(b);
+            return new KeyRingRecord(r.u64(), r.bytes());
+        } catch (Codec.Truncated | IllegalArgumentException e) {
+            throw new SecretException(Kind.CORRUPTED, "The key-ring record of the file secret store is unreadable");
+        }
+    }
+
+    @Override
+    public boolean replaceKeyRing(long expectedVersion, byte[] content) {
+        return mutate(() -> {
+            long current = findKeyRing().map(KeyRingRecord::version).orElse(0L);
+            if (current != expectedVersion) {
+                return false;
+            }
+            write(root.resolve("key-ring"), new Codec.Writer().u64(expectedVersion + 1).bytes(content).toByteArray());
+            return true;
+        });
     }
 
     private interface Mutation<T> {

@@ -2,6 +2,7 @@ package dev.gatehouse.secrets.internal;
 
 import dev.gatehouse.core.ConstantTime;
 import dev.gatehouse.secrets.SecretException;
+import dev.gatehouse.secrets.SecretMetadata;
 import dev.gatehouse.secrets.store.SecretStore;
 import dev.gatehouse.secrets.store.StoredSecret;
 import java.util.ArrayList;
@@ -11,15 +12,21 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** A store in this JVM's memory, for tests and development. Thread-safe; every operation is atomic. */
 public final class InMemorySecretStore implements SecretStore {
 
     private final Map<String, StoredSecret> secrets = new ConcurrentSkipListMap<>();
     private final Map<String, byte[]> projectKeys = new ConcurrentHashMap<>();
+    private final AtomicReference<KeyRingRecord> keyRing = new AtomicReference<>();
 
     private static String key(String org, String name) {
         return org + "\u0000" + name;
+    }
+
+    private static boolean isExactly(StoredSecret current, SecretMetadata expected) {
+        return current.metadata().id().equals(expected.id()) && current.metadata().version() == expected.version();
     }
 
     @Override
@@ -52,20 +59,26 @@ public final class InMemorySecretStore implements SecretStore {
     }
 
     @Override
-    public boolean replace(StoredSecret secret, long expectedVersion) {
+    public boolean replace(SecretMetadata expected, StoredSecret next) {
+        SecretStore.requireSameRecord(expected, next);
         // ConcurrentSkipListMap may run the function more than once under contention: only the last
         // run counts, so the flag is set from each run, never just raised.
         boolean[] done = {false};
-        secrets.computeIfPresent(key(secret.metadata().org(), secret.metadata().name()), (k, current) -> {
-            done[0] = current.metadata().version() == expectedVersion;
-            return done[0] ? secret : current;
+        secrets.computeIfPresent(key(expected.org(), expected.name()), (k, current) -> {
+            done[0] = isExactly(current, expected);
+            return done[0] ? next : current;
         });
         return done[0];
     }
 
     @Override
-    public boolean delete(String org, String name) {
-        return secrets.remove(key(org, name)) != null;
+    public boolean delete(SecretMetadata expected) {
+        boolean[] done = {false};
+        secrets.computeIfPresent(key(expected.org(), expected.name()), (k, current) -> {
+            done[0] = isExactly(current, expected);
+            return done[0] ? null : current;
+        });
+        return done[0];
     }
 
     @Override
@@ -97,6 +110,19 @@ public final class InMemorySecretStore implements SecretStore {
             out.add(new ProjectKeyId(p[0], p[1]));
         }
         return out;
+    }
+
+    @Override
+    public Optional<KeyRingRecord> findKeyRing() {
+        return Optional.ofNullable(keyRing.get());
+    }
+
+    @Override
+    public boolean replaceKeyRing(long expectedVersion, byte[] content) {
+        KeyRingRecord current = keyRing.get();
+        long currentVersion = current == null ? 0 : current.version();
+        return currentVersion == expectedVersion
+                && keyRing.compareAndSet(current, new KeyRingRecord(expectedVersion + 1, content.clone()));
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.gatehouse.secrets.store.StoredSecret;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -21,10 +22,12 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
- * A store in an SQL database (H2 or PostgreSQL), tables {@code gh_secrets} and
- * {@code gh_secret_project_keys} from the scripts under {@code META-INF/gatehouse/secrets/schema/}.
- * Every node of a host shares it; {@link #replace} is a single {@code UPDATE ... WHERE version = ?},
- * so concurrent updates on different nodes cannot both win, and a failed statement changes nothing.
+ * A store in an SQL database (H2 or PostgreSQL), tables {@code gh_secrets},
+ * {@code gh_secret_project_keys} and {@code gh_secret_key_ring} from the scripts under
+ * {@code META-INF/gatehouse/secrets/schema/}. Every node of a host shares it; {@link #replace} and
+ * {@link #delete} are single statements {@code ... WHERE id = ? AND version = ?} naming the exact
+ * record the caller read, so concurrent writers on different nodes cannot both win, a writer never
+ * touches a record re-created under the same name, and a failed statement changes nothing.
  * Every statement runs through core's {@link Jdbc}: a write returns only after its commit, and a
  * database that does not answer is a {@link BackendUnavailableException}. Thread-safe.
  */
@@ -34,7 +37,8 @@ public final class JdbcSecretStore implements SecretStore {
     static final String BACKEND = "secret store";
 
     private static final String COLUMNS = "id, org, name, secret_type, visibility, owner_id, projects, "
-            + "password_protected, server_key_id, public_key, grants, version, created_at, updated_at, envelope";
+            + "password_protected, server_key_id, public_key, grants, version, created_at, updated_at, envelope, "
+            + "sealed_version";
 
     private final DataSource dataSource;
 
@@ -93,7 +97,17 @@ public final class JdbcSecretStore implements SecretStore {
         return out;
     }
 
+    /** The row as a record; a row that no manager could have written is CORRUPTED, not a 500. */
     private static StoredSecret row(ResultSet rs) throws SQLException {
+        try {
+            return decodeRow(rs);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new SecretException(Kind.CORRUPTED, "The row of secret " + rs.getString(2) + "/" + rs.getString(3)
+                    + " is not a valid record: " + e.getMessage(), e);
+        }
+    }
+
+    private static StoredSecret decodeRow(ResultSet rs) throws SQLException {
         Optional<String> keyId = rs.getBoolean(8) ? Optional.empty() : Optional.ofNullable(rs.getString(9));
         SecretMetadata m = SecretMetadata.of(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
                         SecretType.valueOf(rs.getString(4)), rs.getObject(6, UUID.class), keyId,
@@ -103,7 +117,8 @@ public final class JdbcSecretStore implements SecretStore {
                 .withPublicKey(Optional.ofNullable(rs.getString(10)))
                 .withGrants(Records.grantsFromText(rs.getString(11)))
                 .withVersion(rs.getLong(12), rs.getObject(14, OffsetDateTime.class).toInstant());
-        return new StoredSecret(m, rs.getBytes(15));
+        long sealedVersion = rs.getLong(16);
+        return new StoredSecret(m, rs.wasNull() ? 0 : sealedVersion, rs.getBytes(15));
     }
 
     @Override
@@ -111,7 +126,7 @@ public final class JdbcSecretStore implements SecretStore {
         try {
             write("create a secret", c -> {
                 try (PreparedStatement s = c.prepareStatement("INSERT INTO gh_secrets (" + COLUMNS
-                        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                     SecretMetadata m = secret.metadata();
                     s.setObject(1, m.id());
                     s.setString(2, m.org());
@@ -120,6 +135,7 @@ public final class JdbcSecretStore implements SecretStore {
                     s.setObject(13, OffsetDateTime.ofInstant(m.createdAt(), ZoneOffset.UTC));
                     s.setObject(14, OffsetDateTime.ofInstant(m.updatedAt(), ZoneOffset.UTC));
                     s.setBytes(15, secret.envelope());
+                    bindSealedVersion(s, 16, secret);
                     s.executeUpdate();
                 }
                 return null;
@@ -146,30 +162,40 @@ public final class JdbcSecretStore implements SecretStore {
         s.setLong(i + 8, m.version());
     }
 
+    /** Format-1 envelopes (sealed version 0) keep the column NULL, as rows written before it existed. */
+    private static void bindSealedVersion(PreparedStatement s, int i, StoredSecret secret) throws SQLException {
+        if (secret.sealedVersion() == 0) {
+            s.setNull(i, Types.BIGINT);
+        } else {
+            s.setLong(i, secret.sealedVersion());
+        }
+    }
+
     @Override
-    public boolean replace(StoredSecret secret, long expectedVersion) {
+    public boolean replace(SecretMetadata expected, StoredSecret next) {
+        SecretStore.requireSameRecord(expected, next);
         return write("update a secret", c -> {
             try (PreparedStatement s = c.prepareStatement("UPDATE gh_secrets SET secret_type = ?, visibility = ?, "
                     + "owner_id = ?, projects = ?, password_protected = ?, server_key_id = ?, public_key = ?, grants = ?, "
-                    + "version = ?, updated_at = ?, envelope = ? WHERE org = ? AND name = ? AND version = ?")) {
-                SecretMetadata m = secret.metadata();
-                bindMutable(s, 1, secret);
+                    + "version = ?, updated_at = ?, envelope = ?, sealed_version = ? WHERE id = ? AND version = ?")) {
+                SecretMetadata m = next.metadata();
+                bindMutable(s, 1, next);
                 s.setObject(10, OffsetDateTime.ofInstant(m.updatedAt(), ZoneOffset.UTC));
-                s.setBytes(11, secret.envelope());
-                s.setString(12, m.org());
-                s.setString(13, m.name());
-                s.setLong(14, expectedVersion);
+                s.setBytes(11, next.envelope());
+                bindSealedVersion(s, 12, next);
+                s.setObject(13, expected.id());
+                s.setLong(14, expected.version());
                 return s.executeUpdate() == 1;
             }
         });
     }
 
     @Override
-    public boolean delete(String org, String name) {
+    public boolean delete(SecretMetadata expected) {
         return write("delete a secret", c -> {
-            try (PreparedStatement s = c.prepareStatement("DELETE FROM gh_secrets WHERE org = ? AND name = ?")) {
-                s.setString(1, org);
-                s.setString(2, name);
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM gh_secrets WHERE id = ? AND version = ?")) {
+                s.setObject(1, expected.id());
+                s.setLong(2, expected.version());
                 return s.executeUpdate() == 1;
             }
         });
@@ -238,6 +264,45 @@ public final class JdbcSecretStore implements SecretStore {
                 }
             }
             return out;
+        });
+    }
+
+    @Override
+    public Optional<KeyRingRecord> findKeyRing() {
+        return read("read the key ring", c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT version, content FROM gh_secret_key_ring WHERE id = 1");
+                    ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(new KeyRingRecord(rs.getLong(1), rs.getBytes(2))) : Optional.empty();
+            }
+        });
+    }
+
+    @Override
+    public boolean replaceKeyRing(long expectedVersion, byte[] content) {
+        if (expectedVersion == 0) {
+            try {
+                return write("create the key ring", c -> {
+                    try (PreparedStatement s = c.prepareStatement(
+                            "INSERT INTO gh_secret_key_ring (id, version, content) VALUES (1, 1, ?)")) {
+                        s.setBytes(1, content);
+                        return s.executeUpdate() == 1;
+                    }
+                });
+            } catch (Jdbc.ConstraintViolation e) {
+                if (e.isUniqueViolation()) {
+                    return false; // another node created it first
+                }
+                throw e;
+            }
+        }
+        return write("update the key ring", c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "UPDATE gh_secret_key_ring SET version = ?, content = ? WHERE id = 1 AND version = ?")) {
+                s.setLong(1, expectedVersion + 1);
+                s.setBytes(2, content);
+                s.setLong(3, expectedVersion);
+                return s.executeUpdate() == 1;
+            }
         });
     }
 

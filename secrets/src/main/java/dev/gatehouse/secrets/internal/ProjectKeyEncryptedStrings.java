@@ -15,6 +15,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.function.Supplier;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
@@ -37,17 +38,22 @@ public final class ProjectKeyEncryptedStrings implements EncryptedStrings {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final SecretStore store;
-    private final ServerKeyRing ring;
-    private final SecretEnvelope envelopes;
+    private final SecretEnvelope opener;
+    private final Supplier<ServerKeyRing> sealing;
+    private final Runnable heartbeat;
     private final Cache<String, DataKey> cache = Caffeine.newBuilder().maximumSize(CACHE_LIMIT).build();
 
     private record DataKey(SecretKey key, byte[] checkValue) {}
 
-    /** Encrypted strings whose project keys live in {@code store}, wrapped under {@code ring}. */
-    public ProjectKeyEncryptedStrings(SecretStore store, ServerKeyRing ring) {
+    /**
+     * Encrypted strings whose project keys live in {@code store}, opened with {@code ring} and wrapped
+     * under the ring {@code sealing} gives (the cluster's primary); {@code heartbeat} runs before each call.
+     */
+    ProjectKeyEncryptedStrings(SecretStore store, ServerKeyRing ring, Supplier<ServerKeyRing> sealing, Runnable heartbeat) {
         this.store = store;
-        this.ring = ring;
-        this.envelopes = SecretEnvelope.withServerKeys(ring);
+        this.opener = SecretEnvelope.withServerKeys(ring);
+        this.sealing = sealing;
+        this.heartbeat = heartbeat;
     }
 
     private static byte[] wrapBinding(String org, String project) {
@@ -75,12 +81,12 @@ public final class ProjectKeyEncryptedStrings implements EncryptedStrings {
             RANDOM.nextBytes(raw);
             try {
                 wrapped = Optional.of(store.insertProjectKeyIfAbsent(org, project,
-                        envelopes.seal(raw, wrapBinding(org, project))));
+                        SecretEnvelope.withServerKeys(sealing.get()).seal(raw, wrapBinding(org, project))));
             } finally {
                 Arrays.fill(raw, (byte) 0);
             }
         }
-        byte[] raw = envelopes.open(wrapped.get(), wrapBinding(org, project));
+        byte[] raw = opener.open(wrapped.get(), wrapBinding(org, project));
         try {
             k = new DataKey(new SecretKeySpec(raw, "AES"), checkValue(raw));
         } finally {
@@ -102,6 +108,7 @@ public final class ProjectKeyEncryptedStrings implements EncryptedStrings {
 
     @Override
     public String encrypt(String org, String project, String value) {
+        heartbeat.run();
         DataKey k = key(org, project, true);
         byte[] nonce = new byte[NONCE_BYTES];
         RANDOM.nextBytes(nonce);
@@ -126,6 +133,7 @@ public final class ProjectKeyEncryptedStrings implements EncryptedStrings {
 
     @Override
     public String decrypt(String org, String project, String encrypted) {
+        heartbeat.run();
         if (!encrypted.startsWith(PREFIX)) {
             throw new SecretException(Kind.INVALID_INPUT, "Not a Gatehouse encrypted string: it does not start with '"
                     + PREFIX + "' (Concord's encrypted strings must be migrated first)");
@@ -177,8 +185,9 @@ public final class ProjectKeyEncryptedStrings implements EncryptedStrings {
     /** What {@link #rewrapAll()} did. */
     record Rewrapped(int moved, int failed) {}
 
-    /** Re-wraps every project key under the primary server key; a key that does not open is counted, not fatal. */
-    Rewrapped rewrapAll() {
+    /** Re-wraps every project key under {@code sealing}'s primary key; a key that does not open is counted, not fatal. */
+    Rewrapped rewrapAll(ServerKeyRing sealing) {
+        SecretEnvelope sealer = SecretEnvelope.withServerKeys(sealing);
         int moved = 0;
         int failed = 0;
         for (SecretStore.ProjectKeyId id : store.projectKeys()) {
@@ -187,13 +196,13 @@ public final class ProjectKeyEncryptedStrings implements EncryptedStrings {
             try {
                 Optional<byte[]> wrapped = store.findProjectKey(org, project);
                 if (wrapped.isEmpty()
-                        || SecretEnvelope.header(wrapped.get()).serverKeyId().orElse("").equals(ring.primaryId())) {
+                        || SecretEnvelope.header(wrapped.get()).serverKeyId().orElse("").equals(sealing.primaryId())) {
                     continue;
                 }
-                byte[] raw = envelopes.open(wrapped.get(), wrapBinding(org, project));
+                byte[] raw = opener.open(wrapped.get(), wrapBinding(org, project));
                 try {
                     if (store.replaceProjectKey(org, project, wrapped.get(),
-                            envelopes.seal(raw, wrapBinding(org, project)))) {
+                            sealer.seal(raw, wrapBinding(org, project)))) {
                         moved++;
                     } else {
                         failed++;

@@ -21,7 +21,8 @@ import java.util.UUID;
 /** How stores serialise records: one binary form (file store) and text forms of grants and projects (JDBC). */
 public final class Records {
 
-    private static final int FORMAT = 1;
+    /** Format 2 added the envelope's sealed version after the record version; format 1 is still read. */
+    private static final int FORMAT = 2;
     private static final byte[] MAGIC = {'G', 'H', 'R'};
 
     private Records() {}
@@ -68,7 +69,7 @@ public final class Records {
                 .string(m.id().toString()).string(m.org()).string(m.name()).string(m.type().name())
                 .string(m.visibility().name()).string(m.owner().toString()).string(projectsToText(m.projects()))
                 .u8(m.passwordProtected() ? 1 : 0).string(m.serverKeyId().orElse("")).string(m.publicKey().orElse(""))
-                .string(grantsToText(m.grants())).u64(m.version())
+                .string(grantsToText(m.grants())).u64(m.version()).u64(s.sealedVersion())
                 .u64(m.createdAt().getEpochSecond()).u32(m.createdAt().getNano())
                 .u64(m.updatedAt().getEpochSecond()).u32(m.updatedAt().getNano())
                 .bytes(s.envelope()).toByteArray();
@@ -78,8 +79,13 @@ public final class Records {
     public static StoredSecret decode(byte[] b, String where) {
         try {
             Codec.Reader r = new Codec.Reader(b);
-            if (!Arrays.equals(r.raw(3), MAGIC) || r.u8() != FORMAT) {
+            if (!Arrays.equals(r.raw(3), MAGIC)) {
                 throw new SecretException(SecretException.Kind.CORRUPTED, "Not a secret record: " + where);
+            }
+            int format = r.u8();
+            if (format != 1 && format != FORMAT) {
+                throw new SecretException(SecretException.Kind.CORRUPTED, "Unsupported secret record format " + format
+                        + ": " + where);
             }
             UUID id = UUID.fromString(r.string());
             String org = r.string();
@@ -93,6 +99,7 @@ public final class Records {
             String pub = r.string();
             Map<Grantee, AccessLevel> grants = grantsFromText(r.string());
             long version = r.u64();
+            long sealedVersion = format == 1 ? 0 : r.u64();
             Instant created = Instant.ofEpochSecond(r.u64(), r.u32());
             Instant updated = Instant.ofEpochSecond(r.u64(), r.u32());
             byte[] envelope = r.bytes();
@@ -101,7 +108,7 @@ public final class Records {
                     .withVisibility(vis).withProjects(projects)
                     .withPublicKey(pub.isEmpty() ? Optional.empty() : Optional.of(pub))
                     .withGrants(grants).withVersion(version, updated);
-            return new StoredSecret(m, envelope);
+            return new StoredSecret(m, sealedVersion, envelope);
         } catch (Codec.Truncated | IllegalArgumentException e) {
             throw new SecretException(SecretException.Kind.CORRUPTED, "Unreadable secret record " + where
                     + ": " + e.getMessage(), e);

@@ -1,5 +1,9 @@
 package com.example.gatehouse.hmac;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.gatehouse.core.Accounts;
 import dev.gatehouse.core.AuthenticationResult;
 import dev.gatehouse.core.AuthorizationHeader;
@@ -23,30 +27,63 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * HMAC-signed requests: {@code Authorization: GH-HMAC keyId=<id>, signature=<base64>} with an
- * {@code X-Gatehouse-Date} header (ISO-8601 instant). The signature is HMAC-SHA256 over
- * {@code METHOD \n PATH \n DATE} with the key's secret. The date must be within {@code maxSkew}
- * of the server's clock, so a captured request cannot be replayed later (within the window it
- * can: a production scheme would add a nonce or sign the body too).
+ * HMAC-signed requests:
  *
- * <p>An unknown key id is verified against a dummy secret, so it costs what a wrong signature
- * costs; signatures are compared in constant time. Users are of type {@code HMAC} and are created
- * on first use. Thread-safe.
+ * <pre>
+ * Authorization: GH-HMAC keyId=&lt;id&gt;, nonce=&lt;nonce&gt;, signature=&lt;base64&gt;
+ * X-Gatehouse-Date: 2026-06-01T12:00:00Z
+ * Content-Digest: sha-256=:&lt;base64 of SHA-256(body)&gt;:
+ * </pre>
+ *
+ * The signature is HMAC-SHA256, with the key's secret, over six lines joined by {@code \n}:
+ *
+ * <pre>
+ * METHOD \n PATH \n QUERY \n DATE \n NONCE \n CONTENT-DIGEST
+ * </pre>
+ *
+ * where PATH is the path as the server decodes it, QUERY the raw query string as sent (empty if
+ * none), DATE the {@code X-Gatehouse-Date} header, NONCE the {@code nonce} parameter (16 to 128
+ * letters, digits, {@code -} or {@code _}; fresh for every request) and CONTENT-DIGEST the
+ * {@code Content-Digest} header as sent (RFC 9530; the digest of an empty body for a request
+ * without one). So a signature covers what the request does: method, path, every query
+ * parameter and the body.
+ *
+ * <p>The realm checks what it can see: the signature (in constant time; an unknown key id is
+ * verified against a dummy secret, so it costs what a wrong signature costs), the date (within
+ * {@code maxSkew} of the server's clock) and the nonce (a request is accepted once: its key id and
+ * nonce are remembered until its date leaves the window, so a captured request cannot be
+ * replayed within it, and after it the date refuses it). The body and the query string it cannot
+ * see: {@link HmacRequestFilter}, which the host maps in front of Gatehouse's filter, checks the
+ * body against {@code Content-Digest} and hands the realm the raw query; a signed request that
+ * did not pass through that filter is refused. The nonces remembered are bounded by
+ * {@code maxNonces}: when that many unexpired requests are remembered, further signed requests
+ * are answered 503 rather than forgetting one (which would let it be replayed).
+ *
+ * <p>Users are of type {@code HMAC} and are created on first use. Thread-safe.
  */
 public final class HmacRealm implements Realm {
 
     static final String SCHEME = "GH-HMAC";
     static final String DATE_HEADER = "X-Gatehouse-Date";
+    static final String DIGEST_HEADER = "Content-Digest";
+    /** The default number of unexpired nonces remembered. */
+    static final int DEFAULT_MAX_NONCES = 100_000;
+    private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9_-]{16,128}");
+    private static final Duration FULL_RETRY_AFTER = Duration.ofSeconds(5);
 
     private record Key(String username, SecretKeySpec secret) {}
 
-    /** What the request carried; toString hides the signature. */
-    record Signed(String keyId, byte[] signature, String method, String path, String date, Instant at)
-            implements Credentials {
+    /**
+     * What the request carried; toString hides the signature. {@code query} is empty if the
+     * request did not pass through {@link HmacRequestFilter}.
+     */
+    record Signed(String keyId, String nonce, byte[] signature, String method, String path, Optional<String> query,
+            String date, String contentDigest, Instant at) implements Credentials {
         @Override
         public String toString() {
             return "Signed[keyId=" + keyId + ", signature=<redacted>]";
@@ -59,14 +96,37 @@ public final class HmacRealm implements Realm {
     private final Duration maxSkew;
     private final Clock clock;
     private final Accounts accounts;
+    private final int maxNonces;
+    /** key id + nonce of every request accepted, until its date leaves the window. */
+    private final Cache<String, Instant> seen;
 
-    private HmacRealm(String name, Map<String, Key> keys, Duration maxSkew, Clock clock, Accounts accounts) {
+    private HmacRealm(String name, Map<String, Key> keys, Duration maxSkew, int maxNonces, Clock clock,
+            Accounts accounts) {
         this.name = name;
         this.keys = Map.copyOf(keys);
         this.dummy = new Key("-", new SecretKeySpec(new byte[32], "HmacSHA256"));
         this.maxSkew = maxSkew;
+        this.maxNonces = maxNonces;
         this.clock = clock;
         this.accounts = accounts;
+        Ticker ticker = () -> clock.millis() * 1_000_000L;
+        this.seen = Caffeine.newBuilder().ticker(ticker).executor(Runnable::run)
+                .expireAfter(new Expiry<String, Instant>() {
+                    @Override
+                    public long expireAfterCreate(String key, Instant windowEnds, long currentTime) {
+                        return Math.max(1, Duration.between(clock.instant(), windowEnds).toNanos());
+                    }
+
+                    @Override
+                    public long expireAfterUpdate(String key, Instant windowEnds, long currentTime, long currentDuration) {
+                        return currentDuration;
+                    }
+
+                    @Override
+                    public long expireAfterRead(String key, Instant windowEnds, long currentTime, long currentDuration) {
+                        return currentDuration;
+                    }
+                }).build();
     }
 
     static HmacRealm create(RealmSettings settings, RealmContext context) {
@@ -91,7 +151,8 @@ public final class HmacRealm implements Realm {
             throw settings.invalid("key.<keyId>", "at least one key is required");
         }
         Duration skew = settings.getDuration("maxSkew", Duration.ofMinutes(5));
-        return new HmacRealm(settings.realmName(), keys, skew, context.clock(), context.accounts());
+        int maxNonces = settings.getInt("maxNonces", DEFAULT_MAX_NONCES, 1, 10_000_000);
+        return new HmacRealm(settings.realmName(), keys, skew, maxNonces, context.clock(), context.accounts());
     }
 
     @Override
@@ -121,7 +182,9 @@ public final class HmacRealm implements Realm {
             at = null;
             signature = new byte[0];
         }
-        return Optional.of(new Signed(params.getOrDefault("keyId", ""), signature, request.method(), request.path(), date, at));
+        return Optional.of(new Signed(params.getOrDefault("keyId", ""), params.getOrDefault("nonce", ""), signature,
+                request.method(), request.path(), RequestBinding.query(request.header(RequestBinding.HEADER)), date,
+                request.header(DIGEST_HEADER).orElse(""), at));
     }
 
     @Override
@@ -131,29 +194,59 @@ public final class HmacRealm implements Realm {
         }
         Key key = keys.get(signed.keyId());
         boolean valid = MessageDigest.isEqual(sign(key != null ? key : dummy, signed), signed.signature());
+        if (signed.query().isEmpty()) {
+            return new AuthenticationResult.Rejected("signed request did not pass through HmacRequestFilter",
+                    "This server cannot verify signed requests");
+        }
         if (key == null || !valid || signed.signature().length == 0) {
             return AuthenticationResult.Rejected.because(key == null ? "unknown HMAC key id" : "bad HMAC signature");
         }
-        if (signed.at() == null || Duration.between(signed.at(), clock.instant()).abs().compareTo(maxSkew) > 0) {
+        Instant now = clock.instant();
+        if (signed.at() == null || Duration.between(signed.at(), now).abs().compareTo(maxSkew) > 0) {
             return new AuthenticationResult.Rejected("request date outside the allowed skew",
                     "Request date missing or outside the allowed clock skew");
+        }
+        if (!NONCE.matcher(signed.nonce()).matches()) {
+            return new AuthenticationResult.Rejected("HMAC nonce missing or malformed",
+                    "The nonce must be 16 to 128 letters, digits, '-' or '_'");
+        }
+        if (seen.estimatedSize() >= maxNonces) {
+            seen.cleanUp();
+            if (seen.estimatedSize() >= maxNonces) {
+                return new AuthenticationResult.Unavailable("hmac replay cache (" + maxNonces + " requests)",
+                        FULL_RETRY_AFTER);
+            }
+        }
+        if (seen.asMap().putIfAbsent(signed.keyId() + "\n" + signed.nonce(), signed.at().plus(maxSkew)) != null) {
+            return new AuthenticationResult.Rejected("replayed HMAC request", "This request was received before");
         }
         return accounts.signIn(name, ExternalUser.of(key.username(), UserType.of("HMAC")).withRoles(Set.of()), true);
     }
 
     private static byte[] sign(Key key, Signed signed) {
-        return signature(key.secret(), signed.method(), signed.path(), signed.date());
+        return signature(key.secret(), signed.method(), signed.path(), signed.query().orElse(""), signed.date(),
+                signed.nonce(), signed.contentDigest());
     }
 
-    /** The signature a client sends: base64 of this, for {@code method}, {@code path} and {@code date}. */
-    static byte[] signature(SecretKeySpec secret, String method, String path, String date) {
+    /**
+     * The signature a client sends, before base64: HMAC-SHA256 of the six lines this class's
+     * documentation lists.
+     */
+    static byte[] signature(SecretKeySpec secret, String method, String path, String query, String date, String nonce,
+            String contentDigest) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(secret);
-            return mac.doFinal((method + "\n" + path + "\n" + date).getBytes(StandardCharsets.UTF_8));
+            return mac.doFinal(String.join("\n", method, path, query, date, nonce, contentDigest)
+                    .getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is not available", e);
         }
+    }
+
+    /** {@code sha-256=:<base64>:}, the {@code Content-Digest} header for {@code body}. */
+    static String contentDigest(byte[] body) {
+        return "sha-256=:" + Base64.getEncoder().encodeToString(HmacRequestFilter.sha256(body)) + ":";
     }
 
     @Override

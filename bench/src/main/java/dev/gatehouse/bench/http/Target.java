@@ -1,0 +1,52 @@
+package dev.gatehouse.bench.http;
+
+import jakarta.servlet.Filter;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * One thing to measure: a security stack ({@code stack}) doing one job ({@code job}) in front of
+ * the same servlet. {@code headers} are computed just before each wrk run, so that a signed
+ * request carries a fresh date.
+ *
+ * @param stack who protects the servlet, e.g. {@code Gatehouse (H2)}, {@code Spring Security 7}
+ * @param job what the request carries, e.g. {@code API key}
+ * @param filter the filter on {@code /api/*}; empty for the unprotected servlet
+ * @param headers the request headers that carry the credential
+ * @param username the name the servlet must answer with
+ */
+record Target(String stack, String job, Optional<Filter> filter, Supplier<Map<String, String>> headers,
+        String username) {
+
+    static Target unprotected() {
+        return new Target("none", "no security", Optional.empty(), Map::of, HttpBenchmark.ANONYMOUS);
+    }
+
+    /** The unprotected servlet once more, at the end of each round. */
+    static Target unprotectedAgain() {
+        return new Target("none", "no security (again, last)", Optional.empty(), Map::of, HttpBenchmark.ANONYMOUS);
+    }
+
+    /** Whether this is one of the runs every share is measured against. */
+    boolean isUnprotected() {
+        return filter.isEmpty() && job.startsWith("no security") && !job.endsWith("headers sent");
+    }
+
+    /**
+     * Not a contender: the unprotected servlet sent {@code like}'s headers, which it ignores. Tells
+     * how much of {@code like}'s cost is only Jetty reading a longer request.
+     */
+    static Target unprotectedWithHeadersOf(Target like) {
+        return new Target("none", "no security, " + like.job() + " headers sent", Optional.empty(), like.headers(),
+                HttpBenchmark.ANONYMOUS);
+    }
+
+    static Target of(String stack, String job, Filter filter, Map<String, String> headers, String username) {
+        return new Target(stack, job, Optional.of(filter), () -> headers, username);
+    }
+
+    String label() {
+        return filter.isEmpty() ? job : stack + ": " + job;
+    }
+}
