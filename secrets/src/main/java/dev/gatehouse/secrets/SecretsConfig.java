@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  *       with several keys)
  *   <li>{@code secrets.argon2.memoryKiB} (19456), {@code secrets.argon2.iterations} (2),
  *       {@code secrets.argon2.parallelism} (1): never below OWASP's minimum
- *   <li>{@code secrets.argon2.maxMemoryKiB} (65536), {@code maxIterations} (4),
+ *   <li>{@code secrets.argon2.maxMemoryKiB} (32768), {@code maxIterations} (3),
  *       {@code maxParallelism} (4), each at least the parameter above: the most Argon2id work a
  *       stored envelope may ask for; an envelope asking for more is CORRUPTED before any work
  *   <li>{@code secrets.throttle.enabled} (true), {@code maxFailures} (5 per secret and caller),

@@ -164,7 +164,7 @@ class StorePasswordThrottlingTest {
                     .isInstanceOf(SecretException.class)
                     .satisfies(e -> assertThat(((SecretException) e).kind()).isEqualTo(Kind.CORRUPTED))
                     .hasMessageContaining("asks for Argon2id 1048576 KiB, 64 iterations, parallelism 16")
-                    .hasMessageContaining("maximum of 65536 KiB, 4 iterations, parallelism 4");
+                    .hasMessageContaining("maximum of 32768 KiB, 3 iterations, parallelism 4");
         }
         assertThat(attempt(secrets, mallory, "another")).as("the forged reads counted no failure")
                 .extracting(SecretException::kind).isEqualTo(Kind.CORRUPTED);
@@ -177,7 +177,7 @@ class StorePasswordThrottlingTest {
         publicVault(sealer);
 
         SecretManager defaults = manager();
-        assertThat(attempt(defaults, owner, RIGHT)).as("3 passes are within the default maximum of 4").isNull();
+        assertThat(attempt(defaults, owner, RIGHT)).as("3 passes are within the default maximum").isNull();
         SecretManager strict = SecretManager.builder().store(store).keyRing(ring).clock(clock)
                 .argon2Maximum(Argon2Parameters.owaspMinimum()).build();
         assertThat(attempt(strict, owner, RIGHT).kind()).isEqualTo(Kind.CORRUPTED);
@@ -206,7 +206,7 @@ class StorePasswordThrottlingTest {
         SecretsConfig config = SecretsConfig.from(p, name -> null);
         assertThat(config.storePasswordThrottling()).isEqualTo(new Throttling(3, Duration.ofSeconds(2), Duration.ofHours(1),
                 5000, 0, 4, Set.of()));
-        assertThat(config.argon2Maximum()).isEqualTo(new Argon2Parameters(131072, 4, 4));
+        assertThat(config.argon2Maximum()).isEqualTo(new Argon2Parameters(131072, 3, 4));
 
         SecretsConfig defaults = SecretsConfig.from(withKey(), name -> null);
         assertThat(defaults.storePasswordThrottling()).isEqualTo(SecretsConfig.DEFAULT_STORE_PASSWORD_THROTTLING);

@@ -56,6 +56,7 @@ public final class SecretApi {
             case ACCESS_DENIED -> 403;
             case TOO_LARGE -> 413;
             case INVALID_PASSWORD, INVALID_INPUT, CORRUPTED -> 400;
+            case THROTTLED -> 429;
             case KEY_UNAVAILABLE -> 503;
         };
         return new ApiException(status, e.getMessage());
