@@ -4,6 +4,7 @@ import dev.gatehouse.core.BackendUnavailableException;
 import dev.gatehouse.secrets.KeyUnavailableException;
 import dev.gatehouse.secrets.SecretException;
 import dev.gatehouse.secrets.ThrottledException;
+import dev.gatehouse.secrets.process.CryptoTask;
 import dev.gatehouse.secrets.process.ExpressionException;
 import dev.gatehouse.secrets.process.ExpressionException.Reason;
 import dev.gatehouse.secrets.process.ExpressionLimits;
@@ -279,8 +280,19 @@ public final class TemplateRenderer {
                         + String.join(", ", seen) + ")");
     }
 
-    /** What a crypto call's failure was, in words that name no secret, project or value. */
+    /** Messages of crypto calls that are fixed text, shown as they are. */
+    private static final Set<String> FIXED_MESSAGES = Set.of(CryptoTask.NO_PROJECT_ENCRYPT, CryptoTask.NO_PROJECT_DECRYPT,
+            SecretException.INVALID_PASSWORD_MESSAGE);
+
+    /**
+     * What a crypto call's failure was, in words that name no secret, project or value: the
+     * message itself only if it is one of the fixed texts, since others name what the template
+     * passed (which a template can compute from a secret).
+     */
     private static String describe(SecretException s) {
+        if (FIXED_MESSAGES.contains(s.getMessage())) {
+            return s.getMessage();
+        }
         return switch (s.kind()) {
             case NOT_FOUND -> "not found (no such secret or project, or not visible to the caller)";
             case ACCESS_DENIED -> "access denied";
