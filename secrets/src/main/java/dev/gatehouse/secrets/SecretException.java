@@ -6,6 +6,7 @@ import java.util.Objects;
  * A secret operation failed for a reason the caller or the operator can act on. {@link #kind()}
  * says why, so that a host can map it to a status: NOT_FOUND 404; ALREADY_EXISTS and CONFLICT 409;
  * ACCESS_DENIED 403; INVALID_PASSWORD, INVALID_INPUT and CORRUPTED 400; TOO_LARGE 413;
+ * THROTTLED ({@link ThrottledException}) 429 with {@code Retry-After};
  * KEY_UNAVAILABLE ({@link KeyUnavailableException}) 503. A store that does not answer is not one of
  * these: it raises {@link dev.gatehouse.core.BackendUnavailableException} (503 with
  * {@code Retry-After}). Messages never contain secret material. Immutable.
@@ -33,8 +34,16 @@ public class SecretException extends RuntimeException {
         TOO_LARGE,
         /** A name, password or value is not acceptable; the message says which rule. */
         INVALID_INPUT,
-        /** An envelope or encrypted string does not open: truncated, modified or moved. */
+        /**
+         * An envelope or encrypted string does not open: truncated, modified or moved, or its header
+         * asks for more Argon2id work than this node allows.
+         */
         CORRUPTED,
+        /**
+         * Too many wrong store passwords: the attempt was refused without being checked
+         * ({@link ThrottledException}, 429 with {@code Retry-After}).
+         */
+        THROTTLED,
         /**
          * The envelope names a server key that this node does not have, or this node lacks the key it
          * must seal with: a configuration problem of this node, not of the request

@@ -1,5 +1,8 @@
 package dev.gatehouse.secrets;
 
+import dev.gatehouse.secrets.internal.StorePasswordGuard;
+import dev.gatehouse.core.Throttling;
+import dev.gatehouse.core.FailureThrottle;
 import dev.gatehouse.core.BackendUnavailableException;
 import dev.gatehouse.core.ConfigurationException;
 import dev.gatehouse.secrets.crypto.Argon2Parameters;
@@ -63,7 +66,10 @@ public interface SecretManager extends AutoCloseable {
      *
      * @throws SecretException INVALID_PASSWORD ("Invalid password or corrupted data") for a wrong or
      *     empty password; NOT_FOUND; ACCESS_DENIED (including a project-restricted secret read outside a
-     *     process of its projects); CORRUPTED
+     *     process of its projects); CORRUPTED (also for an envelope asking for more Argon2id work than
+     *     {@link Builder#argon2Maximum} allows, before any work)
+     * @throws ThrottledException if too many wrong store passwords were given for this secret by this
+     *     caller, or by many callers; the password was not checked
      */
     SecretValue read(Caller caller, String org, String name, char[] storePassword);
 
@@ -159,6 +165,8 @@ public interface SecretManager extends AutoCloseable {
         private AccessPolicy policy = AccessPolicy.standard();
         private Clock clock = Clock.systemUTC();
         private Argon2Parameters argon2 = Argon2Parameters.owaspMinimum();
+        private Argon2Parameters argon2Maximum;
+        private Throttling storePasswordThrottling = SecretsConfig.DEFAULT_STORE_PASSWORD_THROTTLING;
         private PasswordPolicy passwordPolicy = PasswordPolicy.standard();
         private int maxValueBytes = SecretsConfig.DEFAULT_MAX_VALUE_BYTES;
         private Optional<String> nodeId = Optional.empty();
@@ -170,6 +178,8 @@ public interface SecretManager extends AutoCloseable {
         public Builder config(SecretsConfig config) {
             this.keyRing = config.keyRing();
             this.argon2 = config.argon2();
+            this.argon2Maximum = config.argon2Maximum();
+            this.storePasswordThrottling = config.storePasswordThrottling();
             this.passwordPolicy = config.passwordPolicy();
             this.maxValueBytes = config.maxValueBytes();
             this.nodeId = config.nodeId();
@@ -226,6 +236,27 @@ public interface SecretManager extends AutoCloseable {
         }
 
         /**
+         * The most Argon2id work a stored envelope may ask for (default: each parameter the larger
+         * of {@link Argon2Parameters#defaultOpenMaximum()} and {@link #argon2}'s). An envelope
+         * whose header asks for more is CORRUPTED before any key derivation.
+         */
+        public Builder argon2Maximum(Argon2Parameters argon2Maximum) {
+            this.argon2Maximum = Objects.requireNonNull(argon2Maximum, "argon2Maximum");
+            return this;
+        }
+
+        /**
+         * How wrong store passwords are throttled (default:
+         * {@link SecretsConfig#DEFAULT_STORE_PASSWORD_THROTTLING}), with core's
+         * {@link FailureThrottle}: the secret is the subject, the caller's user id the actor.
+         * {@link Throttling#disabled()} turns it off (tests only).
+         */
+        public Builder storePasswordThrottling(Throttling throttling) {
+            this.storePasswordThrottling = Objects.requireNonNull(throttling, "throttling");
+            return this;
+        }
+
+        /**
          * This node's id in the key ring (default: a random one per manager). A stable id, such as the
          * host name, lets a restarted node replace its own entry instead of waiting for it to expire.
          */
@@ -267,8 +298,12 @@ public interface SecretManager extends AutoCloseable {
             if (keyRing == null) {
                 throw new IllegalStateException("a server key ring is required: call keyRing(...) or config(...)");
             }
+            Argon2Parameters maximum = argon2Maximum != null ? argon2Maximum
+                    : argon2.atLeast(Argon2Parameters.defaultOpenMaximum());
+            StorePasswordGuard passwords = new StorePasswordGuard(argon2, maximum,
+                    FailureThrottle.create(storePasswordThrottling, clock));
             return DefaultSecretManager.start(store, keyRing, policy, clock, argon2, passwordPolicy, maxValueBytes,
-                    nodeId.orElseGet(() -> "node-" + UUID.randomUUID()), nodeTimeout);
+                    nodeId.orElseGet(() -> "node-" + UUID.randomUUID()), nodeTimeout, passwords);
         }
     }
 }

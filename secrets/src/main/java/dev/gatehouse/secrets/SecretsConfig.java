@@ -1,5 +1,8 @@
 package dev.gatehouse.secrets;
 
+import java.util.Set;
+import dev.gatehouse.core.Throttling;
+import dev.gatehouse.core.FailureThrottle;
 import dev.gatehouse.core.ConfigurationException;
 import dev.gatehouse.core.Settings;
 import dev.gatehouse.secrets.crypto.Argon2Parameters;
@@ -50,8 +53,12 @@ import java.util.regex.Pattern;
  * @param storeSettings the store's settings without the {@code secrets.store.} prefix
  * @param nodeId this node's id in the key ring, if configured
  * @param nodeTimeout how long a node counts as live after it registered
+ * @param argon2Maximum the most Argon2id work an envelope may ask for, at least {@code argon2}
+ * @param storePasswordThrottling how wrong store passwords are throttled: subject = the secret,
+ *     actor = the caller ({@link FailureThrottle})
  */
-public record SecretsConfig(ServerKeyRing keyRing, Argon2Parameters argon2, PasswordPolicy passwordPolicy,
+public record SecretsConfig(ServerKeyRing keyRing, Argon2Parameters argon2, Argon2Parameters argon2Maximum,
+        Throttling storePasswordThrottling, PasswordPolicy passwordPolicy,
         int maxValueBytes, String storeType, Map<String, String> storeSettings, Optional<String> nodeId,
         Duration nodeTimeout) {
 
@@ -67,6 +74,15 @@ public record SecretsConfig(ServerKeyRing keyRing, Argon2Parameters argon2, Pass
     public static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,63}");
 
     /**
+     * How wrong store passwords are throttled unless configured: {@link Throttling#defaults()}, that
+     * is 5 per secret and caller, then 1 s doubling up to 5 minutes; a secret blocked for everyone
+     * once 10 callers failed on it within 5 minutes; a caller blocked everywhere after 100
+     * consecutive failures; 100,000 entries ({@link Throttling#defaults()} without login forms,
+     * which play no part here).
+     */
+    public static final Throttling DEFAULT_STORE_PASSWORD_THROTTLING = Throttling.builder().loginForms(Set.of()).build();
+
+    /**
      * Copies the store settings.
      *
      * @throws NullPointerException if an argument is null
@@ -74,6 +90,12 @@ public record SecretsConfig(ServerKeyRing keyRing, Argon2Parameters argon2, Pass
     public SecretsConfig {
         Objects.requireNonNull(keyRing, "keyRing");
         Objects.requireNonNull(argon2, "argon2");
+        Objects.requireNonNull(argon2Maximum, "argon2Maximum");
+        Objects.requireNonNull(storePasswordThrottling, "storePasswordThrottling");
+        if (!argon2.within(argon2Maximum)) {
+            throw new IllegalArgumentException("argon2Maximum (" + argon2Maximum + ") must not be below argon2 ("
+                    + argon2 + ")");
+        }
         Objects.requireNonNull(passwordPolicy, "passwordPolicy");
         Objects.requireNonNull(storeType, "storeType");
         storeSettings = Map.copyOf(storeSettings);
@@ -125,10 +147,57 @@ public record SecretsConfig(ServerKeyRing keyRing, Argon2Parameters argon2, Pass
         if (nodeTimeout.compareTo(Duration.ofSeconds(10)) < 0) {
             throw settings.invalid("nodeTimeout", "must be at least 10 seconds, was " + nodeTimeout);
         }
+        Argon2Parameters maximum = argon2Maximum(settings, argon2);
+        Throttling throttling = throttling(settings);
         String type = settings.get("store", "memory");
         Map<String, String> store = settings.getPrefixed("store");
         settings.requireAllRead();
-        return new SecretsConfig(ring, argon2, policy, maxSize, type, store, nodeId, nodeTimeout);
+        return new SecretsConfig(ring, argon2, maximum, throttling, policy, maxSize, type, store, nodeId, nodeTimeout);
+    }
+
+    private static Argon2Parameters argon2Maximum(Settings settings, Argon2Parameters seal) {
+        Argon2Parameters d = seal.atLeast(Argon2Parameters.defaultOpenMaximum());
+        int m = atLeast(settings, "argon2.maxMemoryKiB", d.memoryKiB(), seal.memoryKiB(), "argon2.memoryKiB",
+                Argon2Parameters.MAX_MEMORY_KIB);
+        int t = atLeast(settings, "argon2.maxIterations", d.iterations(), seal.iterations(), "argon2.iterations",
+                Argon2Parameters.MAX_ITERATIONS);
+        int p = atLeast(settings, "argon2.maxParallelism", d.parallelism(), seal.parallelism(), "argon2.parallelism",
+                Argon2Parameters.MAX_PARALLELISM);
+        return new Argon2Parameters(m, t, p);
+    }
+
+    private static int atLeast(Settings settings, String key, int defaultValue, int floor, String floorKey, int max) {
+        int v = settings.getInt(key, defaultValue, 1, max);
+        if (v < floor) {
+            throw settings.invalid(key, "must not be below " + PREFIX + "." + floorKey + " (" + floor + "), was " + v);
+        }
+        return v;
+    }
+
+    private static Throttling throttling(Settings settings) {
+        Throttling d = DEFAULT_STORE_PASSWORD_THROTTLING;
+        boolean enabled = settings.getBoolean("throttle.enabled", true);
+        int maxFailures = settings.getInt("throttle.maxFailures", d.maxFailures(), 1, 1_000_000);
+        Duration initialDelay = settings.getDuration("throttle.initialDelay", d.initialDelay());
+        Duration maxDelay = settings.getDuration("throttle.maxDelay", d.maxDelay());
+        int maxTracked = settings.getInt("throttle.maxTracked", d.maxTracked(), 1, 10_000_000);
+        int perCaller = settings.getInt("throttle.maxFailuresPerCaller", d.maxFailuresPerAddress(), 0, 1_000_000);
+        int callersPerSecret = settings.getInt("throttle.maxCallersPerSecret", d.maxAddressesPerAccount(), 0, 64);
+        if (callersPerSecret == 1) {
+            throw settings.invalid("throttle.maxCallersPerSecret", "must be 0 (off) or at least 2, so that one caller "
+                    + "never blocks a secret for everyone, was 1");
+        }
+        if (initialDelay.isZero()) {
+            throw settings.invalid("throttle.initialDelay", "must be positive, was " + initialDelay);
+        }
+        if (maxDelay.compareTo(initialDelay) < 0) {
+            throw settings.invalid("throttle.maxDelay", "must not be below " + PREFIX + ".throttle.initialDelay ("
+                    + initialDelay + "), was " + maxDelay);
+        }
+        if (!enabled) {
+            return Throttling.disabled();
+        }
+        return new Throttling(maxFailures, initialDelay, maxDelay, maxTracked, perCaller, callersPerSecret, Set.of());
     }
 
     /**

@@ -94,8 +94,26 @@ class CryptoTaskTest {
         String enc = crypto.encryptString("hello");
         assertThat(crypto.decryptString(enc)).isEqualTo("hello");
         assertKind(() -> task("billing").decryptString(enc), Kind.ACCESS_DENIED);
-        String forBilling = crypto.encryptString(ORG, "billing", "bill");
+        CryptoTask knowsBilling = new CryptoTask(secrets, new ProcessContext(Fixtures.process("payments"), workDir, alice,
+                (org, project) -> org.equals(ORG) && project.equals("billing")));
+        String forBilling = knowsBilling.encryptString(ORG, "billing", "bill");
         assertThat(task("billing").decryptString(forBilling)).isEqualTo("bill");
+    }
+
+    @Test
+    void encryptingForAProjectThatDoesNotExistIsRefused() {
+        // Issue 12 item 3: crypto.encryptString(org, project, value) created a key for any project name.
+        assertThatThrownBy(() -> crypto.encryptString(ORG, "no-such-project", "x"))
+                .isInstanceOf(SecretException.class).hasMessage("Project not found: acme/no-such-project")
+                .satisfies(e -> assertThat(((SecretException) e).kind()).isEqualTo(Kind.NOT_FOUND));
+
+        CryptoTask withCatalogue = new CryptoTask(secrets, new ProcessContext(Fixtures.process("payments"), workDir, alice,
+                (org, project) -> project.equals("billing")));
+        assertKind(() -> withCatalogue.encryptString(ORG, "no-such-project", "x"), Kind.NOT_FOUND);
+        assertThat(withCatalogue.encryptString(ORG, "billing", "x")).startsWith("gh1.");
+        assertThat(crypto.encryptString(ORG, "payments", "own")).as("the process's own project needs no catalogue")
+                .startsWith("gh1.");
+        assertKind(() -> withCatalogue.encryptString("elsewhere", "billing", "x"), Kind.ACCESS_DENIED);
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.gatehouse.core.ProcessInfo;
 import dev.gatehouse.core.ProcessRef;
 import dev.gatehouse.secrets.process.CryptoTask;
+import dev.gatehouse.secrets.process.ExpressionException;
 import dev.gatehouse.secrets.process.ProcessContext;
 import dev.gatehouse.secrets.process.ProcessExpressions;
 import java.nio.file.Files;
@@ -63,11 +64,20 @@ class ProcessExpressionsTest {
     }
 
     @Test
-    void aCryptoFailureSurfacesAsTheSecretException() {
+    void aCryptoFailureSurfacesAsACallFailureWithTheSecretKind() {
         assertThatThrownBy(() -> expressions.render("${crypto.decryptString('gh1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')}"))
-                .isInstanceOf(SecretException.class);
-        assertThatThrownBy(() -> expressions.render("${crypto.exportAsString('acme', 'missing', null)}"))
-                .isInstanceOf(SecretException.class).hasMessage("Secret not found: acme/missing");
+                .isInstanceOfSatisfying(ExpressionException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(ExpressionException.Reason.CALL_FAILED);
+                    assertThat(e.function()).contains("crypto.decryptString");
+                    assertThat(e.secretKind()).isPresent();
+                });
+        assertThatThrownBy(() -> expressions.render("x ${crypto.exportAsString('acme', 'missing', null)}"))
+                .isInstanceOfSatisfying(ExpressionException.class, e -> {
+                    assertThat(e.secretKind()).contains(SecretException.Kind.NOT_FOUND);
+                    assertThat(e.offset()).isEqualTo(2);
+                })
+                .hasMessage("Cannot render the template at offset 2 (crypto.exportAsString): not found (no such secret "
+                        + "or project, or not visible to the caller) [CALL_FAILED]");
     }
 
     @ParameterizedTest
@@ -84,7 +94,8 @@ class ProcessExpressionsTest {
         "${processInfo.process.project.get()}"
     })
     void nothingOutsideTheScopeResolves(String template) {
-        assertThatThrownBy(() -> expressions.render(template)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> expressions.render(template)).isInstanceOfSatisfying(ExpressionException.class,
+                e -> assertThat(e.reason()).isIn(ExpressionException.Reason.NOT_IN_SCOPE, ExpressionException.Reason.NOT_ALLOWED));
     }
 
     @Test

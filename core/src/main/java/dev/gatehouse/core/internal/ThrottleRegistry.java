@@ -111,6 +111,22 @@ public final class ThrottleRegistry {
         return new Principal(key((byte) 'R', b.array()), true);
     }
 
+    /**
+     * The key of an actor of {@code dev.gatehouse.core.FailureThrottle} (a caller id, say): kept
+     * apart from client addresses, and never reduced as an address is.
+     */
+    public Key actorKey(String actor) {
+        return key((byte) 'C', actor.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A subject of {@code dev.gatehouse.core.FailureThrottle} (a secret, say): counted per actor and,
+     * like an account, from everywhere.
+     */
+    public Principal subject(String subject) {
+        return new Principal(key((byte) 'S', subject.getBytes(StandardCharsets.UTF_8)), true);
+    }
+
     /** Credentials that name no account: counted per address only, never account-wide. */
     public Principal tokens() {
         return tokens;

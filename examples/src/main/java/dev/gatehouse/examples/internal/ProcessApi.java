@@ -61,7 +61,7 @@ public final class ProcessApi {
         this.checkouts = checkouts;
         this.processes = processes;
         this.tokens = tokens;
-        this.secrets = new KnownProjectsOnly(secrets, orgs);
+        this.secrets = secrets;
         this.orgs = orgs;
         this.orgApi = orgApi;
         this.users = users;
@@ -172,7 +172,8 @@ public final class ProcessApi {
 
     private String render(ProcessRef ref, Identity caller, Path workDir, String template) {
         ProcessInfo info = tokens.processInfo(ref.id());
-        CryptoTask crypto = new CryptoTask(secrets, new ProcessContext(ref, workDir, callers.apply(caller).inProcess(ref)));
+        CryptoTask crypto = new CryptoTask(secrets, new ProcessContext(ref, workDir, callers.apply(caller).inProcess(ref),
+                orgs::projectExists));
         return new ProcessExpressions(info, crypto).render(template);
     }
 

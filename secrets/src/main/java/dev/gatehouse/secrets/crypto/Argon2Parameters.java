@@ -52,6 +52,28 @@ public record Argon2Parameters(int memoryKiB, int iterations, int parallelism) {
         return new Argon2Parameters(MIN_MEMORY_KIB, MIN_ITERATIONS, 1);
     }
 
+    /**
+     * The most an envelope may ask for unless a host says otherwise
+     * ({@code secrets.argon2.maxMemoryKiB}, {@code maxIterations}, {@code maxParallelism}): 64 MiB, 4
+     * passes, 4 lanes, about seven times the work of {@link #owaspMinimum()}. An envelope is opened
+     * with the parameters its header records, so without such a bound a forged header could make
+     * one read cost up to 1 GiB times 64 passes.
+     */
+    public static Argon2Parameters defaultOpenMaximum() {
+        return new Argon2Parameters(64 * 1024, 4, 4);
+    }
+
+    /** Whether no parameter is above {@code maximum}'s. */
+    public boolean within(Argon2Parameters maximum) {
+        return memoryKiB <= maximum.memoryKiB && iterations <= maximum.iterations && parallelism <= maximum.parallelism;
+    }
+
+    /** Each parameter the larger of this one's and {@code other}'s. */
+    public Argon2Parameters atLeast(Argon2Parameters other) {
+        return new Argon2Parameters(Math.max(memoryKiB, other.memoryKiB), Math.max(iterations, other.iterations),
+                Math.max(parallelism, other.parallelism));
+    }
+
     /** These parameters for Bouncy Castle's Argon2id, version 0x13, with {@code salt}. */
     Builder bouncyCastle(byte[] salt) {
         return new Builder(ARGON2_id).withVersion(ARGON2_VERSION_13).withMemoryAsKB(memoryKiB)

@@ -68,10 +68,12 @@ public final class DefaultSecretManager implements SecretManager {
     private final KeyRingCoordinator keys;
     private final SecretEnvelope opener;
     private final ProjectKeyEncryptedStrings strings;
+    private final StorePasswordGuard passwords;
 
     private DefaultSecretManager(SecretStore store, ServerKeyRing ring, AccessPolicy policy, Clock clock,
             Argon2Parameters argon2, PasswordPolicy passwordPolicy, int maxValueBytes, String nodeId,
-            Duration nodeTimeout) {
+            Duration nodeTimeout, StorePasswordGuard passwords) {
+        this.passwords = passwords;
         this.store = store;
         this.ring = ring;
         this.policy = policy;
@@ -90,9 +92,9 @@ public final class DefaultSecretManager implements SecretManager {
      */
     public static DefaultSecretManager start(SecretStore store, ServerKeyRing ring, AccessPolicy policy, Clock clock,
             Argon2Parameters argon2, PasswordPolicy passwordPolicy, int maxValueBytes, String nodeId,
-            Duration nodeTimeout) {
+            Duration nodeTimeout, StorePasswordGuard passwords) {
         DefaultSecretManager m = new DefaultSecretManager(store, ring, policy, clock, argon2, passwordPolicy,
-                maxValueBytes, nodeId, nodeTimeout);
+                maxValueBytes, nodeId, nodeTimeout, passwords);
         m.keys.start();
         return m;
     }
@@ -220,14 +222,14 @@ public final class DefaultSecretManager implements SecretManager {
         if (!s.metadata().passwordProtected() && password != null) {
             throw new SecretException(Kind.INVALID_INPUT, "Secret " + name + " has no store password");
         }
-        return Payloads.decode(s.metadata().type(), open(s, password));
+        return Payloads.decode(s.metadata().type(), open(caller, s, password));
     }
 
     /**
      * The plaintext of {@code s}, the record stored under its own org and name (which
      * {@link #visible} checked), opened with {@code password} or, if null, the server keys.
      */
-    private byte[] open(StoredSecret s, char[] password) {
+    private byte[] open(Caller caller, StoredSecret s, char[] password) {
         SecretMetadata m = s.metadata();
         SecretEnvelope.Header h = SecretEnvelope.header(s.envelope());
         if (h.version() >= 2 && !h.passwordProtected() && s.sealedVersion() != m.version()) {
@@ -243,7 +245,8 @@ public final class DefaultSecretManager implements SecretManager {
         }
         byte[] aad = binding(h.version(), m.id(), m.org(), m.name(), m.type(), s.sealedVersion());
         if (password != null) {
-            return SecretEnvelope.withPassword(password, argon2).open(s.envelope(), aad);
+            // throttled per secret and caller, and bounded in Argon2id work, before any key derivation
+            return passwords.open(caller, m, s.envelope(), aad, password);
         }
         try {
             return opener.open(s.envelope(), aad);
@@ -340,7 +343,7 @@ public final class DefaultSecretManager implements SecretManager {
                 update.newPassword().ifPresent(this::checkNewPassword);
                 SecretMetadata changed = m.withVisibility(update.visibility().orElse(m.visibility()))
                         .withOwner(update.owner().orElse(m.owner())).withProjects(update.projects().orElse(m.projects()));
-                StoredSecret next = update.changesData() ? resealData(current, changed, update, newValue)
+                StoredSecret next = update.changesData() ? resealData(caller, current, changed, update, newValue)
                         : rewrite(current, changed, null);
                 return commit(current, next);
             } finally {
@@ -352,7 +355,7 @@ public final class DefaultSecretManager implements SecretManager {
     }
 
     /** {@code current} with a new value or store password, sealed at the next version. */
-    private StoredSecret resealData(StoredSecret current, SecretMetadata changed, SecretUpdate update,
+    private StoredSecret resealData(Caller caller, StoredSecret current, SecretMetadata changed, SecretUpdate update,
             Optional<SecretValue> newValue) {
         SecretMetadata m = current.metadata();
         char[] oldPassword = update.currentPassword().orElse(null);
@@ -361,7 +364,7 @@ public final class DefaultSecretManager implements SecretManager {
                     + " is protected by a store password: provide the current one to change it");
         }
         // Opening first proves the current password (or the envelope's integrity).
-        SecretValue old = Payloads.decode(m.type(), open(current, m.passwordProtected() ? oldPassword : null));
+        SecretValue old = Payloads.decode(m.type(), open(caller, current, m.passwordProtected() ? oldPassword : null));
         try {
             SecretValue value = newValue.orElse(old);
             char[] nextPassword = update.newPassword().orElse(
@@ -390,7 +393,7 @@ public final class DefaultSecretManager implements SecretManager {
         if (current.metadata().passwordProtected()) {
             return new StoredSecret(next, current.sealedVersion(), current.envelope());
         }
-        byte[] plain = open(current, null);
+        byte[] plain = open(null, current, null); // the sweep: server keys only
         try {
             ServerKeyRing r = sealing != null ? sealing : keys.sealing();
             next = next.sealedWith(Optional.of(r.primaryId()));

@@ -154,12 +154,24 @@ public final class CryptoTask {
     }
 
     /**
-     * Encrypts {@code value} for another project, which the caller must be allowed into: the
-     * process's own org, an org the caller is a member of, or any org for admins.
+     * Encrypts {@code value} for a project, which the caller must be allowed into (the process's own
+     * org, an org the caller is a member of, or any org for admins) and which must exist: the
+     * process's own project, or one the host's {@link ProcessContext#knownProjects()} knows. With no
+     * {@link KnownProjects} given, only the process's own project is known.
+     *
+     * @throws SecretException ACCESS_DENIED for an org the caller is not in; NOT_FOUND ("Project not
+     *     found: org/project") for a project that does not exist; INVALID_INPUT for an invalid name
      */
     public String encryptString(String org, String project, String value) {
-        if (!caller.admin() && !caller.orgs().contains(org) && !context.process().org().equals(org)) {
+        Objects.requireNonNull(org, "org");
+        Objects.requireNonNull(project, "project");
+        ProcessRef p = context.process();
+        if (!caller.admin() && !caller.orgs().contains(org) && !p.org().equals(org)) {
             throw new SecretException(Kind.ACCESS_DENIED, "Not allowed to encrypt strings for organisation " + org);
+        }
+        boolean own = p.org().equals(org) && p.project().map(project::equals).orElse(false);
+        if (!own && !context.knownProjects().exists(org, project)) {
+            throw new SecretException(Kind.NOT_FOUND, "Project not found: " + org + "/" + project);
         }
         return secrets.encryptedStrings().encrypt(org, project, value);
     }
