@@ -11,6 +11,7 @@ import dev.gatehouse.core.User;
 import dev.gatehouse.core.UserDirectory;
 import dev.gatehouse.secrets.Caller;
 import dev.gatehouse.secrets.process.CryptoTask;
+import dev.gatehouse.secrets.process.ExpressionException;
 import dev.gatehouse.secrets.process.ProcessContext;
 import dev.gatehouse.secrets.process.ProcessExpressions;
 import dev.gatehouse.secrets.SecretException;
@@ -191,6 +192,9 @@ public final class ProcessApi {
     private static String describe(Throwable t) {
         if (t instanceof SecretException s) {
             return s.getMessage(); // the secrets module's messages name secrets and projects, never values
+        }
+        if (t instanceof ExpressionException e) {
+            return e.getMessage(); // what failed and where (offset, call), never a value or the template
         }
         if (t instanceof StackOverflowError) {
             return "the template nests or recurses too deeply";
