@@ -425,7 +425,9 @@ class VerifiedKeyCacheTest {
 
     @Test
     void aDirectoryOutageIsUnavailableAndNotCached() {
-        ApiKeyRealm realm = node(store, users);
+        // A generous lookup timeout: on a loaded machine the lookup after the outage must not time out.
+        ApiKeyRealm realm = node(store, users, ApiKeyRealm.builder("apikey", store, users).revocationBound(BOUND)
+                .lastUsedFlushInterval(Duration.ofHours(1)).lookupTimeout(Duration.ofSeconds(10)));
         String key = realm.keys().create(asAlice, NewApiKey.forUser(alice.id())).revealKey();
         users.down = true;
         assertThat(realm.keys().verify(key)).isInstanceOf(AuthenticationResult.Unavailable.class);

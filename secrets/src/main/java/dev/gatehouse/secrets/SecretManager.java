@@ -43,13 +43,14 @@ import java.util.UUID;
  * {@link BackendUnavailableException} (503) when the store does not answer. Store passwords passed
  * in are wiped after the call. Thread-safe.
  *
- * <p>Wrong store passwords are throttled with core's {@link FailureThrottle} (the login throttle's table): per secret and caller (after
- * {@code maxFailures}, that caller waits, 1 s doubling up to {@code maxDelay}); per secret from
- * everywhere (once {@code maxCallersPerSecret} distinct callers failed on it within
- * {@code maxDelay}, every caller waits; one caller alone never triggers it); per caller across
- * secrets ({@code maxFailuresPerCaller}). A blocked attempt fails with {@link ThrottledException}
- * (429, {@code Retry-After}) before any key derivation and is not counted. The count lives in each
- * node's memory: behind N nodes a guesser gets up to N times the bound (see the README).
+ * <p>Wrong store passwords are throttled with core's {@link FailureThrottle} (the login throttle's
+ * table): per secret and caller (after {@code maxFailures}, that caller waits, 1 s doubling up to
+ * {@code maxDelay}); per secret from everywhere (once {@code maxCallersPerSecret} distinct callers
+ * failed on it within {@code maxDelay}, every caller waits; one caller alone never triggers it);
+ * per caller across secrets ({@code maxFailuresPerCaller}). A blocked attempt fails with
+ * {@link ThrottledException} (429, {@code Retry-After}) before any key derivation and is not
+ * counted. The count lives in each node's memory: behind N nodes a guesser gets up to N times the
+ * bound (see the module README, "Store-password guessing").
  */
 public interface SecretManager extends AutoCloseable {
 
@@ -232,6 +233,21 @@ public interface SecretManager extends AutoCloseable {
             return this;
         }
 
+        /** The rules for new store passwords (default: {@link PasswordPolicy#standard()}). */
+        public Builder passwordPolicy(PasswordPolicy passwordPolicy) {
+            this.passwordPolicy = Objects.requireNonNull(passwordPolicy, "passwordPolicy");
+            return this;
+        }
+
+        /** The largest value accepted, in bytes (default 1 MiB). */
+        public Builder maxValueBytes(int maxValueBytes) {
+            if (maxValueBytes < 1) {
+                throw new IllegalArgumentException("maxValueBytes must be positive, was " + maxValueBytes);
+            }
+            this.maxValueBytes = maxValueBytes;
+            return this;
+        }
+
         /**
          * The most Argon2id work a stored envelope may ask for (default: each parameter the larger
          * of {@link Argon2Parameters#defaultOpenMaximum()} and {@link #argon2}'s). An envelope
@@ -250,21 +266,6 @@ public interface SecretManager extends AutoCloseable {
          */
         public Builder storePasswordThrottling(Throttling throttling) {
             this.storePasswordThrottling = Objects.requireNonNull(throttling, "throttling");
-            return this;
-        }
-
-        /** The rules for new store passwords (default: {@link PasswordPolicy#standard()}). */
-        public Builder passwordPolicy(PasswordPolicy passwordPolicy) {
-            this.passwordPolicy = Objects.requireNonNull(passwordPolicy, "passwordPolicy");
-            return this;
-        }
-
-        /** The largest value accepted, in bytes (default 1 MiB). */
-        public Builder maxValueBytes(int maxValueBytes) {
-            if (maxValueBytes < 1) {
-                throw new IllegalArgumentException("maxValueBytes must be positive, was " + maxValueBytes);
-            }
-            this.maxValueBytes = maxValueBytes;
             return this;
         }
 
@@ -298,7 +299,6 @@ public interface SecretManager extends AutoCloseable {
          * read and, if anything changed, one compare-and-set of the key-ring record).
          *
          * @throws IllegalStateException if the store or the key ring is missing
-         * @throws IllegalArgumentException if {@code argon2Maximum} is below {@code argon2}
          * @throws ConfigurationException naming {@code secrets.serverKey.<id>} if this node holds a key
          *     under an id that the cluster registered with other material, or lacks a key the
          *     cluster's secrets may still be sealed with (the primary, or one not yet retired)

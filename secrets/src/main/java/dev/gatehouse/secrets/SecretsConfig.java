@@ -1,9 +1,10 @@
 package dev.gatehouse.secrets;
 
-import dev.gatehouse.core.ConfigurationException;
-import dev.gatehouse.core.FailureThrottle;
-import dev.gatehouse.core.Settings;
+import java.util.Set;
 import dev.gatehouse.core.Throttling;
+import dev.gatehouse.core.FailureThrottle;
+import dev.gatehouse.core.ConfigurationException;
+import dev.gatehouse.core.Settings;
 import dev.gatehouse.secrets.crypto.Argon2Parameters;
 import dev.gatehouse.secrets.crypto.ServerKeyRing;
 import dev.gatehouse.secrets.internal.StoreProviders;
@@ -14,7 +15,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
@@ -64,9 +64,10 @@ import java.util.regex.Pattern;
  * @param storePasswordThrottling how wrong store passwords are throttled: subject = the secret,
  *     actor = the caller ({@link FailureThrottle})
  */
-public record SecretsConfig(ServerKeyRing keyRing, Argon2Parameters argon2, PasswordPolicy passwordPolicy,
+public record SecretsConfig(ServerKeyRing keyRing, Argon2Parameters argon2, Argon2Parameters argon2Maximum,
+        Throttling storePasswordThrottling, PasswordPolicy passwordPolicy,
         int maxValueBytes, String storeType, Map<String, String> storeSettings, Optional<String> nodeId,
-        Duration nodeTimeout, Argon2Parameters argon2Maximum, Throttling storePasswordThrottling) {
+        Duration nodeTimeout) {
 
     /** The prefix of every setting: {@value}. */
     public static final String PREFIX = "secrets";
@@ -92,22 +93,21 @@ public record SecretsConfig(ServerKeyRing keyRing, Argon2Parameters argon2, Pass
      * Copies the store settings.
      *
      * @throws NullPointerException if an argument is null
-     * @throws IllegalArgumentException if {@code argon2Maximum} is below {@code argon2}
      */
     public SecretsConfig {
         Objects.requireNonNull(keyRing, "keyRing");
         Objects.requireNonNull(argon2, "argon2");
-        Objects.requireNonNull(passwordPolicy, "passwordPolicy");
-        Objects.requireNonNull(storeType, "storeType");
-        storeSettings = Map.copyOf(storeSettings);
-        Objects.requireNonNull(nodeId, "nodeId");
-        Objects.requireNonNull(nodeTimeout, "nodeTimeout");
         Objects.requireNonNull(argon2Maximum, "argon2Maximum");
         Objects.requireNonNull(storePasswordThrottling, "storePasswordThrottling");
         if (!argon2.within(argon2Maximum)) {
             throw new IllegalArgumentException("argon2Maximum (" + argon2Maximum + ") must not be below argon2 ("
                     + argon2 + ")");
         }
+        Objects.requireNonNull(passwordPolicy, "passwordPolicy");
+        Objects.requireNonNull(storeType, "storeType");
+        storeSettings = Map.copyOf(storeSettings);
+        Objects.requireNonNull(nodeId, "nodeId");
+        Objects.requireNonNull(nodeTimeout, "nodeTimeout");
     }
 
     /** Reads the {@code secrets.*} properties, substituting {@code ${env:NAME}} from the process environment. */
@@ -139,8 +139,6 @@ public record SecretsConfig(ServerKeyRing keyRing, Argon2Parameters argon2, Pass
                 settings.getInt("argon2.iterations", Argon2Parameters.MIN_ITERATIONS, Argon2Parameters.MIN_ITERATIONS,
                         Argon2Parameters.MAX_ITERATIONS),
                 settings.getInt("argon2.parallelism", 1, 1, Argon2Parameters.MAX_PARALLELISM));
-        Argon2Parameters maximum = argon2Maximum(settings, argon2);
-        Throttling throttling = throttling(settings);
         PasswordPolicy standard = PasswordPolicy.standard();
         PasswordPolicy policy = new PasswordPolicy(settings.getInt("password.minLength", standard.minLength(), 1, 1024),
                 settings.getBoolean("password.requireUpper", standard.requireUpper()),
@@ -156,10 +154,12 @@ public record SecretsConfig(ServerKeyRing keyRing, Argon2Parameters argon2, Pass
         if (nodeTimeout.compareTo(Duration.ofSeconds(10)) < 0) {
             throw settings.invalid("nodeTimeout", "must be at least 10 seconds, was " + nodeTimeout);
         }
+        Argon2Parameters maximum = argon2Maximum(settings, argon2);
+        Throttling throttling = throttling(settings);
         String type = settings.get("store", "memory");
         Map<String, String> store = settings.getPrefixed("store");
         settings.requireAllRead();
-        return new SecretsConfig(ring, argon2, policy, maxSize, type, store, nodeId, nodeTimeout, maximum, throttling);
+        return new SecretsConfig(ring, argon2, maximum, throttling, policy, maxSize, type, store, nodeId, nodeTimeout);
     }
 
     private static Argon2Parameters argon2Maximum(Settings settings, Argon2Parameters seal) {
@@ -223,8 +223,7 @@ public record SecretsConfig(ServerKeyRing keyRing, Argon2Parameters argon2, Pass
     /** Shows the key ids and the store's setting names, never key material or setting values. */
     @Override
     public String toString() {
-        return "SecretsConfig[keys=" + keyRing + ", argon2=" + argon2 + ", argon2Maximum=" + argon2Maximum
-                + ", throttle=" + storePasswordThrottling + ", passwordPolicy=" + passwordPolicy
+        return "SecretsConfig[keys=" + keyRing + ", argon2=" + argon2 + ", passwordPolicy=" + passwordPolicy
                 + ", maxValueBytes=" + maxValueBytes + ", store=" + storeType + " " + new TreeSet<>(storeSettings.keySet())
                 + ", node=" + nodeId.orElse("<random>") + ", nodeTimeout=" + nodeTimeout + "]";
     }

@@ -155,8 +155,8 @@ class StorePasswordThrottlingTest {
                 .put(14, (byte) Argon2Parameters.MAX_PARALLELISM);
         assertThat(SecretEnvelope.header(forged).argon2()).contains(new Argon2Parameters(Argon2Parameters.MAX_MEMORY_KIB,
                 Argon2Parameters.MAX_ITERATIONS, Argon2Parameters.MAX_PARALLELISM));
-        assertThat(store.replace(s.metadata(), new StoredSecret(s.metadata().nextVersion(clock.instant()), s.sealedVersion(),
-                forged))).isTrue();
+        assertThat(store.replace(s.metadata(),
+                new StoredSecret(s.metadata().nextVersion(clock.instant()), s.sealedVersion(), forged))).isTrue();
 
         for (int i = 0; i < 10; i++) {
             // 1 GiB times 64 passes would take minutes and a gigabyte each; refused at once instead.

@@ -11,6 +11,7 @@ import dev.gatehouse.core.User;
 import dev.gatehouse.core.UserDirectory;
 import dev.gatehouse.secrets.Caller;
 import dev.gatehouse.secrets.process.CryptoTask;
+import dev.gatehouse.secrets.process.ExpressionException;
 import dev.gatehouse.secrets.process.ProcessContext;
 import dev.gatehouse.secrets.process.ProcessExpressions;
 import dev.gatehouse.secrets.SecretException;
@@ -61,7 +62,7 @@ public final class ProcessApi {
         this.checkouts = checkouts;
         this.processes = processes;
         this.tokens = tokens;
-        this.secrets = new KnownProjectsOnly(secrets, orgs);
+        this.secrets = secrets;
         this.orgs = orgs;
         this.orgApi = orgApi;
         this.users = users;
@@ -172,7 +173,8 @@ public final class ProcessApi {
 
     private String render(ProcessRef ref, Identity caller, Path workDir, String template) {
         ProcessInfo info = tokens.processInfo(ref.id());
-        CryptoTask crypto = new CryptoTask(secrets, new ProcessContext(ref, workDir, callers.apply(caller).inProcess(ref)));
+        CryptoTask crypto = new CryptoTask(secrets, new ProcessContext(ref, workDir, callers.apply(caller).inProcess(ref),
+                orgs::projectExists));
         return new ProcessExpressions(info, crypto).render(template);
     }
 
@@ -190,6 +192,9 @@ public final class ProcessApi {
     private static String describe(Throwable t) {
         if (t instanceof SecretException s) {
             return s.getMessage(); // the secrets module's messages name secrets and projects, never values
+        }
+        if (t instanceof ExpressionException e) {
+            return e.getMessage(); // what failed and where (offset, call), never a value or the template
         }
         if (t instanceof StackOverflowError) {
             return "the template nests or recurses too deeply";

@@ -160,6 +160,9 @@ public final class Router extends HttpServlet {
             }
             throw pathMatched ? new ApiException(405, "Method not allowed") : ApiException.notFound("Not found");
         } catch (ApiException e) {
+            if (e.status() == 429 && e.details().containsKey("retryAfter")) {
+                resp.setHeader("Retry-After", e.details().get("retryAfter"));
+            }
             ObjectNode body = error(e.getMessage());
             e.details().forEach(body::put);
             write(resp, e.status(), body);

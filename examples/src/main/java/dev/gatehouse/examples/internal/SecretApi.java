@@ -8,6 +8,7 @@ import dev.gatehouse.secrets.Caller;
 import dev.gatehouse.secrets.NewSecret;
 import dev.gatehouse.secrets.PasswordPolicy;
 import dev.gatehouse.secrets.SecretException;
+import dev.gatehouse.secrets.ThrottledException;
 import dev.gatehouse.secrets.SecretManager;
 import dev.gatehouse.secrets.SecretMetadata;
 import dev.gatehouse.secrets.SecretValue;
@@ -56,10 +57,14 @@ public final class SecretApi {
             case ACCESS_DENIED -> 403;
             case TOO_LARGE -> 413;
             case INVALID_PASSWORD, INVALID_INPUT, CORRUPTED -> 400;
-            case THROTTLED -> 429;
             case KEY_UNAVAILABLE -> 503;
+            case THROTTLED -> 429;
         };
-        return new ApiException(status, e.getMessage());
+        ApiException answer = new ApiException(status, e.getMessage());
+        if (e instanceof ThrottledException throttled) {
+            answer = answer.with("retryAfter", Long.toString(throttled.retryAfterSeconds())); // also the header
+        }
+        return answer;
     }
 
     private Object create(Router.Call call) {

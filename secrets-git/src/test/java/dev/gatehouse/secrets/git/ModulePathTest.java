@@ -28,7 +28,7 @@ class ModulePathTest {
             "core/target/classes", "gatehouse-secrets-git", "gatehouse-secrets-0", "gatehouse-core-0", "/org/eclipse/jgit/org.eclipse.jgit/",
             "/org.eclipse.jgit.ssh.apache/", "/org/apache/sshd/", "/com/googlecode/javaewah/", "/commons-codec/",
             "/org/slf4j/slf4j-api/", "/org/slf4j/jcl-over-slf4j/", "/org/bouncycastle/", "/jakarta/el/",
-            "/org/glassfish/expressly/");
+            "/org/glassfish/expressly/", "/com/github/ben-manes/caffeine/", "/org/jspecify/", "/com/google/errorprone/");
 
     @Test
     void theModuleResolvesWithJGitAndSshdAsAutomaticModulesAndWorks() throws Exception {

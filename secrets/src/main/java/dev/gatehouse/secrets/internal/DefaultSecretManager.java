@@ -87,9 +87,8 @@ public final class DefaultSecretManager implements SecretManager {
     }
 
     /**
-     * A manager registered as node {@code nodeId} of its store's key ring, opening store passwords
-     * through {@code passwords} (throttle, Argon2id bound); see {@link SecretManager.Builder} for the
-     * parameters.
+     * A manager registered as node {@code nodeId} of its store's key ring; see
+     * {@link SecretManager.Builder} for the parameters.
      */
     public static DefaultSecretManager start(SecretStore store, ServerKeyRing ring, AccessPolicy policy, Clock clock,
             Argon2Parameters argon2, PasswordPolicy passwordPolicy, int maxValueBytes, String nodeId,
@@ -228,8 +227,7 @@ public final class DefaultSecretManager implements SecretManager {
 
     /**
      * The plaintext of {@code s}, the record stored under its own org and name (which
-     * {@link #visible} checked), opened with {@code password} for {@code caller} (throttled) or, if
-     * null, the server keys.
+     * {@link #visible} checked), opened with {@code password} or, if null, the server keys.
      */
     private byte[] open(Caller caller, StoredSecret s, char[] password) {
         SecretMetadata m = s.metadata();
@@ -247,6 +245,7 @@ public final class DefaultSecretManager implements SecretManager {
         }
         byte[] aad = binding(h.version(), m.id(), m.org(), m.name(), m.type(), s.sealedVersion());
         if (password != null) {
+            // throttled per secret and caller, and bounded in Argon2id work, before any key derivation
             return passwords.open(caller, m, s.envelope(), aad, password);
         }
         try {
@@ -394,7 +393,7 @@ public final class DefaultSecretManager implements SecretManager {
         if (current.metadata().passwordProtected()) {
             return new StoredSecret(next, current.sealedVersion(), current.envelope());
         }
-        byte[] plain = open(null, current, null);
+        byte[] plain = open(null, current, null); // the sweep: server keys only
         try {
             ServerKeyRing r = sealing != null ? sealing : keys.sealing();
             next = next.sealedWith(Optional.of(r.primaryId()));
