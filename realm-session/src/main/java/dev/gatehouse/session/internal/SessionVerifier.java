@@ -245,7 +245,8 @@ public final class SessionVerifier implements AutoCloseable {
         try {
             user = accounts.identify(name, old.userId());
         } catch (RuntimeException e) {
-            LOG.warn("realm {}: re-reading a cached session user failed: {}", name, e.toString());
+            // A host's directory may put anything in a message: name the type only.
+            LOG.warn("realm {}: re-reading a cached session user failed: {}", name, e.getClass().getName());
             return Optional.of(old);
         }
         if (user instanceof AuthenticationResult.Authenticated authenticated) {
@@ -270,7 +271,7 @@ public final class SessionVerifier implements AutoCloseable {
             LOG.debug("realm {}: {}", name, b.getMessage()); // the engine logs every Unavailable
             return b.toResult();
         }
-        LOG.warn("realm {}: {} failed: {}", name, backend, e.toString());
+        LOG.warn("realm {}: {} failed: {}", name, backend, e.getClass().getName()); // never the message
         return new AuthenticationResult.Unavailable(backend, RETRY_AFTER);
     }
 

@@ -79,7 +79,7 @@ public final class HostKeyCheck {
             onFirstUse.get().accept(line.line());
         } catch (RuntimeException e) {
             acceptedOnFirstUse.remove(knownHostsName, line);
-            LOG.warn("the host key of {} could not be recorded, so it is not trusted: {}", knownHostsName, e.toString());
+            LOG.warn("the host key of {} could not be recorded, so it is not trusted: {}", knownHostsName, e.getClass().getName());
             return Optional.of(new GitAccessException.HostKeyUnknown(knownHostsName, type, fingerprint));
         }
         LOG.info("trusted the host key of {} on first use: {} {}", knownHostsName, type, fingerprint);
