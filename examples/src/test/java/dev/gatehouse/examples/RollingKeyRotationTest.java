@@ -115,7 +115,10 @@ class RollingKeyRotationTest {
                     assertThat(r.body()).isEqualTo(e.getValue());
                 }
             }
-            assertThat(keyRing(admin).get("keys").get("old").asText()).isEqualTo("RETIRED");
+            // once no node holds it any more, the ring may forget a retired key altogether
+            JsonNode keys = keyRing(admin).get("keys");
+            assertThat(keys.has("old") ? keys.get("old").asText() : "RETIRED").as(keys.toString()).isEqualTo("RETIRED");
+            assertThat(keys.get("new").asText()).isEqualTo("PRIMARY");
         } finally {
             for (int n = 0; n < 2; n++) {
                 ExampleServer s = nodes.get(n);
