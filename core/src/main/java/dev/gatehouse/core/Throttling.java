@@ -18,8 +18,10 @@ import java.util.Set;
  *       {@code "ａｌｉｃｅ"}, {@code "CORP\alice"} and {@code "alice@corp"} are one account;
  *       {@code loginForms} says which domain forms are recognised), and also the canonical
  *       account a realm resolved the login to ({@link AuthenticationResult.Rejected#account()}).
- *       For credentials that name no account (API keys, tokens), the client address stands in
- *       for the account. A success forgets only its own account's failures from its own address.
+ *       Credentials that name no account (API keys, tokens) are not counted here: they cannot
+ *       be guessed, and a count per address would let one stale key lock out every valid key
+ *       sent from the same address. They count per client address (below), and against the
+ *       account a realm names when it rejects one. A success forgets only its own account's failures from its own address.
  *   <li><b>per account, from everywhere</b>: once failures for one account came from
  *       {@code maxAddressesPerAccount} distinct client addresses within {@code maxDelay}, the
  *       account is refused from every address until fewer than that many remain in the window. A

@@ -168,11 +168,12 @@ public final class Engine {
     private Decision decide(RequestView request, AuthorizationHeader authorization, AuthenticationMode mode) {
         Client client = new Client(request);
         if (authorization instanceof AuthorizationHeader.Malformed malformed) {
-            Optional<Duration> blocked = blockedBeforeVerifying(client, throttle.tokens());
+            Optional<Duration> blocked = throttle.isDisabled() || throttle.isEmpty()
+                    ? Optional.empty() : throttle.blockedAddress(client.key());
             if (blocked.isPresent()) {
                 return throttled(client, Optional.empty(), blocked.get());
             }
-            return fail(client, List.of(throttle.tokens()), Optional.empty(), Optional.empty(), malformed.problem(),
+            return fail(client, List.of(), Optional.empty(), Optional.empty(), malformed.problem(),
                     malformed.problem());
         }
         // One principal per request: count the credentials it carries before anything is verified.
@@ -287,9 +288,10 @@ public final class Engine {
                 } else if (throttling) {
                     login = throttle.login(parsed.get().user());
                 }
-            } else if (throttling) {
-                login = throttle.tokens();
             }
+            // A token (no username) is charged to its client address only, and to the account a
+            // realm names in its rejection: tokens are not guessable, so a per-address count of 5
+            // would only let one stale key lock out every valid key behind the same address.
             if (login != null) {
                 charged = with(charged, login);
                 Optional<Duration> blocked = blockedBeforeVerifying(client, login);
@@ -331,7 +333,7 @@ public final class Engine {
             }
         }
         if (!recognised) {
-            return fail(client, throttling ? List.of(throttle.tokens()) : List.of(), Optional.empty(), Optional.empty(),
+            return fail(client, List.of(), Optional.empty(), Optional.empty(),
                     "no realm accepts the presented credentials", UNSUPPORTED_CREDENTIALS);
         }
         if (accountBlocked != null) {
@@ -362,8 +364,7 @@ public final class Engine {
             if (blocked.isPresent()) {
                 return throttled(client, claimed, blocked.get());
             }
-            List<ThrottleRegistry.Principal> own = login == null || login.equals(throttle.tokens())
-                    ? List.of(account) : List.of(login, account);
+            List<ThrottleRegistry.Principal> own = login == null ? List.of(account) : List.of(login, account);
             throttle.success(client.key(), own);
         }
         Identity identity = authenticated.identity();

@@ -23,7 +23,7 @@ import java.util.function.Supplier;
  *
  * <ul>
  *   <li>a {@link Counter} per client address (all failures from it) and per principal and
- *       address (the failures of one account, or of the tokens, from one address);
+ *       address (the failures of one account from one address);
  *   <li>a {@link Spread} per account: the last {@code maxAddressesPerAccount} distinct addresses
  *       that failed for it, with times.
  * </ul>
@@ -42,8 +42,7 @@ public final class ThrottleRegistry {
 
     /**
      * Something failures are counted against per client address: an account (a login as typed,
-     * reduced by {@code Login}, or a realm's canonical account), or "the tokens", for credentials
-     * that name no account.
+     * reduced by {@code Login}, or a realm's canonical account).
      *
      * @param accountWide whether failures from many addresses also block it everywhere
      */
@@ -60,7 +59,6 @@ public final class ThrottleRegistry {
     private final boolean perPrincipal;
     private final ConcurrentHashMap<Key, Entry> entries = new ConcurrentHashMap<>();
     private final Object insertLock = new Object();
-    private final Principal tokens;
     private volatile long nextSweep;
 
     public ThrottleRegistry(Throttling config, Clock clock) {
@@ -74,7 +72,6 @@ public final class ThrottleRegistry {
         this.initialDelay = config.initialDelay().toMillis();
         this.maxDelay = Math.max(1, config.maxDelay().toMillis());
         this.perPrincipal = config.maxFailures() != Integer.MAX_VALUE;
-        this.tokens = new Principal(key((byte) 'T', new byte[0]), false);
     }
 
     /** Whether nothing is counted: then nothing is blocked and there is nothing to forget. */
@@ -125,11 +122,6 @@ public final class ThrottleRegistry {
      */
     public Principal subject(String subject) {
         return new Principal(key((byte) 'S', subject.getBytes(StandardCharsets.UTF_8)), true);
-    }
-
-    /** Credentials that name no account: counted per address only, never account-wide. */
-    public Principal tokens() {
-        return tokens;
     }
 
     private Key key(byte kind, byte[] data) {

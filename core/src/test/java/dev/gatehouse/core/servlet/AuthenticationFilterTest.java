@@ -200,7 +200,8 @@ class AuthenticationFilterTest {
     void tokenFailuresAreThrottledPerClientAddress() throws Exception {
         StubRealm keys = StubRealm.accepting("apikey", "X-Key", "k1", "carol", Set.of());
         start(Gatehouse.builder().clock(clock).realm(keys)
-                .throttling(new Throttling(2, Duration.ofSeconds(5), Duration.ofSeconds(60), 1000)).build(),
+                .throttling(new Throttling(2, Duration.ofSeconds(5), Duration.ofSeconds(60), 1000).toBuilder()
+                        .maxFailuresPerAddress(2).build()).build(),
                 AuthenticationMode.REQUIRED);
 
         jetty.get("/x", "X-Key", "guess1");
