@@ -6,6 +6,7 @@ module dev.gatehouse.core {
     requires static jakarta.servlet;
     requires transitive java.sql;
     requires org.slf4j;
+    requires com.github.benmanes.caffeine;
 
     exports dev.gatehouse.core;
     exports dev.gatehouse.core.jdbc;

@@ -1,13 +1,16 @@
 package dev.gatehouse.core;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,21 +19,108 @@ import org.slf4j.LoggerFactory;
  * the user record (creating it on first login where the realm allows), refuses disabled users and
  * records the login. Realms get it from {@link RealmContext#accounts()}, so that every realm
  * applies the same rules. Thread-safe.
+ *
+ * <p><b>Roles.</b> The roles of an identity are decided here and in {@link Identity#of(User, String)}
+ * only: the roles granted in Gatehouse plus the directory-derived ones stored with the record
+ * ({@link User#directoryRoles()}), which {@link #signIn} replaces with what the external system
+ * reported at each login. So a user has the same roles whether they come with a password, an
+ * API key, a session token or a plugin's credential.
+ *
+ * <p><b>Caching.</b> A repeat caller costs no user-directory round trip: the records this reads
+ * are kept for the revocation bound (default {@value #DEFAULT_REVOCATION_BOUND_MILLIS} ms, 0 turns
+ * caching off), at most {@value #MAX_CACHED} of them. A change made through the same
+ * {@link UserDirectory} object (disabling, deleting, new roles) reaches the cache at once through
+ * {@link UserDirectory#addChangeListener}; a change made on another node sharing the database is
+ * seen within the bound. A record that could not be read is never cached, so an outage never
+ * outlives itself, and a cached record is never used past the bound, so an outage never stretches
+ * it: with the directory down, a repeat caller is served for at most the bound, then gets 503.
  */
 public final class Accounts {
 
     /** A login time is written at most once per this interval per user, to spare the database. */
     static final Duration LOGIN_WRITE_INTERVAL = Duration.ofMinutes(1);
 
+    /** The default revocation bound, in milliseconds. */
+    public static final long DEFAULT_REVOCATION_BOUND_MILLIS = 1000;
+    /** The most user records cached. */
+    public static final int MAX_CACHED = 10_000;
+
     private static final Logger LOG = LoggerFactory.getLogger(Accounts.class);
 
     private final UserDirectory users;
     private final Clock clock;
+    private final Cache<UUID, User> byId; // null: caching off
+    private final Cache<Name, User> byName;
 
-    /** Accounts over {@code users}, timed by {@code clock}. */
+    private record Name(String username, String domain) {}
+
+    /** Accounts over {@code users}, timed by {@code clock}, caching for the default bound. */
     public Accounts(UserDirectory users, Clock clock) {
+        this(users, clock, Duration.ofMillis(DEFAULT_REVOCATION_BOUND_MILLIS), System::nanoTime);
+    }
+
+    /**
+     * Accounts over {@code users} that keep a record read for at most {@code revocationBound} by
+     * {@code nanoTicker} (zero: never cached).
+     *
+     * @throws IllegalArgumentException if the bound is negative
+     */
+    public Accounts(UserDirectory users, Clock clock, Duration revocationBound, LongSupplier nanoTicker) {
         this.users = Objects.requireNonNull(users, "users");
         this.clock = Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(nanoTicker, "nanoTicker");
+        if (revocationBound.isNegative()) {
+            throw new IllegalArgumentException("revocationBound must not be negative, was " + revocationBound);
+        }
+        if (revocationBound.isZero()) {
+            this.byId = null;
+            this.byName = null;
+        } else {
+            Ticker ticker = nanoTicker::getAsLong;
+            this.byId = Caffeine.newBuilder().expireAfterWrite(revocationBound).maximumSize(MAX_CACHED).ticker(ticker)
+                    .build();
+            this.byName = Caffeine.newBuilder().expireAfterWrite(revocationBound).maximumSize(MAX_CACHED)
+                    .ticker(ticker).build();
+            users.addChangeListener(this::userChanged);
+        }
+    }
+
+    /** The user directory these accounts sign users in against (for synchronisers and hosts). */
+    public UserDirectory users() {
+        return users;
+    }
+
+    /**
+     * Forgets what is cached of the user {@code id} on this node. The built-in directories call it
+     * on every change; a host whose directory cannot notify calls it after changing a user.
+     */
+    public void userChanged(UUID id) {
+        if (byId == null || id == null) {
+            return;
+        }
+        byId.invalidate(id);
+        byName.asMap().values().removeIf(u -> u.id().equals(id));
+    }
+
+    private Optional<User> findById(UUID id) {
+        return byId == null ? users.findById(id) : Optional.ofNullable(byId.get(id, k -> users.findById(k).orElse(null)));
+    }
+
+    private Optional<User> findByName(NewUser profile) {
+        if (byName == null) {
+            return users.findByUsername(profile.username(), profile.domain());
+        }
+        return Optional.ofNullable(byName.get(new Name(profile.username(), profile.domain().orElse("")),
+                k -> users.findByUsername(profile.username(), profile.domain()).orElse(null)));
+    }
+
+    /** Caches {@code user}, freshly read or just written, under its id and name. */
+    private User remember(User user) {
+        if (byId != null) {
+            byId.put(user.id(), user);
+            byName.put(new Name(user.username(), user.domain().orElse("")), user);
+        }
+        return user;
     }
 
     /**
@@ -61,13 +151,10 @@ public final class Accounts {
         } catch (IllegalArgumentException e) {
             return AuthenticationResult.Rejected.because("unusable username: " + e.getMessage());
         }
-        Optional<User> found = users.findByUsername(profile.username(), profile.domain());
+        Optional<User> found = findByName(profile);
         User user;
         if (found.isPresent()) {
             user = found.get();
-            if (profileChanged(user, profile)) {
-                users.updateProfile(user.id(), profile.displayName(), profile.email());
-            }
         } else if (autoCreate) {
             user = users.findOrCreate(profile);
         } else {
@@ -87,16 +174,42 @@ public final class Accounts {
         if (user.disabled()) {
             return AuthenticationResult.Rejected.because("user '" + user.username() + "' is disabled");
         }
-        recordLogin(user);
-        Set<String> roles = new HashSet<>(user.roles());
-        roles.addAll(external.roles());
-        Identity.Builder identity = Identity.of(user, realm).toBuilder()
-                .userType(user.type())
-                .roles(roles)
-                .attributes(external.attributes());
-        profile.displayName().ifPresent(identity::displayName);
-        profile.email().ifPresent(identity::email);
-        return new AuthenticationResult.Authenticated(identity.build());
+        user = refresh(user, profile, external);
+        Identity identity = Identity.of(user, realm).toBuilder().attributes(external.attributes()).build();
+        return new AuthenticationResult.Authenticated(identity);
+    }
+
+    /**
+     * Writes what the external system now says of the user (profile, directory roles and groups)
+     * where it differs from the record, and the login time at most once per
+     * {@link #LOGIN_WRITE_INTERVAL}; returns the record as it now is, cached. A repeat login with
+     * nothing changed writes nothing and reads nothing.
+     */
+    private User refresh(User user, NewUser profile, ExternalUser external) {
+        User now = user;
+        boolean wrote = false;
+        if (profileChanged(now, profile)) {
+            users.updateProfile(now.id(), profile.displayName().or(now::displayName), profile.email().or(now::email));
+            now = new User(now.id(), now.username(), now.domain(), now.type(), profile.displayName().or(now::displayName),
+                    profile.email().or(now::email), now.roles(), now.disabled(), now.createdAt(), now.lastLoginAt(),
+                    now.directoryRoles(), now.groups());
+            wrote = true;
+        }
+        if (!now.directoryRoles().equals(external.roles()) || !now.groups().equals(external.groups())) {
+            users.setDirectoryMemberships(now.id(), external.roles(), external.groups());
+            now = now.withDirectoryMemberships(external.roles(), external.groups());
+            wrote = true;
+        }
+        Instant at = clock.instant();
+        boolean stale = now.lastLoginAt()
+                .map(last -> Duration.between(last, at).compareTo(LOGIN_WRITE_INTERVAL) >= 0)
+                .orElse(true);
+        if (stale) {
+            users.recordLogin(now.id(), at);
+            now = now.withLastLoginAt(at);
+            wrote = true;
+        }
+        return wrote ? remember(now) : now;
     }
 
     /**
@@ -107,7 +220,7 @@ public final class Accounts {
     public AuthenticationResult identify(String realm, UUID userId) {
         Optional<User> user;
         try {
-            user = users.findById(userId);
+            user = findById(userId);
         } catch (BackendUnavailableException e) {
             return e.toResult();
         }
@@ -118,16 +231,6 @@ public final class Accounts {
             return AuthenticationResult.Rejected.because("user '" + user.get().username() + "' is disabled");
         }
         return new AuthenticationResult.Authenticated(Identity.of(user.get(), realm));
-    }
-
-    private void recordLogin(User user) {
-        Instant now = clock.instant();
-        boolean stale = user.lastLoginAt()
-                .map(last -> Duration.between(last, now).compareTo(LOGIN_WRITE_INTERVAL) >= 0)
-                .orElse(true);
-        if (stale) {
-            users.recordLogin(user.id(), now);
-        }
     }
 
     private static boolean profileChanged(User user, NewUser profile) {

@@ -4,6 +4,7 @@ import dev.gatehouse.core.internal.Engine;
 import dev.gatehouse.core.internal.PropertiesConfig;
 import dev.gatehouse.core.internal.RealmFactory;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -116,6 +117,7 @@ public final class Gatehouse implements AutoCloseable {
         private final List<RealmFactory.Spec> realms = new ArrayList<>();
         private final Map<Class<?>, Object> services = new LinkedHashMap<>();
         private UserDirectory users;
+        private Duration accountsRevocationBound = Duration.ofMillis(Accounts.DEFAULT_REVOCATION_BOUND_MILLIS);
         private Clock clock = Clock.systemUTC();
         private Throttling throttling = Throttling.defaults();
         private AuthenticationListener listener = AuthenticationListener.logging();
@@ -128,6 +130,22 @@ public final class Gatehouse implements AutoCloseable {
         private Builder() {}
 
         /** The user directory; defaults to an in-memory one. */
+        /**
+         * How long the realms' shared {@link Accounts} may serve a user record without reading it
+         * again (default 1 s; 0 reads on every request): the bound within which a user disabled,
+         * deleted or given other roles on another node is seen here. Setting
+         * {@code gatehouse.accounts.revocationBound}.
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder accountsRevocationBound(Duration bound) {
+            if (bound.isNegative()) {
+                throw new IllegalArgumentException("gatehouse.accounts.revocationBound must not be negative, was " + bound);
+            }
+            this.accountsRevocationBound = bound;
+            return this;
+        }
+
         public Builder users(UserDirectory users) {
             this.users = Objects.requireNonNull(users, "users");
             return this;
@@ -270,6 +288,7 @@ public final class Gatehouse implements AutoCloseable {
         public Builder properties(Properties properties) {
             PropertiesConfig config = PropertiesConfig.read(properties, environment);
             config.throttling().ifPresent(this::throttling);
+            config.revocationBound().ifPresent(this::accountsRevocationBound);
             config.trustedProxies().ifPresent(this::trustedProxies);
             config.processPermissions().ifPresent(p -> processPolicy(ProcessPolicy.allowing(p)));
             if (!config.credentialPrecedence().isEmpty()) {
@@ -289,7 +308,8 @@ public final class Gatehouse implements AutoCloseable {
         public Gatehouse build() {
             UserDirectory directory = users != null ? users : UserDirectory.inMemory(clock);
             ClassLoader loader = classLoader != null ? classLoader : Thread.currentThread().getContextClassLoader();
-            List<Realm> built = RealmFactory.build(realms, directory, clock, Map.copyOf(services), loader);
+            Accounts accounts = new Accounts(directory, clock, accountsRevocationBound, System::nanoTime);
+            List<Realm> built = RealmFactory.build(realms, directory, accounts, clock, Map.copyOf(services), loader);
             return new Gatehouse(new Engine(built,
                     new Engine.Options(directory, clock, throttling, listener, proxies, precedence, processPolicy)));
         }

@@ -60,7 +60,7 @@ public final class Identity implements Principal {
     public static Identity of(User user, String realm) {
         Builder b = builder(user.id(), user.username(), realm)
                 .userType(user.type())
-                .roles(user.roles());
+                .roles(user.allRoles());
         user.domain().ifPresent(b::domain);
         user.displayName().ifPresent(b::displayName);
         user.email().ifPresent(b::email);

@@ -40,8 +40,18 @@ public interface UserDirectory {
     /** Sets display name and email; returns false if there is no such user. */
     boolean updateProfile(UUID id, Optional<String> displayName, Optional<String> email);
 
-    /** Replaces the user's directory roles; returns false if there is no such user. */
+    /**
+     * Replaces the roles granted in Gatehouse ({@link User#roles()}); leaves the directory-derived
+     * ones alone. Returns false if there is no such user.
+     */
     boolean setRoles(UUID id, java.util.Set<String> roles);
+
+    /**
+     * Replaces the roles and groups derived from an external directory ({@link User#directoryRoles()},
+     * {@link User#groups()}), as a directory login or synchroniser read them; leaves the roles
+     * granted in Gatehouse alone. Returns false if there is no such user.
+     */
+    boolean setDirectoryMemberships(UUID id, java.util.Set<String> directoryRoles, java.util.Set<String> groups);
 
     /** Disables or enables the user; returns false if there is no such user. */
     boolean setDisabled(UUID id, boolean disabled);
@@ -51,6 +61,17 @@ public interface UserDirectory {
 
     /** Deletes the user; returns false if there was none. */
     boolean delete(UUID id);
+
+    /**
+     * Asks to hear of every change this directory object makes to a user (profile, roles, directory
+     * memberships, disabled, deleted; not login times), after it is made, with the user's id.
+     * {@link Accounts} and the built-in realms listen, so that a change made on this node reaches
+     * their caches at once; a change made on another node sharing the database reaches them
+     * within their revocation bound. The built-in directories notify; the default does nothing,
+     * so a directory that cannot notify leaves caches to their bound.
+     */
+    default void addChangeListener(java.util.function.Consumer<UUID> listener) {
+    }
 
     /** Users ordered by username then domain, {@code limit} at most, starting at {@code offset}. */
     List<User> list(int offset, int limit);

@@ -62,11 +62,16 @@ class AccountsOutageTest {
     @ValueSource(strings = {"h2", "postgresql"})
     void signInAndIdentifyAnswerUnavailableWhileTheDirectoryIsDown(String kind) {
         SwitchableDataSource db = database(kind);
-        Accounts accounts = new Accounts(UserDirectory.jdbc(db, clock), clock);
+        java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
+        Accounts accounts = new Accounts(UserDirectory.jdbc(db, clock), clock, Duration.ofSeconds(1), nanos::get);
         AuthenticationResult first = accounts.signIn("corp", ExternalUser.of("alice", UserType.LDAP), true);
         UUID alice = ((AuthenticationResult.Authenticated) first).identity().userId();
 
         db.down();
+        assertThat(accounts.signIn("corp", ExternalUser.of("alice", UserType.LDAP), true))
+                .as("within the bound, the record read before the outage serves a repeat login")
+                .isInstanceOf(AuthenticationResult.Authenticated.class);
+        nanos.addAndGet(Duration.ofMillis(1001).toNanos()); // past the bound: the outage shows
 
         assertThat(accounts.signIn("corp", ExternalUser.of("alice", UserType.LDAP), true))
                 .isInstanceOfSatisfying(AuthenticationResult.Unavailable.class, u -> {
@@ -89,6 +94,7 @@ class AccountsOutageTest {
     void passwordLoginIs503NeverThrottledWhileTheDirectoryIsDownAnd200OnceItIsBack(String kind) throws Exception {
         SwitchableDataSource db = database(kind);
         Gatehouse gatehouse = Gatehouse.builder().clock(clock).users(UserDirectory.jdbc(db, clock))
+                .accountsRevocationBound(Duration.ZERO) // every login reads the directory
                 .throttling(new Throttling(2, Duration.ofSeconds(30), Duration.ofMinutes(5), 1000))
                 .realm("corp", "static-password", Map.of("user.alice", "Right-1"))
                 .build();

@@ -149,6 +149,47 @@ abstract class UserDirectoryContract {
     }
 
     @Test
+    void directoryRolesAndGroupsAreKeptApartFromGrantedRoles() {
+        UserDirectory users = directory();
+        User bob = users.create(NewUser.of("bob", UserType.LDAP).withRoles(Set.of("auditor")));
+
+        assertThat(users.setDirectoryMemberships(bob.id(), Set.of("admin"), Set.of("cn=ops,ou=groups,dc=corp"))).isTrue();
+        assertThat(users.setRoles(bob.id(), Set.of("auditor", "reviewer"))).isTrue();
+
+        User stored = anotherNode(users).findById(bob.id()).orElseThrow();
+        assertThat(stored.roles()).containsExactlyInAnyOrder("auditor", "reviewer");
+        assertThat(stored.directoryRoles()).containsExactly("admin");
+        assertThat(stored.groups()).containsExactly("cn=ops,ou=groups,dc=corp");
+        assertThat(stored.allRoles()).containsExactlyInAnyOrder("auditor", "reviewer", "admin");
+
+        assertThat(users.setDirectoryMemberships(bob.id(), Set.of(), Set.of())).isTrue();
+        User refreshed = anotherNode(users).findByUsername("BOB", Optional.empty()).orElseThrow();
+        assertThat(refreshed.directoryRoles()).as("a refresh replaces the directory's roles").isEmpty();
+        assertThat(refreshed.groups()).isEmpty();
+        assertThat(refreshed.roles()).as("and never a granted one").containsExactlyInAnyOrder("auditor", "reviewer");
+        assertThat(users.setDirectoryMemberships(UUID.randomUUID(), Set.of("admin"), Set.of())).isFalse();
+    }
+
+    @Test
+    void everyChangeButALoginTimeIsAnnouncedToListeners() {
+        UserDirectory users = directory();
+        List<UUID> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        users.addChangeListener(heard::add);
+        User carol = users.create(NewUser.of("carol", UserType.LOCAL));
+
+        users.recordLogin(carol.id(), clock.instant());
+        assertThat(heard).isEmpty();
+        users.setDisabled(carol.id(), true);
+        users.setRoles(carol.id(), Set.of("x"));
+        users.setDirectoryMemberships(carol.id(), Set.of("y"), Set.of());
+        users.updateProfile(carol.id(), Optional.of("Carol"), Optional.empty());
+        users.delete(carol.id());
+        users.setDisabled(carol.id(), false); // no such user any more: nothing changed
+
+        assertThat(heard).hasSize(5).containsOnly(carol.id());
+    }
+
+    @Test
     void deletedUserIsGoneAndItsNameFree() {
         UserDirectory users = directory();
         User u = users.create(NewUser.of("heidi", UserType.LOCAL).withRoles(Set.of("r")));

@@ -60,6 +60,16 @@ final class CountingUsers implements UserDirectory {
     }
 
     @Override
+    public boolean setDirectoryMemberships(UUID id, Set<String> directoryRoles, Set<String> groups) {
+        return delegate.setDirectoryMemberships(id, directoryRoles, groups);
+    }
+
+    @Override
+    public void addChangeListener(java.util.function.Consumer<UUID> listener) {
+        delegate.addChangeListener(listener);
+    }
+
+    @Override
     public boolean setDisabled(UUID id, boolean disabled) {
         return delegate.setDisabled(id, disabled);
     }

@@ -1,6 +1,7 @@
 package dev.gatehouse.ldap;
 
 import com.unboundid.ldap.sdk.DN;
+import com.unboundid.ldap.sdk.Filter;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.LDAPURL;
 import dev.gatehouse.core.Accounts;
@@ -11,6 +12,7 @@ import dev.gatehouse.core.Realm;
 import dev.gatehouse.core.RequestView;
 import dev.gatehouse.core.UsernamePassword;
 import dev.gatehouse.ldap.internal.Directory;
+import dev.gatehouse.ldap.internal.DirectorySync;
 import dev.gatehouse.ldap.internal.FilterTemplate;
 import dev.gatehouse.ldap.internal.LdapConfig;
 import dev.gatehouse.ldap.internal.LoginVerifier;
@@ -71,12 +73,26 @@ public final class LdapRealm implements Realm, AutoCloseable {
     private final Directory directory;
     private final LoginVerifier verifier;
     private final List<String> challenges;
+    private final LdapSynchronizer synchronizer;
 
-    private LdapRealm(LdapConfig config, Directory directory, Accounts accounts) {
+    private LdapRealm(LdapConfig config, Directory directory, Accounts accounts, Optional<Filter> syncDisabledFilter,
+            Optional<Duration> syncInterval) {
         this.config = config;
         this.directory = directory;
         this.verifier = new LoginVerifier(config, directory, accounts);
         this.challenges = List.of("Basic realm=\"" + config.realmName() + "\", charset=\"UTF-8\"");
+        this.synchronizer = new LdapSynchronizer(new DirectorySync(config, directory, accounts, syncDisabledFilter),
+                config.realmName());
+        syncInterval.ifPresent(synchronizer::start);
+    }
+
+    /**
+     * The synchroniser that disables the realm's users who left or were disabled in the directory
+     * and refreshes their directory roles: run it from the host's scheduler, or set
+     * {@link Builder#syncInterval(Duration)} ({@code sync.interval}).
+     */
+    public LdapSynchronizer synchronizer() {
+        return synchronizer;
     }
 
     /**
@@ -127,6 +143,7 @@ public final class LdapRealm implements Realm, AutoCloseable {
     /** Closes the connection pools and stops the directory-check threads. Idempotent. */
     @Override
     public void close() {
+        synchronizer.close();
         verifier.close();
         directory.close();
     }
@@ -184,6 +201,8 @@ public final class LdapRealm implements Realm, AutoCloseable {
         private BindWith bindWith = BindWith.DN;
         private Optional<String> simulatedBindDn = Optional.empty();
         private Clock clock = Clock.systemUTC();
+        private Optional<Duration> syncInterval = Optional.empty();
+        private Optional<Filter> syncDisabledFilter = Optional.empty();
 
         private Builder(String name, Accounts accounts) {
             this.name = Objects.requireNonNull(name, "name");
@@ -504,6 +523,33 @@ public final class LdapRealm implements Realm, AutoCloseable {
             return this;
         }
 
+        /**
+         * Runs the {@link #synchronizer()} every {@code interval} (at least 1 minute); default
+         * never (the host runs it). Setting {@code sync.interval}.
+         */
+        public Builder syncInterval(Duration interval) {
+            if (interval == null || interval.compareTo(Duration.ofMinutes(1)) < 0) {
+                throw new IllegalArgumentException("syncInterval must be at least 1 minute, was " + interval);
+            }
+            this.syncInterval = Optional.of(interval);
+            return this;
+        }
+
+        /**
+         * An LDAP filter that an entry of a disabled user matches, asked of the directory by the
+         * synchroniser (e.g. {@code (pwdAccountLockedTime=*)} for OpenLDAP's password policy, or
+         * {@code (nsAccountLock=TRUE)}); Active Directory's {@code userAccountControl} disabled bit
+         * is always honoured. Setting {@code sync.disabledFilter}.
+         */
+        public Builder syncDisabledFilter(String filter) {
+            try {
+                this.syncDisabledFilter = Optional.of(Filter.create(Objects.requireNonNull(filter, "syncDisabledFilter")));
+            } catch (LDAPException e) {
+                throw new IllegalArgumentException("syncDisabledFilter is not an LDAP filter: " + e.getDiagnosticMessage());
+            }
+            return this;
+        }
+
         /** The clock that cache entries age by; default {@link Clock#systemUTC()}. Tests pass one they move. */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
@@ -553,7 +599,7 @@ public final class LdapRealm implements Realm, AutoCloseable {
                     maxConcurrentLogins > 0 ? maxConcurrentLogins : 2 * poolSize, retryAfter,
                     exposeAttributes, excludeAttributes, roleMapping, startTls, trustStore, trustStorePassword,
                     trustStoreType, verifyHostname, bindWith, simulatedBindDn.orElse(searchBase), clock);
-            return new LdapRealm(config, new Directory(config), accounts);
+            return new LdapRealm(config, new Directory(config), accounts, syncDisabledFilter, syncInterval);
         }
 
         private static String dn(String setting, String value) {

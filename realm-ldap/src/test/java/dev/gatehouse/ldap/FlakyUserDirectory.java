@@ -67,6 +67,17 @@ final class FlakyUserDirectory implements UserDirectory {
     }
 
     @Override
+    public boolean setDirectoryMemberships(UUID id, Set<String> directoryRoles, Set<String> groups) {
+        check();
+        return delegate.setDirectoryMemberships(id, directoryRoles, groups);
+    }
+
+    @Override
+    public void addChangeListener(java.util.function.Consumer<UUID> listener) {
+        delegate.addChangeListener(listener);
+    }
+
+    @Override
     public boolean setDisabled(UUID id, boolean disabled) {
         check();
         return delegate.setDisabled(id, disabled);

@@ -50,7 +50,10 @@ class LdapOverHttpTest {
         settings.put("roleMapping.admins", "admin");
         settings.put("cacheDuration", "0s");
         // default throttling: 5 failures for one username, then 429
+        // Every login reads the user directory here: the outage tests below need it. The account
+        // cache and its bound are LdapRolesEverywhereTest's and core's AccountsCacheTest's.
         gatehouse = Gatehouse.builder().users(users).throttling(Throttling.defaults())
+                .accountsRevocationBound(java.time.Duration.ZERO)
                 .realm(new StubApiKeyRealm())
                 .realm("ldap", "ldap", settings)
                 .build();

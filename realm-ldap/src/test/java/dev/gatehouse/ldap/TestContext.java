@@ -19,13 +19,13 @@ final class TestContext implements RealmContext {
 
     TestContext() {
         this.users = UserDirectory.inMemory(clock);
-        this.accounts = new Accounts(users, clock);
+        this.accounts = new Accounts(users, clock, java.time.Duration.ofSeconds(1), () -> clock.millis() * 1_000_000L);
     }
 
     /** A context whose sign-ins go to {@code users} (e.g. one that can be made to fail). */
     TestContext(UserDirectory users) {
         this.users = users;
-        this.accounts = new Accounts(users, clock);
+        this.accounts = new Accounts(users, clock, java.time.Duration.ofSeconds(1), () -> clock.millis() * 1_000_000L);
     }
 
     @Override

@@ -59,7 +59,11 @@ public final class SessionRealm implements Realm, AutoCloseable {
         this.registry = b.registry;
         this.verifier = new SessionVerifier(new SessionVerifier.Settings(b.name, b.header, b.acceptBasic, keys,
                 b.maxLifetime, b.clockSkew, Optional.ofNullable(b.concord), b.revocationBound, b.cacheSize),
-                b.registry, new Accounts(b.users, b.clock), b.clock, b.ticker, Optional.ofNullable(b.refreshExecutor));
+                // The verifier caches identities under its own revocation bound: a second cache in
+                // Accounts would only lengthen it.
+                b.registry, new Accounts(b.users, b.clock, java.time.Duration.ZERO, b.ticker), b.clock, b.ticker,
+                Optional.ofNullable(b.refreshExecutor));
+        b.users.addChangeListener(verifier::invalidateUser); // a change made on this node counts at once
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /** See {@link UserDirectory#inMemory(Clock)}. Thread-safe. */
@@ -20,6 +21,7 @@ public final class InMemoryUserDirectory implements UserDirectory {
     private final Clock clock;
     private final ConcurrentHashMap<UUID, User> byId = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, UUID> byName = new ConcurrentHashMap<>();
+    private final UserChangeListeners listeners = new UserChangeListeners();
 
     public InMemoryUserDirectory(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -78,31 +80,46 @@ public final class InMemoryUserDirectory implements UserDirectory {
     }
 
     private boolean update(UUID id, UnaryOperator<User> change) {
-        return byId.computeIfPresent(id, (k, u) -> change.apply(u)) != null;
+        boolean changed = byId.computeIfPresent(id, (k, u) -> change.apply(u)) != null;
+        if (changed) {
+            listeners.changed(id);
+        }
+        return changed;
     }
 
     @Override
     public boolean updateProfile(UUID id, Optional<String> displayName, Optional<String> email) {
         return update(id, u -> new User(u.id(), u.username(), u.domain(), u.type(), displayName, email, u.roles(),
-                u.disabled(), u.createdAt(), u.lastLoginAt()));
+                u.disabled(), u.createdAt(), u.lastLoginAt(), u.directoryRoles(), u.groups()));
     }
 
     @Override
     public boolean setRoles(UUID id, Set<String> roles) {
         return update(id, u -> new User(u.id(), u.username(), u.domain(), u.type(), u.displayName(), u.email(), roles,
-                u.disabled(), u.createdAt(), u.lastLoginAt()));
+                u.disabled(), u.createdAt(), u.lastLoginAt(), u.directoryRoles(), u.groups()));
     }
 
     @Override
     public boolean setDisabled(UUID id, boolean disabled) {
         return update(id, u -> new User(u.id(), u.username(), u.domain(), u.type(), u.displayName(), u.email(),
-                u.roles(), disabled, u.createdAt(), u.lastLoginAt()));
+                u.roles(), disabled, u.createdAt(), u.lastLoginAt(), u.directoryRoles(), u.groups()));
+    }
+
+    @Override
+    public boolean setDirectoryMemberships(UUID id, Set<String> directoryRoles, Set<String> groups) {
+        Set<String> r = Set.copyOf(directoryRoles);
+        Set<String> g = Set.copyOf(groups);
+        return update(id, u -> u.withDirectoryMemberships(r, g));
+    }
+
+    @Override
+    public void addChangeListener(Consumer<UUID> listener) {
+        listeners.add(listener);
     }
 
     @Override
     public boolean recordLogin(UUID id, Instant at) {
-        return update(id, u -> new User(u.id(), u.username(), u.domain(), u.type(), u.displayName(), u.email(),
-                u.roles(), u.disabled(), u.createdAt(), Optional.of(at)));
+        return byId.computeIfPresent(id, (k, u) -> u.withLastLoginAt(at)) != null; // changes nothing a cache holds
     }
 
     @Override
@@ -112,6 +129,7 @@ public final class InMemoryUserDirectory implements UserDirectory {
             return false;
         }
         byName.remove(key(removed.username(), removed.domain()));
+        listeners.changed(id);
         return true;
     }
 

@@ -32,14 +32,20 @@ import javax.sql.DataSource;
  */
 public final class JdbcUserDirectory implements UserDirectory {
 
+    /**
+     * A user with one row per role granted in Gatehouse, directory role and group (kind
+     * {@code local}, {@code role}, {@code group}), or one row with a null kind for a user with none.
+     */
     private static final String SELECT = "SELECT u.id, u.username, u.domain, u.user_type, u.display_name, u.email, "
-            + "u.disabled, u.created_at, u.last_login_at, r.role FROM gh_users u "
-            + "LEFT JOIN gh_user_roles r ON r.user_id = u.id ";
+            + "u.disabled, u.created_at, u.last_login_at, m.kind, m.name FROM gh_users u "
+            + "LEFT JOIN (SELECT user_id, 'local' AS kind, role AS name FROM gh_user_roles "
+            + "UNION ALL SELECT user_id, kind, name FROM gh_user_directory_memberships) m ON m.user_id = u.id ";
 
     private static final String BACKEND = "user directory";
 
     private final DataSource dataSource;
     private final Clock clock;
+    private final UserChangeListeners listeners = new UserChangeListeners();
 
     public JdbcUserDirectory(DataSource dataSource, Clock clock) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -133,41 +139,91 @@ public final class JdbcUserDirectory implements UserDirectory {
 
     @Override
     public boolean updateProfile(UUID id, Optional<String> displayName, Optional<String> email) {
-        return update("update user profile", "UPDATE gh_users SET display_name = ?, email = ? WHERE id = ?", ps -> {
+        return changed(id, update("update user profile", "UPDATE gh_users SET display_name = ?, email = ? WHERE id = ?", ps -> {
             ps.setString(1, displayName.orElse(null));
             ps.setString(2, email.orElse(null));
             ps.setObject(3, id);
-        });
+        }));
     }
 
     @Override
     public boolean setRoles(UUID id, Set<String> roles) {
-        return Jdbc.inTransaction(dataSource, BACKEND, "set user roles", c -> {
-                boolean exists;
-                try (PreparedStatement lock = c.prepareStatement("SELECT id FROM gh_users WHERE id = ? FOR UPDATE")) {
-                    lock.setObject(1, id);
-                    try (ResultSet rs = lock.executeQuery()) {
-                        exists = rs.next();
-                    }
-                }
-                if (!exists) {
+        Set<String> copy = Set.copyOf(roles);
+        return changed(id, Jdbc.inTransaction(dataSource, BACKEND, "set user roles", c -> {
+                if (!lock(c, id)) {
                     return false;
                 }
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM gh_user_roles WHERE user_id = ?")) {
                     ps.setObject(1, id);
                     ps.executeUpdate();
                 }
-                insertRoles(c, id, Set.copyOf(roles));
+                insertRoles(c, id, copy);
                 return true;
-        });
+        }));
+    }
+
+    @Override
+    public boolean setDirectoryMemberships(UUID id, Set<String> directoryRoles, Set<String> groups) {
+        Set<String> r = Set.copyOf(directoryRoles);
+        Set<String> g = Set.copyOf(groups);
+        return changed(id, Jdbc.inTransaction(dataSource, BACKEND, "set directory memberships", c -> {
+                if (!lock(c, id)) {
+                    return false;
+                }
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM gh_user_directory_memberships WHERE user_id = ?")) {
+                    ps.setObject(1, id);
+                    ps.executeUpdate();
+                }
+                if (!r.isEmpty() || !g.isEmpty()) {
+                    try (PreparedStatement ps = c.prepareStatement(
+                            "INSERT INTO gh_user_directory_memberships (user_id, kind, name) VALUES (?, ?, ?)")) {
+                        for (String role : r) {
+                            ps.setObject(1, id);
+                            ps.setString(2, "role");
+                            ps.setString(3, role);
+                            ps.addBatch();
+                        }
+                        for (String group : g) {
+                            ps.setObject(1, id);
+                            ps.setString(2, "group");
+                            ps.setString(3, group);
+                            ps.addBatch();
+                        }
+                        ps.executeBatch();
+                    }
+                }
+                return true;
+        }));
+    }
+
+    /** Locks the user's row for the transaction; false if there is none. */
+    private static boolean lock(Connection c, UUID id) throws SQLException {
+        try (PreparedStatement lock = c.prepareStatement("SELECT id FROM gh_users WHERE id = ? FOR UPDATE")) {
+            lock.setObject(1, id);
+            try (ResultSet rs = lock.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    @Override
+    public void addChangeListener(java.util.function.Consumer<UUID> listener) {
+        listeners.add(listener);
+    }
+
+    private boolean changed(UUID id, boolean changed) {
+        if (changed) {
+            listeners.changed(id);
+        }
+        return changed;
     }
 
     @Override
     public boolean setDisabled(UUID id, boolean disabled) {
-        return update("disable user", "UPDATE gh_users SET disabled = ? WHERE id = ?", ps -> {
+        return changed(id, update("disable user", "UPDATE gh_users SET disabled = ? WHERE id = ?", ps -> {
             ps.setBoolean(1, disabled);
             ps.setObject(2, id);
-        });
+        }));
     }
 
     @Override
@@ -180,7 +236,7 @@ public final class JdbcUserDirectory implements UserDirectory {
 
     @Override
     public boolean delete(UUID id) {
-        return update("delete user", "DELETE FROM gh_users WHERE id = ?", ps -> ps.setObject(1, id));
+        return changed(id, update("delete user", "DELETE FROM gh_users WHERE id = ?", ps -> ps.setObject(1, id)));
     }
 
     @Override
@@ -196,6 +252,8 @@ public final class JdbcUserDirectory implements UserDirectory {
             ps.setInt(2, Math.max(0, offset));
         });
     }
+
+    private record Memberships(Set<String> local, Set<String> directory, Set<String> groups) {}
 
     @FunctionalInterface
     private interface Binder {
@@ -217,22 +275,28 @@ public final class JdbcUserDirectory implements UserDirectory {
             binder.bind(ps);
             try (ResultSet rs = ps.executeQuery()) {
                 Map<UUID, User> users = new LinkedHashMap<>();
-                Map<UUID, Set<String>> roles = new LinkedHashMap<>();
+                Map<UUID, Memberships> memberships = new LinkedHashMap<>();
                 while (rs.next()) {
                     UUID id = rs.getObject("id", UUID.class);
                     if (!users.containsKey(id)) {
                         users.put(id, row(rs, id));
-                        roles.put(id, new HashSet<>());
+                        memberships.put(id, new Memberships(new HashSet<>(), new HashSet<>(), new HashSet<>()));
                     }
-                    String role = rs.getString("role");
-                    if (role != null) {
-                        roles.get(id).add(role);
+                    String kind = rs.getString("kind");
+                    if (kind != null) {
+                        Memberships m = memberships.get(id);
+                        (switch (kind) {
+                            case "local" -> m.local;
+                            case "role" -> m.directory;
+                            default -> m.groups;
+                        }).add(rs.getString("name"));
                     }
                 }
                 List<User> out = new ArrayList<>(users.size());
                 for (User u : users.values()) {
+                    Memberships m = memberships.get(u.id());
                     out.add(new User(u.id(), u.username(), u.domain(), u.type(), u.displayName(), u.email(),
-                            roles.get(u.id()), u.disabled(), u.createdAt(), u.lastLoginAt()));
+                            m.local, u.disabled(), u.createdAt(), u.lastLoginAt(), m.directory, m.groups));
                 }
                 return out;
             }

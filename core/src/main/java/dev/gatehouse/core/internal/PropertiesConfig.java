@@ -30,19 +30,22 @@ public final class PropertiesConfig {
     static final String PROXIES_HEADER = "gatehouse.trustedProxies.header";
     static final String PRECEDENCE = "gatehouse.credentialPrecedence";
     static final String PROCESS_PERMISSIONS = "gatehouse.processPermissions";
+    static final String REVOCATION_BOUND = "gatehouse.accounts.revocationBound";
     private static final Set<String> GATEHOUSE_KEYS = Set.of(REALMS, THROTTLE + "maxFailures",
             THROTTLE + "initialDelay", THROTTLE + "maxDelay", THROTTLE + "maxTracked",
             THROTTLE + "maxFailuresPerAddress", THROTTLE + "maxAddressesPerAccount", THROTTLE + "loginForms",
-            PROXIES, PROXIES_HEADER, PRECEDENCE, PROCESS_PERMISSIONS);
+            PROXIES, PROXIES_HEADER, PRECEDENCE, PROCESS_PERMISSIONS, REVOCATION_BOUND);
 
     private final List<RealmFactory.Spec> realms;
     private final Throttling throttling;
     private final TrustedProxies proxies;
     private final List<String> precedence;
     private final Set<Permission> processPermissions;
+    private final Duration revocationBound;
 
     private PropertiesConfig(List<RealmFactory.Spec> realms, Throttling throttling, TrustedProxies proxies,
-            List<String> precedence, Set<Permission> processPermissions) {
+            List<String> precedence, Set<Permission> processPermissions, Duration revocationBound) {
+        this.revocationBound = revocationBound;
         this.realms = realms;
         this.throttling = throttling;
         this.proxies = proxies;
@@ -53,6 +56,11 @@ public final class PropertiesConfig {
     /** {@code gatehouse.processPermissions}, if set; {@code none} grants nothing. */
     public Optional<Set<Permission>> processPermissions() {
         return Optional.ofNullable(processPermissions);
+    }
+
+    /** {@code gatehouse.accounts.revocationBound}, if set. */
+    public Optional<Duration> revocationBound() {
+        return Optional.ofNullable(revocationBound);
     }
 
     public Optional<TrustedProxies> trustedProxies() {
@@ -128,7 +136,7 @@ public final class PropertiesConfig {
             specs.add(RealmFactory.Spec.ofType(e.getKey(), type == null || type.isBlank() ? e.getKey() : type.strip(), settings));
         }
         return new PropertiesConfig(List.copyOf(specs), throttling(values), proxies(values), list(values, PRECEDENCE),
-                processPermissions(values));
+                processPermissions(values), duration(values, REVOCATION_BOUND, null));
     }
 
     private static Set<Permission> processPermissions(Map<String, String> values) {

@@ -45,10 +45,9 @@ public final class RealmFactory {
         }
     }
 
-    public static List<Realm> build(List<Spec> specs, UserDirectory users, Clock clock,
+    public static List<Realm> build(List<Spec> specs, UserDirectory users, Accounts accounts, Clock clock,
             Map<Class<?>, Object> services, ClassLoader loader) {
         Map<String, RealmProvider> providers = null;
-        Accounts accounts = new Accounts(users, clock);
         List<Realm> realms = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (Spec spec : specs) {

@@ -147,6 +147,7 @@ public final class KeyVerifier implements AutoCloseable {
                     .expireAfterWrite(settings.revocationBound())
                     .ticker(ticker::getAsLong)
                     .build();
+            users.addChangeListener(this::invalidateOwner); // a change made on this node counts at once
         } else {
             this.refresher = null;
             this.cache = null;
@@ -281,7 +282,13 @@ public final class KeyVerifier implements AutoCloseable {
             return Entry.failed(busy);
         }
         try {
-            return pending.get(lookupTimeoutNanos, TimeUnit.NANOSECONDS);
+            Entry entry = pending.get(lookupTimeoutNanos, TimeUnit.NANOSECONDS);
+            if (entry != null && entry.unavailable != null && cache != null) {
+                // Its zero expiry is set by a callback that may not have run yet when this thread
+                // wakes: remove it here, so that the next request after the outage asks again.
+                cache.asMap().remove(key, pending);
+            }
+            return entry;
         } catch (TimeoutException e) {
             return Entry.failed(timedOut);
         } catch (ExecutionException e) {

@@ -11,7 +11,7 @@ import java.time.Duration;
 record Deadline(long atNanos, Duration budget) {
 
     /** {@code budget} from now. */
-    static Deadline after(Duration budget) {
+    public static Deadline after(Duration budget) {
         return new Deadline(System.nanoTime() + budget.toNanos(), budget);
     }
 

@@ -65,6 +65,11 @@ public final class Directory implements AutoCloseable {
         record NotUnique() implements Lookup {}
     }
 
+    /** Active Directory's account flags; bit {@value #ACCOUNT_DISABLE} set means disabled. */
+    public static final String USER_ACCOUNT_CONTROL = "userAccountControl";
+    /** The ACCOUNTDISABLE flag of {@link #USER_ACCOUNT_CONTROL}. */
+    public static final int ACCOUNT_DISABLE = 0x2;
+
     private static final Set<ResultCode> DOWN = Set.of(ResultCode.SERVER_DOWN, ResultCode.CONNECT_ERROR,
             ResultCode.TIMEOUT, ResultCode.UNAVAILABLE, ResultCode.BUSY, ResultCode.LOCAL_ERROR,
             ResultCode.DECODING_ERROR, ResultCode.ENCODING_ERROR, ResultCode.NO_MEMORY);
@@ -146,6 +151,7 @@ public final class Directory implements AutoCloseable {
         if (config.groupSearchFilter().isEmpty()) {
             attrs.add("memberOf"); // operational in OpenLDAP, so "*" alone would not return it
         }
+        attrs.add(USER_ACCOUNT_CONTROL); // Active Directory's disabled bit, for the synchroniser
         userAttributes = attrs.toArray(new String[0]);
         // The simulated bind of logins that name no user goes to an entry that exists, as a wrong
         // password's bind does: a DN that does not exist is refused measurably faster.
@@ -213,6 +219,32 @@ public final class Directory implements AutoCloseable {
             return new Lookup.NotFound();
         }
         return entries.size() == 1 ? new Lookup.Found(entries.get(0)) : new Lookup.NotUnique();
+    }
+
+    /**
+     * Whether the entry {@code dn} matches {@code filter}, asked of the directory (a base search),
+     * so that any filter the server understands works, extensible matches included.
+     *
+     * @throws BackendUnavailableException if no server answered before {@code deadline}, or the
+     *     search failed
+     */
+    public boolean matches(String dn, Filter filter, Deadline deadline) {
+        String what = "filter check of an entry";
+        try {
+            return withConnection(searchPool, deadline, what, (c, timeout) -> {
+                SearchRequest request = new SearchRequest(dn, SearchScope.BASE, filter, "1.1");
+                request.setSizeLimit(1);
+                limit(request, timeout);
+                return c.search(request).getEntryCount() > 0;
+            });
+        } catch (LDAPSearchException e) {
+            if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
+                return false;
+            }
+            throw unavailable(what, e);
+        } catch (LDAPException e) {
+            throw unavailable(what, e);
+        }
     }
 
     /**

@@ -77,6 +77,8 @@ public final class LdapRealmProvider implements RealmProvider {
         integer(s, "poolSize", b::poolSize);
         integer(s, "maxConcurrentLogins", b::maxConcurrentLogins);
         duration(s, "retryAfter", b::retryAfter);
+        duration(s, "sync.interval", b::syncInterval);
+        string(s, "sync.disabledFilter", b::syncDisabledFilter);
         list(s, "exposeAttributes", b::exposeAttributes);
         list(s, "excludeAttributes", b::excludeAttributes);
         bool(s, "startTls", b::startTls);

@@ -244,15 +244,27 @@ public final class LoginVerifier implements AutoCloseable {
             if (!directory.bind(bindName, secret, deadline)) {
                 return new Outcome.Refused("the directory refused the password");
             }
-            List<ProfileMapper.Group> groups = config.groupSearchFilter().isPresent()
-                    ? directory.searchGroups(config.groupSearchFilter().get().expand(entry.getDN(), name.user()), deadline)
-                    : profiles.memberOf(entry);
-            return new Outcome.Verified(profiles.profile(entry, groups));
+            return new Outcome.Verified(profile(config, directory, profiles, entry, name.user(), deadline));
         } catch (BackendUnavailableException e) {
             return new Outcome.Down(e);
         } catch (LDAPException e) {
             return new Outcome.Refused("cannot build a search filter: " + e.getMessage());
         }
+    }
+
+    /**
+     * The profile of a directory entry with its groups (searched, or from {@code memberOf}): what
+     * a login and the synchroniser both store.
+     *
+     * @throws BackendUnavailableException if the directory did not answer
+     * @throws LDAPException if the group filter cannot be built
+     */
+    public static ExternalUser profile(LdapConfig config, Directory directory, ProfileMapper profiles,
+            SearchResultEntry entry, String user, Deadline deadline) throws LDAPException {
+        List<ProfileMapper.Group> groups = config.groupSearchFilter().isPresent()
+                ? directory.searchGroups(config.groupSearchFilter().get().expand(entry.getDN(), user), deadline)
+                : profiles.memberOf(entry);
+        return profiles.profile(entry, groups);
     }
 
     private Outcome.Down down(String problem, Exception cause) {

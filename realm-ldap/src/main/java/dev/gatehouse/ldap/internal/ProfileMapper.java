@@ -87,7 +87,9 @@ public final class ProfileMapper {
                 .filter(upn -> upn.lastIndexOf('@') > 0 && upn.lastIndexOf('@') < upn.length() - 1)
                 .map(upn -> upn.substring(upn.lastIndexOf('@') + 1));
         Set<String> roles = new LinkedHashSet<>();
+        Set<String> groupDns = new LinkedHashSet<>();
         for (Group group : groups) {
+            groupDns.add(group.dn());
             Set<String> mapped = config.roleMapping().get(LdapConfig.groupKey(group.dn()));
             if (mapped == null) {
                 mapped = config.roleMapping().get(LdapConfig.groupKey(group.name()));
@@ -98,6 +100,7 @@ public final class ProfileMapper {
         }
         ExternalUser user = ExternalUser.of(username, UserType.LDAP)
                 .withRoles(roles)
+                .withGroups(groupDns)
                 .withAttributes(attributes(entry));
         if (domain.isPresent()) {
             user = user.withDomain(domain.get());
