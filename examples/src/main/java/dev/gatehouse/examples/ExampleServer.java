@@ -14,6 +14,7 @@ import dev.gatehouse.core.Identity;
 import dev.gatehouse.core.NewUser;
 import dev.gatehouse.core.User;
 import dev.gatehouse.core.UserDirectory;
+import dev.gatehouse.ldap.LdapRealm;
 import dev.gatehouse.core.UserType;
 import dev.gatehouse.core.jdbc.SchemaMigrations;
 import dev.gatehouse.core.servlet.AuthenticationFilter;
@@ -21,6 +22,7 @@ import dev.gatehouse.examples.internal.ApiKeyApi;
 import dev.gatehouse.examples.internal.DataDir;
 import dev.gatehouse.examples.internal.DemoDirectory;
 import dev.gatehouse.examples.internal.JsonErrors;
+import dev.gatehouse.examples.internal.DirectorySyncApi;
 import dev.gatehouse.examples.internal.KeyRingApi;
 import dev.gatehouse.examples.internal.OrgApi;
 import dev.gatehouse.examples.internal.Orgs;
@@ -220,7 +222,7 @@ public final class ExampleServer implements AutoCloseable {
             Router router = new Router();
             router.route("GET", "/api/v1/server/ping", call -> Router.JSON.createObjectNode().put("ok", true));
             Optional<ApiKeyRealm> apiKeys = gatehouse.realm(ApiKeyRealm.class);
-            new UserApi(users, id -> apiKeys.ifPresent(realm -> realm.invalidateUser(id))).register(router);
+            new UserApi(users).register(router); // the directory tells every realm's cache of a change
             OrgApi orgApi = new OrgApi(orgs, secrets.encryptedStrings());
             orgApi.register(router);
             ProjectRepositories repositories = ProjectRepositories.open(db);
@@ -229,6 +231,8 @@ public final class ExampleServer implements AutoCloseable {
                     RepositoryCheckouts.knownHosts(settings));
             new SecretApi(secrets, orgs, callers).register(router);
             new KeyRingApi(secrets).register(router);
+            new DirectorySyncApi(gatehouse.realms().stream().filter(LdapRealm.class::isInstance)
+                    .map(LdapRealm.class::cast).toList()).register(router);
             String adminKey = null;
             if (apiKeys.isPresent()) {
                 new ApiKeyApi(apiKeys.get().keys(), users).register(router);

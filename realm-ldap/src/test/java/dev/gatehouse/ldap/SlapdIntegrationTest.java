@@ -1,5 +1,6 @@
 package dev.gatehouse.ldap;
 
+import dev.gatehouse.ldap.testing.Slapd;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.core.AuthenticationResult;

@@ -1,5 +1,7 @@
 package dev.gatehouse.ldap;
 
+import dev.gatehouse.ldap.testing.Slapd;
+import dev.gatehouse.ldap.testing.TestCa;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.core.AuthenticationResult;

@@ -13,7 +13,6 @@ import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Consumer;
 
 /**
  * {@code whoami} and the user endpoint: {@code POST /api/v1/user} (admin),
@@ -24,15 +23,14 @@ import java.util.function.Consumer;
 public final class UserApi {
 
     private final UserDirectory users;
-    private final Consumer<UUID> changed;
 
     /**
-     * @param changed called after a user's roles change or it is disabled, enabled or deleted, so that realms caching
-     *     identities (the API-key realm) drop theirs at once on this node
+     * The endpoint over {@code users}, the directory the realms sign users in against: a change
+     * made here reaches every realm's cache on this node at once through the directory's change
+     * listeners, and other nodes within their revocation bound.
      */
-    public UserApi(UserDirectory users, Consumer<UUID> changed) {
+    public UserApi(UserDirectory users) {
         this.users = users;
-        this.changed = changed;
     }
 
     public void register(Router router) {
@@ -146,7 +144,6 @@ public final class UserApi {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }
-        changed.accept(id);
         return Router.JSON.createObjectNode().put("ok", true).put("result", "UPDATED");
     }
 
@@ -172,7 +169,6 @@ public final class UserApi {
         if (!users.setDisabled(id, disabled)) {
             throw ApiException.notFound("User not found: " + call.param(0));
         }
-        changed.accept(id);
         return Router.JSON.createObjectNode().put("ok", true).put("result", disabled ? "DISABLED" : "ENABLED");
     }
 
@@ -183,7 +179,6 @@ public final class UserApi {
         if (!users.delete(id)) {
             throw ApiException.notFound("User not found: " + call.param(0));
         }
-        changed.accept(id);
         return Router.JSON.createObjectNode().put("ok", true).put("result", "DELETED");
     }
 
@@ -206,8 +201,14 @@ public final class UserApi {
                 .put("disabled", u.disabled())
                 .put("createdAt", u.createdAt().toString())
                 .put("lastLoginAt", u.lastLoginAt().map(Object::toString).orElse(null));
-        ArrayNode roles = out.putArray("roles");
+        ArrayNode roles = out.putArray("roles"); // granted here, through this endpoint
         u.roles().stream().sorted().forEach(roles::add);
+        ArrayNode directoryRoles = out.putArray("directoryRoles"); // from the directory's groups
+        u.directoryRoles().stream().sorted().forEach(directoryRoles::add);
+        ArrayNode groups = out.putArray("groups");
+        u.groups().stream().sorted().forEach(groups::add);
+        ArrayNode effective = out.putArray("effectiveRoles");
+        u.allRoles().stream().sorted().forEach(effective::add);
         return out;
     }
 

@@ -1,4 +1,4 @@
-package dev.gatehouse.ldap;
+package dev.gatehouse.ldap.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,21 +18,21 @@ import java.util.concurrent.TimeUnit;
  * {@code localhost} is a host name mismatch), made
  * at test time with the JDK's {@code keytool} in a temporary folder: no key is ever committed.
  */
-final class TestCa {
+public final class TestCa {
 
-    static final String STORE_PASSWORD = "changeit";
-    static final String SERVER_NAME = "ldap.gatehouse.invalid";
+    public static final String STORE_PASSWORD = "changeit";
+    public static final String SERVER_NAME = "ldap.gatehouse.invalid";
 
     /**
      * The files a TLS test needs.
      *
      * @param trustStore PKCS12 trust store holding only the test CA, for the realm
      */
-    record ServerFiles(Path dir, Path caPem, Path certificatePem, Path keyPem, Path trustStore) {}
+    public record ServerFiles(Path dir, Path caPem, Path certificatePem, Path keyPem, Path trustStore) {}
 
     private TestCa() {}
 
-    static ServerFiles create() throws Exception {
+    public static ServerFiles create() throws Exception {
         Path dir = Files.createTempDirectory("gatehouse-slapd-tls-");
         Path ca = dir.resolve("ca.p12");
         Path server = dir.resolve("server.p12");

@@ -1,4 +1,4 @@
-package dev.gatehouse.ldap;
+package dev.gatehouse.ldap.testing;
 
 import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPException;
@@ -23,21 +23,21 @@ import java.util.stream.Stream;
  * while it runs, so data is loaded after start. Can be stopped and started again on the same
  * port, keeping its data.
  */
-final class Slapd implements AutoCloseable {
+public final class Slapd implements AutoCloseable {
 
-    static final String BASE = "dc=example,dc=org";
-    static final String ROOT_DN = "cn=admin," + BASE;
-    static final String ROOT_PASSWORD = "root-secret";
-    static final String SERVICE_DN = "cn=gatehouse,ou=services," + BASE;
-    static final String SERVICE_PASSWORD = "service-secret";
+    public static final String BASE = "dc=example,dc=org";
+    public static final String ROOT_DN = "cn=admin," + BASE;
+    public static final String ROOT_PASSWORD = "root-secret";
+    public static final String SERVICE_DN = "cn=gatehouse,ou=services," + BASE;
+    public static final String SERVICE_PASSWORD = "service-secret";
 
     private static final List<Path> CANDIDATES = List.of(Path.of("/usr/sbin/slapd"), Path.of("/usr/local/sbin/slapd"),
             Path.of("/usr/libexec/slapd"));
 
-    final Path dir;
-    final int port;
+    public final Path dir;
+    public final int port;
     /** The ldaps:// port when started with TLS files, else -1. */
-    final int ldapsPort;
+    public final int ldapsPort;
     private final Path binary;
     private Process process;
     private volatile boolean frozen;
@@ -55,7 +55,7 @@ final class Slapd implements AutoCloseable {
      * @param tls PEM files (CA, certificate, key) to offer StartTLS with, and require TLS for
      *     password binds; {@code null} for plain LDAP
      */
-    static Slapd start(TestCa.ServerFiles tls) throws Exception {
+    public static Slapd start(TestCa.ServerFiles tls) throws Exception {
         Path binary = CANDIDATES.stream().filter(Files::isExecutable).findFirst().orElse(null);
         if (binary == null || !Files.isDirectory(Path.of("/etc/ldap/schema"))) {
             Services.unavailable("OpenLDAP slapd (/usr/sbin/slapd, /etc/ldap/schema)",
@@ -63,18 +63,25 @@ final class Slapd implements AutoCloseable {
         }
         Path dir = tls != null ? tls.dir() : Files.createTempDirectory("gatehouse-slapd-");
         Files.createDirectories(dir.resolve("db"));
-        Slapd slapd = new Slapd(binary, dir, TestDirectory.freePort(), tls != null ? TestDirectory.freePort() : -1);
+        Slapd slapd = new Slapd(binary, dir, freePort(), tls != null ? freePort() : -1);
         slapd.writeConfig(tls);
         slapd.start();
         slapd.load();
         return slapd;
     }
 
-    String url() {
+    /** A free loopback port. */
+    public static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    public String url() {
         return "ldap://127.0.0.1:" + port;
     }
 
-    String ldapsUrl() {
+    public String ldapsUrl() {
         return "ldaps://127.0.0.1:" + ldapsPort;
     }
 
@@ -111,7 +118,7 @@ final class Slapd implements AutoCloseable {
     }
 
     /** Starts the server (again) and waits until it answers. */
-    void start() throws Exception {
+    public void start() throws Exception {
         String listen = ldapsPort > 0 ? url() + "/ " + ldapsUrl() + "/" : url() + "/";
         process = new ProcessBuilder(binary.toString(), "-f", dir.resolve("slapd.conf").toString(), "-h", listen,
                 "-d", "0")
@@ -140,13 +147,13 @@ final class Slapd implements AutoCloseable {
      * Freezes the server with SIGSTOP: it keeps its sockets, and the kernel still accepts new TCP
      * connections, but nothing answers any more (a hung directory).
      */
-    void freeze() throws IOException, InterruptedException {
+    public void freeze() throws IOException, InterruptedException {
         signal("STOP");
         frozen = true;
     }
 
     /** Resumes a frozen server with SIGCONT. */
-    void thaw() throws IOException, InterruptedException {
+    public void thaw() throws IOException, InterruptedException {
         if (frozen) {
             signal("CONT");
             frozen = false;
@@ -166,7 +173,7 @@ final class Slapd implements AutoCloseable {
     }
 
     /** Stops the server (SIGTERM) and waits for it to exit; its data stays. */
-    void stop() throws InterruptedException, IOException {
+    public void stop() throws InterruptedException, IOException {
         thaw(); // a stopped process would not act on SIGTERM
         if (process != null && process.isAlive()) {
             process.destroy();
@@ -177,7 +184,7 @@ final class Slapd implements AutoCloseable {
     }
 
     /** A connection as the root DN, for loading data. */
-    LDAPConnection admin() throws LDAPException {
+    public LDAPConnection admin() throws LDAPException {
         LDAPConnection c = new LDAPConnection("127.0.0.1", port);
         if (Files.exists(dir.resolve("trust.p12"))) {
             // the TLS server refuses password binds in clear text
@@ -195,7 +202,7 @@ final class Slapd implements AutoCloseable {
     }
 
     /** Adds a person under {@code ou=people} while the server runs. */
-    void addPerson(String uid, String password) throws Exception {
+    public void addPerson(String uid, String password) throws Exception {
         try (LDAPConnection c = admin()) {
             person(c, uid, "people", password);
         }
