@@ -1,5 +1,6 @@
 package dev.gatehouse.bench.http;
 
+import com.example.gatehouse.hmac.HmacRequestFilter;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.gatehouse.apikey.ApiKeyRealm;
@@ -14,6 +15,8 @@ import dev.gatehouse.core.UserType;
 import dev.gatehouse.core.jdbc.SchemaMigrations;
 import dev.gatehouse.core.servlet.AuthenticationFilter;
 import dev.gatehouse.session.SessionRealm;
+import java.io.IOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -68,6 +71,7 @@ final class GatehouseTargets implements AutoCloseable {
         p.setProperty("realm.ldap.systemUsername", LdapDirectory.SYSTEM_DN);
         p.setProperty("realm.ldap.systemPassword", LdapDirectory.SYSTEM_PASSWORD);
         p.setProperty("realm.session.keys.k1", Base64.getEncoder().encodeToString(sessionKey));
+        p.setProperty("realm.hmac.maxNonces", "5000000"); // every request of a run carries a fresh nonce
         p.setProperty("realm.hmac.key." + HMAC_KEY_ID, HMAC_USER + ":" + Base64.getEncoder().encodeToString(hmac));
         gatehouse = Gatehouse.builder().users(users).service(DataSource.class, db).properties(p).build();
         filter = AuthenticationFilter.builder(gatehouse).build();
@@ -90,18 +94,45 @@ final class GatehouseTargets implements AutoCloseable {
                         HttpBenchmark.basic(LdapDirectory.USER, LdapDirectory.PASSWORD)), LdapDirectory.USER),
                 Target.of(stack, HttpBenchmark.SESSION, filter, Map.of(SessionRealm.DEFAULT_HEADER, sessionToken),
                         PROCESS_USER),
-                new Target(stack, HttpBenchmark.HMAC, Optional.of(filter), this::hmacHeaders, HMAC_USER));
+                new Target(stack, HttpBenchmark.HMAC, Optional.of(Filters.chain(new HmacRequestFilter(), filter)),
+                        this::hmacHeaders, HMAC_USER, Optional.of(this::writeSignedRequests)));
     }
 
-    /** A request signed now: valid for the plugin's default 5-minute skew, longer than any run. */
+    /** {@code Content-Digest} of an empty body. */
+    private static final String EMPTY_DIGEST = "sha-256=:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=:";
+
+    /**
+     * A request signed now with a fresh nonce, as the plugin's clients sign (method, path, query,
+     * date, nonce, Content-Digest): valid once, within the plugin's default 5-minute skew.
+     */
     private Map<String, String> hmacHeaders() {
-        String date = Instant.now().toString();
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(hmacSecret);
-            byte[] signature = mac.doFinal(("GET\n" + WhoAmIServer.PATH + "\n" + date).getBytes(StandardCharsets.UTF_8));
-            return Map.of("Authorization", "GH-HMAC keyId=" + HMAC_KEY_ID + ", signature="
-                    + Base64.getEncoder().encodeToString(signature), "X-Gatehouse-Date", date);
+            return signed(mac, Instant.now().toString(), UUID.randomUUID().toString());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
+    }
+
+    private Map<String, String> signed(Mac mac, String date, String nonce) {
+        byte[] signature = mac.doFinal(String.join("\n", "GET", WhoAmIServer.PATH, "", date, nonce, EMPTY_DIGEST)
+                .getBytes(StandardCharsets.UTF_8));
+        return Map.of("Authorization", "GH-HMAC keyId=" + HMAC_KEY_ID + ", nonce=" + nonce + ", signature="
+                + Base64.getEncoder().encodeToString(signature), "X-Gatehouse-Date", date, "Content-Digest", EMPTY_DIGEST);
+    }
+
+    /** {@code count} distinct signed requests, for wrk to send one each (the plugin accepts a nonce once). */
+    private void writeSignedRequests(Writer out, int count) throws IOException {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(hmacSecret);
+            String date = Instant.now().toString();
+            for (int i = 0; i < count; i++) {
+                Map<String, String> h = signed(mac, date, UUID.randomUUID().toString());
+                out.write("Authorization: " + h.get("Authorization") + "\tX-Gatehouse-Date: " + date
+                        + "\tContent-Digest: " + EMPTY_DIGEST + "\n");
+            }
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is not available", e);
         }

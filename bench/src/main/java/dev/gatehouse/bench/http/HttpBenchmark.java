@@ -155,10 +155,10 @@ public final class HttpBenchmark {
         try (WhoAmIServer server = new WhoAmIServer(target.filter())) {
             check(server.url(), target);
             if (!warmup.isZero()) {
-                wrk.run(server.url(), target.headers().get(), warmup);
+                drive(wrk, server.url(), target, warmup);
             }
             String load = loadAverage();
-            Wrk.Result r = wrk.run(server.url(), target.headers().get(), duration);
+            Wrk.Result r = drive(wrk, server.url(), target, duration);
             if (r.errors() > 0 || r.requests() == 0) {
                 return new Row(target, new Wrk.Result(0, r.seconds(), 0, 0, r.errors()), load, Optional.of(String.format(
                         Locale.ROOT, "not measured: %d requests completed, %d failed (non-2xx, timeout or socket"
@@ -168,6 +168,25 @@ public final class HttpBenchmark {
             return new Row(target, r, load, Optional.empty());
         } catch (IllegalStateException e) {
             return new Row(target, new Wrk.Result(0, 1, 0, 0, 0), loadAverage(), Optional.of(e.getMessage()));
+        }
+    }
+
+    /** The most requests per second a target is given distinct signed requests for. */
+    private static final int MAX_SIGNED_PER_SECOND = 60_000;
+
+    private static Wrk.Result drive(Wrk wrk, String url, Target target, Duration duration) throws Exception {
+        if (target.each().isEmpty()) {
+            return wrk.run(url, target.headers().get(), duration);
+        }
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("gatehouse-bench-signed", ".txt");
+        try {
+            try (java.io.Writer out = java.nio.file.Files.newBufferedWriter(file, java.nio.charset.StandardCharsets.UTF_8)) {
+                target.each().get().write(out, (int) Math.min(Integer.MAX_VALUE,
+                        (duration.toSeconds() + 2) * MAX_SIGNED_PER_SECOND));
+            }
+            return wrk.runEach(url, file, duration);
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
         }
     }
 

@@ -15,9 +15,22 @@ import java.util.function.Supplier;
  * @param filter the filter on {@code /api/*}; empty for the unprotected servlet
  * @param headers the request headers that carry the credential
  * @param username the name the servlet must answer with
+ * @param each for a credential that is good for one request only (a signed request with a nonce):
+ *     writes that many distinct requests' headers, one request a line, for wrk to send in turn;
+ *     empty when every request may carry {@code headers}
  */
 record Target(String stack, String job, Optional<Filter> filter, Supplier<Map<String, String>> headers,
-        String username) {
+        String username, Optional<SignedRequests> each) {
+
+    /** Writes {@code count} requests' headers, a line each: {@code Name: value} pairs split by tabs. */
+    @FunctionalInterface
+    interface SignedRequests {
+        void write(java.io.Writer out, int count) throws java.io.IOException;
+    }
+
+    Target(String stack, String job, Optional<Filter> filter, Supplier<Map<String, String>> headers, String username) {
+        this(stack, job, filter, headers, username, Optional.empty());
+    }
 
     static Target unprotected() {
         return new Target("none", "no security", Optional.empty(), Map::of, HttpBenchmark.ANONYMOUS);
@@ -39,7 +52,7 @@ record Target(String stack, String job, Optional<Filter> filter, Supplier<Map<St
      */
     static Target unprotectedWithHeadersOf(Target like) {
         return new Target("none", "no security, " + like.job() + " headers sent", Optional.empty(), like.headers(),
-                HttpBenchmark.ANONYMOUS);
+                HttpBenchmark.ANONYMOUS, like.each());
     }
 
     static Target of(String stack, String job, Filter filter, Map<String, String> headers, String username) {

@@ -35,9 +35,45 @@ final class Wrk {
             end
             """.replace("%MARK%", MARK);
 
+    /**
+     * Sends the requests of a file in turn, a distinct one each time (for credentials good once):
+     * each thread keeps every n-th line, pre-formatted, and wraps around at the end.
+     */
+    private static final String EACH = """
+            local counter = 0
+            function setup(thread)
+              thread:set("tid", counter)
+              counter = counter + 1
+            end
+            local requests = {}
+            local n = 0
+            local i = 0
+            function init(args)
+              local threads = tonumber(args[2])
+              local line_no = 0
+              for line in io.lines(args[1]) do
+                if line_no % threads == tid then
+                  local h = {}
+                  for kv in string.gmatch(line, "[^\t]+") do
+                    local c = string.find(kv, ": ", 1, true)
+                    h[string.sub(kv, 1, c - 1)] = string.sub(kv, c + 2)
+                  end
+                  n = n + 1
+                  requests[n] = wrk.format("GET", nil, h)
+                end
+                line_no = line_no + 1
+              end
+            end
+            function request()
+              i = i % n + 1
+              return requests[i]
+            end
+            """;
+
     private final int threads;
     private final int connections;
     private final Path script;
+    private final Path eachScript;
 
     Wrk(int threads, int connections) throws IOException {
         this.threads = threads;
@@ -45,6 +81,17 @@ final class Wrk {
         this.script = Files.createTempFile("gatehouse-bench", ".lua");
         this.script.toFile().deleteOnExit();
         Files.writeString(script, SCRIPT, StandardCharsets.UTF_8);
+        this.eachScript = Files.createTempFile("gatehouse-bench-each", ".lua");
+        this.eachScript.toFile().deleteOnExit();
+        Files.writeString(eachScript, EACH + SCRIPT, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Drives {@code url} for {@code duration}, each request with the headers of the next line of
+     * {@code requests} (see {@link Target.SignedRequests}).
+     */
+    Result runEach(String url, Path requests, Duration duration) throws IOException, InterruptedException {
+        return run(url, Map.of(), duration, eachScript, List.of("--", requests.toString(), Integer.toString(threads)));
     }
 
     /** Fails with a readable message when wrk is not installed. */
@@ -63,6 +110,11 @@ final class Wrk {
 
     /** Drives {@code url} for {@code duration} with {@code headers} on every request. */
     Result run(String url, Map<String, String> headers, Duration duration) throws IOException, InterruptedException {
+        return run(url, headers, duration, script, List.of());
+    }
+
+    private Result run(String url, Map<String, String> headers, Duration duration, Path script, List<String> args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("wrk", "-t" + threads, "-c" + connections,
                 "-d" + duration.toSeconds() + "s", "--timeout", "10s", "-s", script.toString()));
         headers.forEach((name, value) -> {
@@ -70,6 +122,7 @@ final class Wrk {
             command.add(name + ": " + value);
         });
         command.add(url);
+        command.addAll(args);
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(duration.toSeconds() + 60, TimeUnit.SECONDS) || p.exitValue() != 0) {

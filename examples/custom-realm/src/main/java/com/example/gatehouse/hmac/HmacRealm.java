@@ -7,6 +7,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import dev.gatehouse.core.Accounts;
 import dev.gatehouse.core.AuthenticationResult;
 import dev.gatehouse.core.AuthorizationHeader;
+import dev.gatehouse.core.ConstantTime;
 import dev.gatehouse.core.Credentials;
 import dev.gatehouse.core.ExternalUser;
 import dev.gatehouse.core.Realm;
@@ -16,7 +17,6 @@ import dev.gatehouse.core.RequestView;
 import dev.gatehouse.core.UserType;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -193,7 +193,7 @@ public final class HmacRealm implements Realm {
             return AuthenticationResult.NotMine.instance();
         }
         Key key = keys.get(signed.keyId());
-        boolean valid = MessageDigest.isEqual(sign(key != null ? key : dummy, signed), signed.signature());
+        boolean valid = ConstantTime.equals(sign(key != null ? key : dummy, signed), signed.signature());
         if (signed.query().isEmpty()) {
             return new AuthenticationResult.Rejected("signed request did not pass through HmacRequestFilter",
                     "This server cannot verify signed requests");
@@ -235,7 +235,7 @@ public final class HmacRealm implements Realm {
     static byte[] signature(SecretKeySpec secret, String method, String path, String query, String date, String nonce,
             String contentDigest) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
+            Mac mac = MACS.get(); // a provider lookup per request cost more than the MAC itself
             mac.init(secret);
             return mac.doFinal(String.join("\n", method, path, query, date, nonce, contentDigest)
                     .getBytes(StandardCharsets.UTF_8));
@@ -243,6 +243,14 @@ public final class HmacRealm implements Realm {
             throw new IllegalStateException("HmacSHA256 is not available", e);
         }
     }
+
+    private static final ThreadLocal<Mac> MACS = ThreadLocal.withInitial(() -> {
+        try {
+            return Mac.getInstance("HmacSHA256");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
+    });
 
     /** {@code sha-256=:<base64>:}, the {@code Content-Digest} header for {@code body}. */
     static String contentDigest(byte[] body) {

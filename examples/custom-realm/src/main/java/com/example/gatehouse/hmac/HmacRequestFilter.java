@@ -1,5 +1,6 @@
 package com.example.gatehouse.hmac;
 
+import dev.gatehouse.core.ConstantTime;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -124,7 +125,7 @@ public final class HmacRequestFilter implements Filter {
             refuse(response, 400, "HMAC-signed requests need a Content-Digest header: sha-256=:<base64 of SHA-256(body)>:");
             return;
         }
-        if (!MessageDigest.isEqual(claimed.get(), sha256(body))) {
+        if (!ConstantTime.equals(claimed.get(), sha256(body))) {
             refuse(response, 400, "Content-Digest does not match the request body");
             return;
         }
