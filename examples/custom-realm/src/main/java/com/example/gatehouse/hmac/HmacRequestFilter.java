@@ -149,12 +149,18 @@ public final class HmacRequestFilter implements Filter {
         }
     }
 
-    static byte[] sha256(byte[] body) {
+    private static final ThreadLocal<MessageDigest> SHA_256_DIGESTS = ThreadLocal.withInitial(() -> {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(body);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is not available", e);
         }
+    });
+
+    static byte[] sha256(byte[] body) {
+        MessageDigest md = SHA_256_DIGESTS.get(); // a provider lookup per request cost more than the digest
+        md.reset();
+        return md.digest(body);
     }
 
     private static void refuse(HttpServletResponse response, int status, String message) throws IOException {
