@@ -11,11 +11,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The verified-token cache never extends a token beyond what the registry, the clock and the
- * revocation bound allow.
+ * revocation bound allow. Its user changes are made as if on another node (the realm is not told
+ * of them), except where a test says so.
  */
 class SessionCacheTest {
 
-    private final SessionFixture node = SessionFixture.inMemory();
+    private final SessionFixture node = SessionFixture.inMemoryChangedElsewhere();
     private final User alice = node.user("alice");
     private final ProcessRef process = node.runningProcess(alice);
     private final String token = node.tokens.issue(process.id());
@@ -78,6 +79,18 @@ class SessionCacheTest {
                 AuthenticationResult.Authenticated.class);
         assertThat(node.refreshes.runAll()).isEqualTo(1);
         assertThat(node.authenticate(token)).isInstanceOf(AuthenticationResult.Rejected.class);
+    }
+
+    @Test
+    void aUserDisabledThroughThisNodesDirectoryIsRefusedAtOnce() {
+        SessionFixture here = SessionFixture.inMemory();
+        User bob = here.user("bob");
+        String bobs = here.tokens.issue(here.runningProcess(bob).id());
+        assertThat(here.authenticate(bobs)).isInstanceOf(AuthenticationResult.Authenticated.class);
+
+        here.users.setDisabled(bob.id(), true); // the directory tells the realm
+
+        assertThat(here.authenticate(bobs)).isInstanceOf(AuthenticationResult.Rejected.class);
     }
 
     @Test

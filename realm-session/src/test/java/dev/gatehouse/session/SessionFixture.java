@@ -102,6 +102,27 @@ final class SessionFixture {
         return built(clock, UserDirectory.inMemory(clock), ProcessStore.inMemory(), b -> b);
     }
 
+    /**
+     * An in-memory node whose realm is not told of changes to its users, as when they are made on
+     * another node sharing the database: only the revocation bound brings them here.
+     */
+    static SessionFixture inMemoryChangedElsewhere() {
+        MutableClock clock = MutableClock.atEpochOfTests();
+        UserDirectory shared = UserDirectory.inMemory(clock);
+        UserDirectory silent = (UserDirectory) java.lang.reflect.Proxy.newProxyInstance(
+                UserDirectory.class.getClassLoader(), new Class<?>[] {UserDirectory.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("addChangeListener")) {
+                        return null;
+                    }
+                    try {
+                        return method.invoke(shared, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        return built(clock, silent, ProcessStore.inMemory(), b -> b);
+    }
+
     /** An in-memory node configured with {@code settings}. */
     static SessionFixture inMemory(Map<String, String> settings) {
         MutableClock clock = MutableClock.atEpochOfTests();
