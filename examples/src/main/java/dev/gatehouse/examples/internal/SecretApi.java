@@ -190,13 +190,16 @@ public final class SecretApi {
 
     /** A secret read with its store password; a sealed Concord secret of that name is migrated by this first read. */
     private SecretValue readOrUnseal(Caller caller, String org, String name, char[] storePassword) {
+        char[] copy = storePassword.clone(); // read wipes the array it is given
         try {
-            return secrets.read(caller, org, name, storePassword);
+            return secrets.read(caller, org, name, copy);
         } catch (SecretException e) {
             if (e.kind() != SecretException.Kind.NOT_FOUND) {
                 throw e;
             }
             return sealed.readAndMigrate(caller, org, name, storePassword, secrets).orElseThrow(() -> e);
+        } finally {
+            java.util.Arrays.fill(copy, '\0');
         }
     }
 

@@ -169,8 +169,17 @@ public final class ConcordMigrator {
                             target.users().setDisabled(e.id(), true);
                         }
                     }
-                    report.line("users", rec, Outcome.MIGRATED, "existing user completed ("
-                            + (rolesChange ? "roles " : "") + (profile ? "profile " : "") + (disable ? "disabled" : "") + ")");
+                    List<String> what = new java.util.ArrayList<>();
+                    if (rolesChange) {
+                        what.add("roles");
+                    }
+                    if (profile) {
+                        what.add("profile");
+                    }
+                    if (disable) {
+                        what.add("disabled");
+                    }
+                    report.line("users", rec, Outcome.MIGRATED, "existing user completed: " + String.join(", ", what));
                     continue;
                 }
                 NewUser n = NewUser.of(u.username(), type).withRoles(roles);

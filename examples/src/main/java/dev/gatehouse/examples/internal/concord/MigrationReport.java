@@ -91,9 +91,9 @@ public final class MigrationReport {
 
     /** Prints the report: a table of counts, then the lines. */
     public void print(PrintStream out) {
-        out.println(dryRun ? "Concord migration: DRY RUN, nothing was changed; this is what a run would do"
+        out.println(dryRun ? "Concord migration: DRY RUN, nothing was changed; the counts say what a run would do"
                 : "Concord migration report");
-        out.printf("%-18s %9s %9s %9s %9s %9s%n", "kind", dryRun ? "would-mig" : "migrated", "present", "sealed", "skipped",
+        out.printf("%-18s %9s %9s %9s %9s %9s%n", "kind", "migrated", "present", "sealed", "skipped",
                 "failed");
         counts.forEach((kind, m) -> out.printf("%-18s %9d %9d %9d %9d %9d%n", kind, m.getOrDefault(Outcome.MIGRATED, 0),
                 m.getOrDefault(Outcome.PRESENT, 0), m.getOrDefault(Outcome.SEALED, 0), m.getOrDefault(Outcome.SKIPPED, 0),
