@@ -172,6 +172,21 @@ class ConcordImportTest {
     private record Run(int status, String out, String err) {}
 
     private Run run(ConcordTestDatabase c, Path dataDir, String... extra) throws IOException {
+        return runWith(c, dataDir, ConcordTestDatabase.STORE_SALT, ConcordTestDatabase.SERVER_PASSWORD, extra);
+    }
+
+    private List<String> args(ConcordTestDatabase c, Path dataDir, String... extra) throws IOException {
+        Path config = dataDir.resolveSibling(dataDir.getFileName() + ".properties");
+        Files.writeString(config, "server.dataDir=" + dataDir + "\n");
+        List<String> args = new ArrayList<>(List.of("--concord-url", c.jdbcUrl(), "--concord-user", c.user(),
+                "--secret-store-salt", ConcordTestDatabase.STORE_SALT, "--server-password", ConcordTestDatabase.SERVER_PASSWORD,
+                "--project-secret-salt", ConcordTestDatabase.PROJECT_SALT, "--config", config.toString()));
+        args.addAll(List.of(extra));
+        return args;
+    }
+
+    private Run runWith(ConcordTestDatabase c, Path dataDir, String storeSalt, String serverPassword, String... extra)
+            throws IOException {
         Path config = dataDir.resolveSibling(dataDir.getFileName() + ".properties");
         Files.writeString(config, "server.dataDir=" + dataDir + "\nrealm.apikey.acceptConcordKeys=true\n");
         Path pw = dataDir.resolveSibling("store-passwords");
@@ -183,8 +198,8 @@ class ConcordImportTest {
         args.addAll(List.of(extra));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = ConcordImport.run(args.toArray(String[]::new), Map.of("CONCORD_STORE_SALT", ConcordTestDatabase.STORE_SALT,
-                "CONCORD_SERVER_PASSWORD", ConcordTestDatabase.SERVER_PASSWORD), new PrintStream(out, true, StandardCharsets.UTF_8),
+        int status = ConcordImport.run(args.toArray(String[]::new), Map.of("CONCORD_STORE_SALT", storeSalt,
+                "CONCORD_SERVER_PASSWORD", serverPassword), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
@@ -360,5 +375,115 @@ class ConcordImportTest {
             Thread.sleep(50);
         }
         return "";
+    }
+
+    @Test
+    void aWrongServerPasswordOrSecretStoreSaltIsReportedPerRecordWritesNothingHalfAndTheRestMigrates() throws Exception {
+        // a database from before 1.98.1: every secret and project key depends on secretStoreSalt
+        try (ConcordTestDatabase c = new ConcordTestDatabase(true)) {
+            UUID owner = c.user("carol", null, null, null, "LOCAL", false);
+            UUID org = c.org(ORG);
+            c.team(org, "t", owner);
+            UUID[] p = new UUID[1];
+            byte[] key = c.project(org, "proj", ProjectKeyKind.GENERATED, p);
+            c.project(org, "never-used", ProjectKeyKind.NONE, null);
+            c.secret(spec(org, "creds", "USERNAME_PASSWORD", ConcordTestDatabase.usernamePassword("u", "pw"), null, MD5, false, owner));
+            c.secret(spec(org, "blob", "DATA", new byte[100], null, MD5, false, owner));
+            c.secret(new SecretSpec(org, "restricted", "DATA", "r".getBytes(StandardCharsets.UTF_8), null, MD5, false, "PRIVATE",
+                    owner, new UUID[] {p[0]}, Map.of()));
+            c.secret(spec(org, "given-pw", "DATA", "mine".getBytes(StandardCharsets.UTF_8), OPERATOR_PW, MD5, false, owner));
+            Path data = work.resolve("gh");
+            TestServers.start(data, Map.of()).close();
+
+            String wrong = Base64.getEncoder().encodeToString("not the password".getBytes(StandardCharsets.UTF_8));
+            Run badPassword = runWith(c, data, ConcordTestDatabase.STORE_SALT, wrong);
+            assertThat(badPassword.status()).isEqualTo(3);
+            assertThat(badPassword.out()).contains("FAILED secrets " + ORG + "/creds").contains("FAILED secrets " + ORG + "/blob")
+                    .contains("FAILED secrets " + ORG + "/restricted").doesNotContain("FAILED secrets " + ORG + "/given-pw")
+                    .doesNotContain(wrong);
+            assertThat(countOf(badPassword.out(), "users", 1)).isEqualTo(1);
+            assertThat(countOf(badPassword.out(), "project keys", 1)).isEqualTo(2);
+            assertThat(countOf(badPassword.out(), "secrets", 1)).as("only the one with its own password").isEqualTo(1);
+            assertThat(snapshot(data, Map.of()).stream().filter(l -> l.startsWith("secret ")))
+                    .singleElement().asString().contains("/given-pw ");
+
+            String otherSalt = Base64.getEncoder().encodeToString("another-salt".getBytes(StandardCharsets.UTF_8));
+            Path data2 = work.resolve("gh2");
+            TestServers.start(data2, Map.of()).close();
+            Run badSalt = runWith(c, data2, otherSalt, ConcordTestDatabase.SERVER_PASSWORD);
+            assertThat(badSalt.out()).contains("FAILED project keys " + ORG + "/proj").contains("FAILED secrets " + ORG + "/creds")
+                    .contains("FAILED secrets " + ORG + "/given-pw").doesNotContain(otherSalt);
+            assertThat(countOf(badSalt.out(), "project keys", 1)).as("the name-based key needs no salt").isEqualTo(1);
+            assertThat(countOf(badSalt.out(), "secrets", 1)).isZero();
+            assertThat(snapshot(data2, Map.of()).stream().filter(l -> l.startsWith("secret "))).isEmpty();
+
+            // with the right values the rest migrates, and ends as a clean run would
+            Run fixed = run(c, data);
+            assertThat(fixed.status()).as(fixed.out()).isZero();
+            assertThat(countOf(fixed.out(), "secrets", 1)).isEqualTo(3);
+            assertThat(countOf(fixed.out(), "secrets", 2)).isEqualTo(1);
+            Path clean = work.resolve("clean");
+            TestServers.start(clean, Map.of()).close();
+            run(c, clean);
+            Map<String, String> pws = Map.of(ORG + "/given-pw", OPERATOR_PW);
+            assertThat(withoutAdminKey(snapshot(data, pws))).isEqualTo(withoutAdminKey(snapshot(clean, pws)));
+            try (ExampleServer server = TestServers.start(data, Map.of())) {
+                TestServers.Client http = new TestServers.Client(server);
+                String carol = server.adminApiKey().orElseThrow();
+                String s = ConcordTestDatabase.encryptString("legacy layout", key);
+                assertThat(processLog(http, carol, "proj", s)).contains("value=legacy layout");
+            }
+        }
+    }
+
+    private static List<String> withoutAdminKey(List<String> snapshot) {
+        return snapshot.stream().filter(l -> !l.startsWith("key admin admin GATEHOUSE")).toList();
+    }
+
+    @Test
+    void aRunKilledHalfwayAndStartedAgainEndsAsAnUninterruptedRun() throws Exception {
+        int n = 8000;
+        try (ConcordTestDatabase c = new ConcordTestDatabase(false)) {
+            UUID owner = c.user("dave", null, "Dave", null, "LOCAL", true, "deployer");
+            UUID org = c.org(ORG);
+            c.team(org, "t", owner);
+            c.apiKey(owner, "k", "QUJDREVGR0hJSktMTU5PUA", null);
+            c.bulkData(org, owner, n);
+            Path whole = work.resolve("whole");
+            Path killed = work.resolve("killed");
+            TestServers.start(whole, Map.of()).close();
+            TestServers.start(killed, Map.of()).close();
+
+            long t0 = System.nanoTime();
+            Run uninterrupted = run(c, whole);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            assertThat(uninterrupted.status()).as(uninterrupted.out() + uninterrupted.err()).isZero();
+            System.out.printf("Concord migration of %d secrets: %.1f s, %.0f records/s%n", n, seconds, n / seconds);
+
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), ConcordImport.class.getName()));
+            cmd.addAll(args(c, killed));
+            Process process = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            boolean killedMidway = false;
+            try (var err = new java.io.BufferedReader(new java.io.InputStreamReader(process.getErrorStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String line; (line = err.readLine()) != null; ) {
+                    if (line.startsWith("secrets: ") && !line.startsWith("secrets: " + n + "/")) {
+                        process.destroyForcibly(); // SIGKILL: no shutdown hook, no cleanup
+                        killedMidway = true;
+                        break;
+                    }
+                }
+            }
+            process.waitFor();
+            assertThat(killedMidway).as("the run was killed while it migrated secrets").isTrue();
+            long partial = snapshot(killed, Map.of()).stream().filter(l -> l.startsWith("secret ")).count();
+            assertThat(partial).as("killed halfway").isBetween(1L, n - 1L);
+
+            Run restarted = run(c, killed);
+            assertThat(restarted.status()).as(restarted.out() + restarted.err()).isZero();
+            assertThat(countOf(restarted.out(), "secrets", 1) + countOf(restarted.out(), "secrets", 2)).isEqualTo(n);
+            assertThat(withoutAdminKey(snapshot(killed, Map.of()))).isEqualTo(withoutAdminKey(snapshot(whole, Map.of())));
+        }
     }
 }

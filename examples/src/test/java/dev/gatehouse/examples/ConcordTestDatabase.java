@@ -293,6 +293,35 @@ final class ConcordTestDatabase implements AutoCloseable {
         }
     }
 
+    /** {@code n} server-key DATA secrets of 64 bytes, as Concord writes them, in one batch. */
+    void bulkData(UUID org, UUID owner, int n) throws Exception {
+        byte[] password = Base64.getDecoder().decode(SERVER_PASSWORD);
+        try (Connection c = pg.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO secrets (secret_id, secret_name, secret_type, secret_data, org_id, owner_id, encrypted_by, "
+                        + "store_type, visibility, secret_salt, hash_algorithm) VALUES (?, ?, 'DATA', ?, ?, ?, 'SERVER_KEY', "
+                        + "'concord', 'PRIVATE', ?, 'SHA-256')")) {
+            c.setAutoCommit(false);
+            for (int i = 0; i < n; i++) {
+                byte[] salt = new byte[16];
+                random.nextBytes(salt);
+                byte[] value = new byte[64];
+                random.nextBytes(value);
+                ps.setObject(1, uuid());
+                ps.setString(2, String.format("bulk-%05d", i));
+                ps.setBytes(3, encrypt(value, password, salt, SHA256));
+                ps.setObject(4, org);
+                ps.setObject(5, owner);
+                ps.setBytes(6, salt);
+                ps.addBatch();
+                if (i % 500 == 499) {
+                    ps.executeBatch();
+                }
+            }
+            ps.executeBatch();
+            c.commit();
+        }
+    }
+
     @Override
     public void close() {
         pg.close();
