@@ -442,7 +442,7 @@ class ConcordImportTest {
 
     @Test
     void aRunKilledHalfwayAndStartedAgainEndsAsAnUninterruptedRun() throws Exception {
-        int n = 8000;
+        int n = 10_000;
         try (ConcordTestDatabase c = new ConcordTestDatabase(false)) {
             UUID owner = c.user("dave", null, "Dave", null, "LOCAL", true, "deployer");
             UUID org = c.org(ORG);
