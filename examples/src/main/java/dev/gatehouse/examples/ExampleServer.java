@@ -36,10 +36,12 @@ import dev.gatehouse.examples.internal.SecretApi;
 import dev.gatehouse.examples.internal.Settings;
 import dev.gatehouse.examples.internal.UserApi;
 import dev.gatehouse.examples.internal.WebConsole;
+import dev.gatehouse.examples.internal.concord.SealedConcordSecrets;
 import dev.gatehouse.secrets.Caller;
 import dev.gatehouse.secrets.SecretManager;
 import dev.gatehouse.secrets.SecretsConfig;
 import dev.gatehouse.secrets.git.GitSecrets;
+import dev.gatehouse.secrets.store.SecretStore;
 import dev.gatehouse.session.ProcessRegistry;
 import dev.gatehouse.session.SessionRealm;
 import jakarta.servlet.DispatcherType;
@@ -186,7 +188,7 @@ public final class ExampleServer implements AutoCloseable {
         try {
             DataSource db = decorate.apply(pool);
             Clock clock = Clock.systemUTC();
-            for (String component : List.of("core", "examples")) {
+            for (String component : List.of("core", "examples", SealedConcordSecrets.COMPONENT)) {
                 SchemaMigrations.apply(db, component); // once at start-up, never per request
             }
             UserDirectory users = UserDirectory.jdbc(db, clock);
@@ -229,7 +231,7 @@ public final class ExampleServer implements AutoCloseable {
             new RepositoryApi(repositories, orgApi).register(router);
             RepositoryCheckouts checkouts = new RepositoryCheckouts(repositories, GitSecrets.using(secrets),
                     RepositoryCheckouts.knownHosts(settings));
-            new SecretApi(secrets, orgs, callers).register(router);
+            new SecretApi(secrets, orgs, callers, new SealedConcordSecrets(db)).register(router);
             new KeyRingApi(secrets).register(router);
             new DirectorySyncApi(gatehouse.realms().stream().filter(LdapRealm.class::isInstance)
                     .map(LdapRealm.class::cast).toList()).register(router);
@@ -280,7 +282,7 @@ public final class ExampleServer implements AutoCloseable {
      * {@code db.queryTimeout} (5 s), so that an outage is answered 503 within seconds instead of
      * holding a request thread.
      */
-    private static HikariDataSource dataSource(Settings settings, DataDir dataDir) {
+    static HikariDataSource dataSource(Settings settings, DataDir dataDir) {
         HikariConfig config = new HikariConfig();
         String url = settings.get("db.url", "jdbc:h2:file:" + dataDir.root().resolve("gatehouse") + ";DB_CLOSE_ON_EXIT=FALSE");
         config.setJdbcUrl(url);
@@ -327,6 +329,11 @@ public final class ExampleServer implements AutoCloseable {
     }
 
     private static SecretManager secrets(Settings settings, DataDir dataDir, DataSource db) {
+        return secrets(settings, dataDir, db, UnaryOperator.identity());
+    }
+
+    /** The secret manager of these settings, its store passed through {@code decorate} (the Concord dry run's overlay). */
+    static SecretManager secrets(Settings settings, DataDir dataDir, DataSource db, UnaryOperator<SecretStore> decorate) {
         Properties s = new Properties();
         for (String key : settings.properties().stringPropertyNames()) {
             if (key.startsWith("secrets.")) {
@@ -340,7 +347,7 @@ public final class ExampleServer implements AutoCloseable {
         // A stable node id, so that a restarted node replaces its own entry in the key ring.
         s.putIfAbsent("secrets.nodeId", dataDir.readOrCreate("node-id", () -> "node-" + UUID.randomUUID()));
         SecretsConfig config = SecretsConfig.from(s, settings.env()::get);
-        return SecretManager.builder().config(config).store(config.openStore(Map.of(DataSource.class, db))).build();
+        return SecretManager.builder().config(config).store(decorate.apply(config.openStore(Map.of(DataSource.class, db)))).build();
     }
 
     /**

@@ -44,8 +44,9 @@ public record ApiKey(UUID id, UUID owner, String name, KeyFormat format, Instant
          */
         GATEHOUSE,
         /**
-         * Concord's keys: 22 characters of base64 (no padding) encoding 16 random bytes; digest:
-         * SHA-256 of the 16 decoded bytes. Accepted only when imported and enabled.
+         * Concord's keys: standard base64 (22 characters encoding 16 random bytes when Concord
+         * generated them, any length when an admin chose them); digest: SHA-256 of the decoded bytes.
+         * Accepted only when imported and enabled.
          */
         CONCORD
     }

@@ -1,5 +1,6 @@
 package dev.gatehouse.examples.internal;
 
+import dev.gatehouse.examples.internal.concord.SealedConcordSecrets;
 import dev.gatehouse.core.Permission;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -35,7 +36,11 @@ public final class SecretApi {
     private final Orgs orgs;
     private final Function<Identity, Caller> callers;
 
-    public SecretApi(SecretManager secrets, Orgs orgs, Function<Identity, Caller> callers) {
+    private final SealedConcordSecrets sealed;
+
+    /** @param sealed password-protected Concord secrets left sealed by the migration, migrated on first read */
+    public SecretApi(SecretManager secrets, Orgs orgs, Function<Identity, Caller> callers, SealedConcordSecrets sealed) {
+        this.sealed = sealed;
         this.secrets = secrets;
         this.orgs = orgs;
         this.callers = callers;
@@ -155,7 +160,7 @@ public final class SecretApi {
         SecretValue value;
         try {
             value = storePassword.isPresent()
-                    ? secrets.read(caller, org, name, storePassword.get())
+                    ? readOrUnseal(caller, org, name, storePassword.get())
                     : secrets.read(caller, org, name);
         } catch (SecretException e) {
             throw translate(e);
@@ -180,6 +185,21 @@ public final class SecretApi {
             return out;
         } finally {
             value.wipe();
+        }
+    }
+
+    /** A secret read with its store password; a sealed Concord secret of that name is migrated by this first read. */
+    private SecretValue readOrUnseal(Caller caller, String org, String name, char[] storePassword) {
+        char[] copy = storePassword.clone(); // read wipes the array it is given
+        try {
+            return secrets.read(caller, org, name, copy);
+        } catch (SecretException e) {
+            if (e.kind() != SecretException.Kind.NOT_FOUND) {
+                throw e;
+            }
+            return sealed.readAndMigrate(caller, org, name, storePassword, secrets).orElseThrow(() -> e);
+        } finally {
+            java.util.Arrays.fill(copy, '\0');
         }
     }
 

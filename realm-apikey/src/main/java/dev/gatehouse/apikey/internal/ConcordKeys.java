@@ -3,40 +3,59 @@ package dev.gatehouse.apikey.internal;
 import java.util.Base64;
 
 /**
- * Keys issued by Concord: 22 characters of standard base64 without padding, encoding 16 random
- * bytes. Concord stores {@code base64(SHA-256(decoded bytes))}; Gatehouse stores the raw SHA-256 of
- * the decoded bytes, so a stored Concord digest imports as is. There is no checksum: shape is all
- * that can be checked before the store is asked.
+ * Keys Concord accepts: any value its {@code Base64.getDecoder()} decodes (standard alphabet, padding
+ * optional), since an admin may choose a key ({@code POST /api/v1/apikey} with a {@code key}, or the
+ * docker image's configured admin token); Concord generates 22 characters encoding 16 random bytes.
+ * Concord stores {@code base64(SHA-256(decoded bytes))} ({@code ApiKeyUtils.hash}); Gatehouse stores
+ * the raw SHA-256 of the decoded bytes, so a stored Concord digest imports as is, and the plaintext, as
+ * a Concord client holds it, authenticates. Like Concord, the decoder ignores unused low bits of the
+ * last character, so spellings that decode to the same bytes are the same key. There is no checksum:
+ * shape is all that can be checked before the store is asked.
  */
 public final class ConcordKeys {
 
+    /** The length of the keys Concord generates. */
     static final int LENGTH = 22;
+    /** The longest key read as a Concord key (Concord has no limit; an HTTP header line has one). */
+    static final int MAX_LENGTH = 4096;
 
     private ConcordKeys() {}
 
     /**
-     * Whether {@code token} has the exact shape of a Concord key: 22 base64 characters whose last
-     * one carries no bits beyond the 128 (so each key has one spelling).
+     * Whether {@code token} is a key Concord would accept: at most {@value #MAX_LENGTH} characters of
+     * standard base64 (padding optional) that decode to at least one byte.
      */
     public static boolean isWellFormed(String token) {
-        if (token.length() != LENGTH) {
-            return false;
-        }
-        for (int i = 0; i < LENGTH; i++) {
-            if (value(token.charAt(i)) < 0) {
-                return false;
-            }
-        }
-        return (value(token.charAt(LENGTH - 1)) & 0x0f) == 0;
+        return decode(token) != null;
     }
 
     /** The digest Gatehouse stores for a well-formed Concord key. */
     public static byte[] digest(String wellFormedToken) {
-        byte[] raw = Base64.getDecoder().decode(wellFormedToken);
+        byte[] raw = decode(wellFormedToken);
+        if (raw == null) {
+            throw new IllegalArgumentException("not a Concord key");
+        }
         try {
             return Digests.sha256(raw);
         } finally {
             java.util.Arrays.fill(raw, (byte) 0);
+        }
+    }
+
+    private static byte[] decode(String token) {
+        if (token == null || token.isEmpty() || token.length() > MAX_LENGTH) {
+            return null;
+        }
+        for (int i = 0; i < token.length(); i++) {
+            if (value(token.charAt(i)) < 0 && token.charAt(i) != '=') {
+                return null;
+            }
+        }
+        try {
+            byte[] raw = Base64.getDecoder().decode(token);
+            return raw.length == 0 ? null : raw;
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 

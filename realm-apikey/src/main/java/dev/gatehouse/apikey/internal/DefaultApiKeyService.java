@@ -72,7 +72,7 @@ public final class DefaultApiKeyService implements ApiKeyService {
             } else {
                 throw new ApiKeyException(Reason.INVALID_KEY, "a chosen key must be a well-formed key of this realm ("
                         + keys.length() + " characters with its prefix and checksum"
-                        + (acceptConcordKeys ? ", or a 22-character Concord key)" : ")"));
+                        + (acceptConcordKeys ? ", or a Concord key: standard base64)" : ")"));
             }
             digest = verifier.digestOf(value);
         } else {

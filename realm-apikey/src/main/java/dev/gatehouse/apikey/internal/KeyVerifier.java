@@ -231,10 +231,8 @@ public final class KeyVerifier implements AutoCloseable {
             return verifyWellFormed(key != null ? key : new Digests.Key(Digests.sha256(ascii)),
                     ApiKey.KeyFormat.GATEHOUSE);
         }
-        if (settings.acceptConcordKeys() && token.length() == ConcordKeys.LENGTH) {
-            return ConcordKeys.isWellFormed(token)
-                    ? verifyWellFormed(new Digests.Key(ConcordKeys.digest(token)), ApiKey.KeyFormat.CONCORD)
-                    : MALFORMED;
+        if (settings.acceptConcordKeys() && ConcordKeys.isWellFormed(token)) {
+            return verifyWellFormed(new Digests.Key(ConcordKeys.digest(token)), ApiKey.KeyFormat.CONCORD);
         }
         return AuthenticationResult.NotMine.instance();
     }

@@ -44,13 +44,30 @@ class ConcordKeysTest {
     }
 
     @Test
-    void onlyTheExactShapeOfAConcordKeyIsWellFormed() {
+    void adminChosenKeysOfAnyBase64LengthHaveTheDigestConcordStored() throws Exception {
+        // the docker image's default admin token, a 44-character padded key, a 32-byte unpadded one, 3 bytes
+        byte[] b32 = new byte[32];
+        random.nextBytes(b32);
+        for (String key : new String[] {"auBy4eDWrKWsyhiDp3AQiw", Base64.getEncoder().encodeToString(b32),
+                Base64.getEncoder().withoutPadding().encodeToString(b32), "QUJD", "a+/b", "QQ==", "QQ"}) {
+            assertThat(ConcordKeys.isWellFormed(key)).as(key).isTrue();
+            assertThat(ConcordKeys.digest(key)).as(key).isEqualTo(ConcordKeys.parseStoredDigest(concordHash(key)));
+        }
+    }
+
+    @Test
+    void onlyWhatConcordsBase64DecoderReadsIsWellFormed() {
         String key = concordGenerate(random);
-        assertThat(ConcordKeys.isWellFormed(key + "A")).isFalse();
-        assertThat(ConcordKeys.isWellFormed(key.substring(1))).isFalse();
-        assertThat(ConcordKeys.isWellFormed(key.substring(0, 5) + "-" + key.substring(6))).isFalse();
-        // the last character holds 2 of the 128 bits and 4 zero bits: 'B' (value 1) is not a key
-        assertThat(ConcordKeys.isWellFormed(key.substring(0, 21) + "B")).isFalse();
-        assertThat(ConcordKeys.isWellFormed(key.substring(0, 21) + "Q")).isTrue();
+        assertThat(ConcordKeys.isWellFormed(key + "AAA")).isFalse(); // 25 characters: a dangling 6 bits
+        assertThat(ConcordKeys.isWellFormed(key.substring(0, 5) + "-" + key.substring(6))).isFalse(); // base64url
+        assertThat(ConcordKeys.isWellFormed(key.substring(0, 5) + "_" + key.substring(6))).isFalse();
+        assertThat(ConcordKeys.isWellFormed("gh_" + key)).isFalse();
+        assertThat(ConcordKeys.isWellFormed("QQ=")).isFalse();
+        assertThat(ConcordKeys.isWellFormed("Q")).isFalse();
+        assertThat(ConcordKeys.isWellFormed("")).isFalse();
+        assertThat(ConcordKeys.isWellFormed("A".repeat(ConcordKeys.MAX_LENGTH + 4))).isFalse();
+        // Concord's decoder ignores the unused low bits of the last character: same bytes, same key
+        assertThat(ConcordKeys.digest(key.substring(0, 21) + "B"))
+                .isEqualTo(ConcordKeys.digest(key.substring(0, 21) + "A"));
     }
 }

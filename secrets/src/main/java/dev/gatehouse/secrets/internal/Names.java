@@ -9,8 +9,11 @@ public final class Names {
 
     /** Concord's rule for secret names: 3 to 128 characters, letters, digits and {@code _ @ . - ~}. */
     private static final Pattern SECRET = Pattern.compile("[0-9A-Za-z][0-9A-Za-z_@.~-]{2,127}");
-    /** Orgs and projects: 1 to 128 characters, letters, digits and {@code _ . -}. */
-    private static final Pattern ORG_OR_PROJECT = Pattern.compile("[0-9A-Za-z][0-9A-Za-z_.-]{0,127}");
+    /**
+     * Orgs and projects: 1 to 128 characters, letters, digits and {@code _ @ . - ~} (Concord's
+     * {@code @ConcordKey} characters, so that a migrated Concord org or project keeps its name).
+     */
+    private static final Pattern ORG_OR_PROJECT = Pattern.compile("[0-9A-Za-z][0-9A-Za-z_@.~-]{0,127}");
 
     private Names() {}
 
@@ -26,7 +29,7 @@ public final class Names {
     public static void org(String org) {
         if (!ORG_OR_PROJECT.matcher(org).matches()) {
             throw new SecretException(SecretException.Kind.INVALID_INPUT, "Invalid organisation name '"
-                    + printable(org) + "': use 1 to 128 letters, digits and _ . -, starting with a letter or digit");
+                    + printable(org) + "': use 1 to 128 letters, digits and _ @ . - ~, starting with a letter or digit");
         }
     }
 
@@ -34,7 +37,7 @@ public final class Names {
     public static void project(String project) {
         if (!ORG_OR_PROJECT.matcher(project).matches()) {
             throw new SecretException(SecretException.Kind.INVALID_INPUT, "Invalid project name '"
-                    + printable(project) + "': use 1 to 128 letters, digits and _ . -, starting with a letter or digit");
+                    + printable(project) + "': use 1 to 128 letters, digits and _ @ . - ~, starting with a letter or digit");
         }
     }
 

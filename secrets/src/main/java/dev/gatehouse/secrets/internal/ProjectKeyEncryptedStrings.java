@@ -43,7 +43,15 @@ public final class ProjectKeyEncryptedStrings implements EncryptedStrings {
     private final Runnable heartbeat;
     private final Cache<String, DataKey> cache = Caffeine.newBuilder().maximumSize(CACHE_LIMIT).build();
 
-    private record DataKey(SecretKey key, byte[] checkValue) {}
+    /** Concord's AES-128 key for its encrypted strings: {@code MD5(projectSecretSalt || projectKey)}. */
+    private static final int CONCORD_KEY_BYTES = 16;
+    private static final int DATA_KEY_BYTES = 32;
+
+    /**
+     * A project's keys: the data key of {@code gh1.} strings and, for a project migrated from Concord,
+     * the key its Concord strings were encrypted under (kept in the same wrapped record, after the data key).
+     */
+    private record DataKey(SecretKey key, byte[] checkValue, SecretKey concordKey) {}
 
     /**
      * Encrypted strings whose project keys live in {@code store}, opened with {@code ring} and wrapped
@@ -88,7 +96,11 @@ public final class ProjectKeyEncryptedStrings implements EncryptedStrings {
         }
         byte[] raw = opener.open(wrapped.get(), wrapBinding(org, project));
         try {
-            k = new DataKey(new SecretKeySpec(raw, "AES"), checkValue(raw));
+            byte[] dataKey = Arrays.copyOf(raw, DATA_KEY_BYTES);
+            SecretKey concord = raw.length == DATA_KEY_BYTES + CONCORD_KEY_BYTES
+                    ? new SecretKeySpec(raw, DATA_KEY_BYTES, CONCORD_KEY_BYTES, "AES") : null;
+            k = new DataKey(new SecretKeySpec(dataKey, "AES"), checkValue(dataKey), concord);
+            Arrays.fill(dataKey, (byte) 0);
         } finally {
             Arrays.fill(raw, (byte) 0);
         }
@@ -135,6 +147,15 @@ public final class ProjectKeyEncryptedStrings implements EncryptedStrings {
     public String decrypt(String org, String project, String encrypted) {
         heartbeat.run();
         if (!encrypted.startsWith(PREFIX)) {
+            DataKey k = key(org, project, false);
+            if (k == null || k.concordKey() == null) {
+                // A migration run elsewhere may have added a Concord key since this node cached the project's.
+                cache.invalidate(org + "\u0000" + project);
+                k = key(org, project, false);
+            }
+            if (k != null && k.concordKey() != null) {
+                return decryptConcord(org, project, k.concordKey(), encrypted);
+            }
             throw new SecretException(Kind.INVALID_INPUT, "Not a Gatehouse encrypted string: it does not start with '"
                     + PREFIX + "' (Concord's encrypted strings must be migrated first)");
         }
@@ -180,6 +201,98 @@ public final class ProjectKeyEncryptedStrings implements EncryptedStrings {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is not available", e);
         }
+    }
+
+    /**
+     * A Concord string (base64 of AES-ECB under the project's Concord key) of a project migrated from
+     * Concord. Concord's format has no integrity check: bad padding (255 times in 256 for another key)
+     * or a value that is not UTF-8 is refused as not this project's.
+     */
+    private static String decryptConcord(String org, String project, SecretKey key, String encrypted) {
+        byte[] input;
+        try {
+            input = Base64.getDecoder().decode(encrypted.strip());
+        } catch (IllegalArgumentException e) {
+            throw new SecretException(Kind.INVALID_INPUT, "Not an encrypted string: it neither starts with '" + PREFIX
+                    + "' nor is a Concord encrypted string (base64)");
+        }
+        byte[] k = key.getEncoded();
+        byte[] plain;
+        try {
+            plain = ConcordFormats.decryptWithKey(input, k);
+        } catch (SecretException e) {
+            throw new SecretException(Kind.ACCESS_DENIED, "The Concord encrypted string was not encrypted for project "
+                    + org + "/" + project + ", or it was modified");
+        } finally {
+            Arrays.fill(k, (byte) 0);
+        }
+        char[] chars = ConcordFormats.strictUtf8(plain);
+        Arrays.fill(plain, (byte) 0);
+        if (chars == null) {
+            throw new SecretException(Kind.ACCESS_DENIED, "The Concord encrypted string was not encrypted for project "
+                    + org + "/" + project + ", or it was modified");
+        }
+        try {
+            return new String(chars);
+        } finally {
+            Arrays.fill(chars, '\0');
+        }
+    }
+
+    /** What {@link #importConcordKey} did. */
+    public enum ConcordKeyImport {
+        /** The project now holds the Concord key. */
+        ADDED,
+        /** The project held this very key already (a second migration). */
+        ALREADY_PRESENT,
+        /** The project holds another Concord key; nothing changed. */
+        CONFLICT
+    }
+
+    /**
+     * Adds a Concord project's string key ({@code MD5(projectSecretSalt || projectKey)}, 16 bytes) to
+     * the project's wrapped keys, creating the project's data key if it has none; keeps an existing
+     * data key, so {@code gh1.} strings stay readable. Safe to run again and concurrently.
+     */
+    public ConcordKeyImport importConcordKey(String org, String project, byte[] concordKey) {
+        if (concordKey.length != CONCORD_KEY_BYTES) {
+            throw new IllegalArgumentException("a Concord string key has " + CONCORD_KEY_BYTES + " bytes");
+        }
+        Names.org(org);
+        Names.project(project);
+        heartbeat.run();
+        byte[] binding = wrapBinding(org, project);
+        for (int attempt = 0; attempt < 5; attempt++) {
+            Optional<byte[]> wrapped = store.findProjectKey(org, project);
+            byte[] raw = wrapped.isPresent() ? opener.open(wrapped.get(), binding) : new byte[DATA_KEY_BYTES];
+            try {
+                if (wrapped.isEmpty()) {
+                    RANDOM.nextBytes(raw);
+                } else if (raw.length == DATA_KEY_BYTES + CONCORD_KEY_BYTES) {
+                    return ConstantTime.equals(Arrays.copyOfRange(raw, DATA_KEY_BYTES, raw.length), concordKey)
+                            ? ConcordKeyImport.ALREADY_PRESENT : ConcordKeyImport.CONFLICT;
+                }
+                byte[] combined = Arrays.copyOf(raw, DATA_KEY_BYTES + CONCORD_KEY_BYTES);
+                System.arraycopy(concordKey, 0, combined, DATA_KEY_BYTES, CONCORD_KEY_BYTES);
+                byte[] sealed;
+                try {
+                    sealed = SecretEnvelope.withServerKeys(sealing.get()).seal(combined, binding);
+                } finally {
+                    Arrays.fill(combined, (byte) 0);
+                }
+                boolean done = wrapped.isEmpty()
+                        ? Arrays.equals(store.insertProjectKeyIfAbsent(org, project, sealed), sealed)
+                        : store.replaceProjectKey(org, project, wrapped.get(), sealed);
+                if (done) {
+                    cache.invalidate(org + "\u0000" + project);
+                    return ConcordKeyImport.ADDED;
+                }
+            } finally {
+                Arrays.fill(raw, (byte) 0);
+            }
+        }
+        throw new SecretException(Kind.CONFLICT, "The key of project " + org + "/" + project
+                + " kept changing while the Concord key was added; run the migration again");
     }
 
     /** What {@link #rewrapAll()} did. */
