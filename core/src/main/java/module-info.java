@@ -8,6 +8,7 @@ module dev.gatehouse.core {
     requires org.slf4j;
 
     exports dev.gatehouse.core;
+    exports dev.gatehouse.core.audit;
     exports dev.gatehouse.core.jdbc;
     exports dev.gatehouse.core.servlet;
 

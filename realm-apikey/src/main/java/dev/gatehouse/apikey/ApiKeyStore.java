@@ -51,6 +51,16 @@ public interface ApiKeyStore {
     int deleteExpired(Instant now);
 
     /**
+     * Deletes the keys whose expiry is at or before {@code now} and returns them, so that each
+     * expiry can be audited. The default calls {@link #deleteExpired} and returns no keys (their
+     * expiry is then audited as one event); the shipped stores return the keys.
+     */
+    default List<StoredApiKey> deleteExpiredKeys(Instant now) {
+        deleteExpired(now);
+        return List.of();
+    }
+
+    /**
      * Records last-use times, one batch for many keys; a time older than the stored one is
      * ignored, and ids that no longer exist are skipped.
      */
