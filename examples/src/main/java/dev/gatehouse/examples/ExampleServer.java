@@ -6,7 +6,14 @@ import dev.gatehouse.apikey.ApiKey;
 import dev.gatehouse.apikey.ApiKeyRealm;
 import dev.gatehouse.apikey.ApiKeyService;
 import dev.gatehouse.apikey.NewApiKey;
+import dev.gatehouse.apikey.ApiKeyPermissions;
+import dev.gatehouse.core.AuthenticationListener;
 import dev.gatehouse.core.AuthenticationMode;
+import dev.gatehouse.core.audit.AuditTrail;
+import dev.gatehouse.examples.internal.Audit;
+import dev.gatehouse.examples.internal.AuditApi;
+import dev.gatehouse.examples.internal.AuditedSecretManager;
+import dev.gatehouse.examples.internal.Scopes;
 import dev.gatehouse.core.AuthenticationResult;
 import dev.gatehouse.core.ConfigurationException;
 import dev.gatehouse.core.Gatehouse;
@@ -101,9 +108,11 @@ public final class ExampleServer implements AutoCloseable {
     private final String adminApiKey;
     private final ScheduledExecutorService sweeper;
     private final SecretManager secrets;
+    private final AuditTrail audit;
 
     private ExampleServer(Server jetty, Gatehouse gatehouse, HikariDataSource db, DemoDirectory demo, DataDir dataDir,
-            String adminApiKey, ScheduledExecutorService sweeper, SecretManager secrets) {
+            String adminApiKey, ScheduledExecutorService sweeper, SecretManager secrets, AuditTrail audit) {
+        this.audit = audit;
         this.secrets = secrets;
         this.jetty = jetty;
         this.gatehouse = gatehouse;
@@ -181,12 +190,14 @@ public final class ExampleServer implements AutoCloseable {
         Gatehouse gatehouse = null;
         ScheduledExecutorService sweeper = null;
         SecretManager secrets = null;
+        AuditTrail audit = null;
         try {
             DataSource db = decorate.apply(pool);
             Clock clock = Clock.systemUTC();
-            for (String component : List.of("core", "examples")) {
+            for (String component : List.of("core", "examples", "audit")) {
                 SchemaMigrations.apply(db, component); // once at start-up, never per request
             }
+            audit = auditTrail(settings, db, clock);
             UserDirectory users = UserDirectory.jdbc(db, clock);
             Orgs orgs = new Orgs(db);
             orgs.ensureDefaultOrg();
@@ -205,7 +216,14 @@ public final class ExampleServer implements AutoCloseable {
                 gh.setProperty("realm.session.keys.local", dataDir.key("session.key", 32));
             }
             Processes processes = new Processes(db, clock);
+            // Logins worth recording one by one: every realm's failures, and the successes of the
+            // realms whose every request is a login (not API keys or session tokens).
+            Set<String> loginRealms = new HashSet<>(realms);
+            loginRealms.removeAll(Set.of("apikey", "session"));
             gatehouse = Gatehouse.builder()
+                    .service(AuditTrail.class, audit)
+                    .service(ApiKeyPermissions.class, new Scopes())
+                    .listener(AuditTrail.listener(audit, loginRealms, AuthenticationListener.logging()))
                     .users(users)
                     .clock(clock)
                     .environment(settings.env()::get)
@@ -214,13 +232,15 @@ public final class ExampleServer implements AutoCloseable {
                     .properties(gh)
                     .build();
 
-            secrets = secrets(settings, dataDir, db);
+            Audit auditLog = new Audit(audit);
+            secrets = new AuditedSecretManager(secrets(settings, dataDir, db), auditLog);
             Function<Identity, Caller> callers = identity -> Caller.of(identity, orgs.orgsOf(identity.userId()), Set.of());
 
             Router router = new Router();
             router.route("GET", "/api/v1/server/ping", call -> Router.JSON.createObjectNode().put("ok", true));
             Optional<ApiKeyRealm> apiKeys = gatehouse.realm(ApiKeyRealm.class);
-            new UserApi(users, id -> apiKeys.ifPresent(realm -> realm.invalidateUser(id))).register(router);
+            new UserApi(users, id -> apiKeys.ifPresent(realm -> realm.invalidateUser(id)), auditLog).register(router);
+            new AuditApi(audit).register(router);
             OrgApi orgApi = new OrgApi(orgs, secrets.encryptedStrings());
             orgApi.register(router);
             ProjectRepositories repositories = ProjectRepositories.open(db);
@@ -251,8 +271,11 @@ public final class ExampleServer implements AutoCloseable {
             List<String> filters = settings.get("server.filters").map(v -> List.of(v.split("\\s*,\\s*")))
                     .orElse(List.of());
             Server jetty = jetty(host, port, filters, gatehouse, router, dataDir);
-            return new ExampleServer(jetty, gatehouse, pool, demo, dataDir, adminKey, sweeper, secrets);
+            return new ExampleServer(jetty, gatehouse, pool, demo, dataDir, adminKey, sweeper, secrets, audit);
         } catch (Exception | Error e) {
+            if (audit != null) {
+                audit.close();
+            }
             if (sweeper != null) {
                 sweeper.shutdownNow();
             }
@@ -470,9 +493,38 @@ public final class ExampleServer implements AutoCloseable {
         }
         secrets.close(); // leaves the key ring at once, so a rotation does not wait for this node
         gatehouse.close();
+        audit.close(); // writes what is still queued
         if (demo != null) {
             demo.close();
         }
         db.close();
+    }
+
+    /** The audit trail, for tests. */
+    public AuditTrail auditTrail() {
+        return audit;
+    }
+
+    /**
+     * The audit trail: {@code audit.enabled} (default true) in table {@code gh_audit_events},
+     * events older than {@code audit.retention} (default {@code P90D}) purged every
+     * {@code audit.purgeInterval} (default 1 h).
+     */
+    private static AuditTrail auditTrail(Settings settings, DataSource db, Clock clock) {
+        String enabled = settings.get("audit.enabled", "true");
+        if (!enabled.equals("true") && !enabled.equals("false")) {
+            throw new ConfigurationException("audit.enabled: expected true or false, was '" + enabled + "'");
+        }
+        if (enabled.equals("false")) {
+            return AuditTrail.disabled();
+        }
+        try {
+            return AuditTrail.jdbc(db).clock(clock)
+                    .retention(settings.getDuration("audit.retention", Duration.ofDays(90)))
+                    .purgeInterval(settings.getDuration("audit.purgeInterval", Duration.ofHours(1)))
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("audit." + e.getMessage());
+        }
     }
 }

@@ -52,12 +52,12 @@ public interface ApiKeyStore {
 
     /**
      * Deletes the keys whose expiry is at or before {@code now} and returns them, so that each
-     * expiry can be audited. The default calls {@link #deleteExpired} and returns no keys (their
-     * expiry is then audited as one event); the shipped stores return the keys.
+     * expiry can be audited. The shipped stores implement it; the default throws
+     * {@link UnsupportedOperationException}, and the key service then calls {@link #deleteExpired}
+     * and audits the expiry as one event with the count.
      */
     default List<StoredApiKey> deleteExpiredKeys(Instant now) {
-        deleteExpired(now);
-        return List.of();
+        throw new UnsupportedOperationException("deleteExpiredKeys");
     }
 
     /**

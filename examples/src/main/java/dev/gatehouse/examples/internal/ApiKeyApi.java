@@ -63,6 +63,10 @@ public final class ApiKeyApi {
         if (name.isPresent()) {
             request = request.withName(name.get());
         }
+        Optional<java.util.Set<Permission>> scopes = scopes(body);
+        if (scopes.isPresent()) {
+            request = request.withScopes(scopes.get());
+        }
         Optional<String> expiry = UserApi.text(body, "expiredAt");
         if (expiry.isPresent()) {
             try {
@@ -79,7 +83,40 @@ public final class ApiKeyApi {
         }
         return Router.JSON.createObjectNode().put("ok", true).put("id", issued.metadata().id().toString())
                 .put("name", issued.metadata().name()).put("key", issued.revealKey())
-                .put("expiredAt", issued.metadata().expiresAt().map(Object::toString).orElse(null)).put("result", "CREATED");
+                .put("expiredAt", issued.metadata().expiresAt().map(Object::toString).orElse(null))
+                .<ObjectNode>set("scopes", scopesJson(issued.metadata())).put("result", "CREATED");
+    }
+
+    /** {@code "scopes": [...]}: absent or null for an unscoped key; otherwise a non-empty array of scope names. */
+    private static Optional<java.util.Set<Permission>> scopes(ObjectNode body) {
+        com.fasterxml.jackson.databind.JsonNode n = body.get("scopes");
+        if (n == null || n.isNull()) {
+            return Optional.empty();
+        }
+        if (!n.isArray()) {
+            throw ApiException.badRequest("'scopes' must be an array of scope names");
+        }
+        if (n.isEmpty()) {
+            throw ApiException.badRequest("'scopes' must name at least one scope; leave it out for an unscoped key");
+        }
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode s : n) {
+            if (!s.isTextual() || s.asText().isBlank()) {
+                throw ApiException.badRequest("'scopes' must hold non-empty strings");
+            }
+            names.add(s.asText());
+        }
+        return Optional.of(Scopes.parse(names));
+    }
+
+    /** The key's scopes, sorted, or JSON null for an unscoped key. */
+    private static com.fasterxml.jackson.databind.JsonNode scopesJson(ApiKey k) {
+        if (k.scopes().isEmpty()) {
+            return com.fasterxml.jackson.databind.node.NullNode.getInstance();
+        }
+        ArrayNode a = Router.JSON.createArrayNode();
+        k.scopes().get().stream().map(Permission::name).sorted().forEach(a::add);
+        return a;
     }
 
     private Object list(Router.Call call) {
@@ -92,7 +129,8 @@ public final class ApiKeyApi {
                 out.addObject().put("id", k.id().toString()).put("name", k.name()).put("userId", k.owner().toString())
                         .put("createdAt", k.createdAt().toString())
                         .put("expiredAt", k.expiresAt().map(Object::toString).orElse(null))
-                        .put("lastUsedAt", k.lastUsedAt().map(Object::toString).orElse(null));
+                        .put("lastUsedAt", k.lastUsedAt().map(Object::toString).orElse(null))
+                        .set("scopes", scopesJson(k));
             }
         } catch (ApiKeyException e) {
             throw translate(e);
@@ -128,7 +166,7 @@ public final class ApiKeyApi {
             case FORBIDDEN -> 403;
             case NAME_TAKEN, KEY_TAKEN -> 409;
             case UNKNOWN_USER -> 404;
-            case INVALID_NAME, INVALID_KEY, INVALID_EXPIRY -> 400;
+            case INVALID_NAME, INVALID_KEY, INVALID_EXPIRY, INVALID_SCOPES -> 400;
         };
         return new ApiException(status, e.getMessage());
     }

@@ -9,6 +9,8 @@ import dev.gatehouse.core.NewUser;
 import dev.gatehouse.core.User;
 import dev.gatehouse.core.UserDirectory;
 import dev.gatehouse.core.UserType;
+import dev.gatehouse.core.audit.AuditEvent;
+import dev.gatehouse.core.audit.AuditTrail;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -25,14 +27,21 @@ public final class UserApi {
 
     private final UserDirectory users;
     private final Consumer<UUID> changed;
+    private final Audit audit;
 
     /**
      * @param changed called after a user's roles change or it is disabled, enabled or deleted, so that realms caching
      *     identities (the API-key realm) drop theirs at once on this node
      */
     public UserApi(UserDirectory users, Consumer<UUID> changed) {
+        this(users, changed, new Audit(AuditTrail.disabled()));
+    }
+
+    /** As above, recording user creations and changes in {@code audit}. */
+    public UserApi(UserDirectory users, Consumer<UUID> changed, Audit audit) {
         this.users = users;
         this.changed = changed;
+        this.audit = audit;
     }
 
     public void register(Router router) {
@@ -95,6 +104,9 @@ public final class UserApi {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }
+        audit.record(AuditEvent.USER_CREATE, "user:" + created.id(), AuditEvent.Outcome.SUCCESS, Optional.empty(),
+                Optional.empty(), "username " + created.username() + ", type " + created.type().name() + ", roles "
+                        + new java.util.TreeSet<>(created.roles()));
         return Router.JSON.createObjectNode().put("ok", true).put("id", created.id().toString()).put("result", "CREATED");
     }
 
@@ -147,6 +159,8 @@ public final class UserApi {
             throw ApiException.badRequest(e.getMessage());
         }
         changed.accept(id);
+        audit.record(AuditEvent.USER_CHANGE, "user:" + id, AuditEvent.Outcome.SUCCESS, Optional.empty(), Optional.empty(),
+                "roles " + new java.util.TreeSet<>(roles));
         return Router.JSON.createObjectNode().put("ok", true).put("result", "UPDATED");
     }
 
@@ -173,6 +187,7 @@ public final class UserApi {
             throw ApiException.notFound("User not found: " + call.param(0));
         }
         changed.accept(id);
+        audit.success(disabled ? AuditEvent.USER_DISABLE : AuditEvent.USER_ENABLE, "user:" + id);
         return Router.JSON.createObjectNode().put("ok", true).put("result", disabled ? "DISABLED" : "ENABLED");
     }
 
@@ -184,6 +199,7 @@ public final class UserApi {
             throw ApiException.notFound("User not found: " + call.param(0));
         }
         changed.accept(id);
+        audit.success(AuditEvent.USER_DELETE, "user:" + id);
         return Router.JSON.createObjectNode().put("ok", true).put("result", "DELETED");
     }
 
