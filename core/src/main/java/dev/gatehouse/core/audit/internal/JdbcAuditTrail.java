@@ -148,11 +148,7 @@ public final class JdbcAuditTrail implements AuditTrail {
 
     @Override
     public AuditPage query(AuditQuery query) {
-        try {
-            flush();
-        } catch (BackendUnavailableException e) {
-            throw e;
-        }
+        flush(); // a query sees every event recorded before it
         StringBuilder where = new StringBuilder(" WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
         query.actor().ifPresent(a -> add(where, args, "actor_name = ?", a));
@@ -209,6 +205,7 @@ public final class JdbcAuditTrail implements AuditTrail {
 
     @Override
     public int purgeBefore(Instant cutoff) {
+        flush(); // queued events are purged by the same rule
         return Jdbc.inTransaction(dataSource, BACKEND, "purge old audit events", c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM gh_audit_events WHERE at < ?")) {
                 ps.setObject(1, OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC));
