@@ -109,10 +109,13 @@ public final class ExampleServer implements AutoCloseable {
     private final ScheduledExecutorService sweeper;
     private final SecretManager secrets;
     private final AuditTrail audit;
+    private final ScheduledExecutorService maintenance;
 
     private ExampleServer(Server jetty, Gatehouse gatehouse, HikariDataSource db, DemoDirectory demo, DataDir dataDir,
-            String adminApiKey, ScheduledExecutorService sweeper, SecretManager secrets, AuditTrail audit) {
+            String adminApiKey, ScheduledExecutorService sweeper, SecretManager secrets, AuditTrail audit,
+            ScheduledExecutorService maintenance) {
         this.audit = audit;
+        this.maintenance = maintenance;
         this.secrets = secrets;
         this.jetty = jetty;
         this.gatehouse = gatehouse;
@@ -191,6 +194,7 @@ public final class ExampleServer implements AutoCloseable {
         ScheduledExecutorService sweeper = null;
         SecretManager secrets = null;
         AuditTrail audit = null;
+        ScheduledExecutorService maintenance = null;
         try {
             DataSource db = decorate.apply(pool);
             Clock clock = Clock.systemUTC();
@@ -253,6 +257,21 @@ public final class ExampleServer implements AutoCloseable {
             if (apiKeys.isPresent()) {
                 new ApiKeyApi(apiKeys.get().keys(), users).register(router);
                 adminKey = adminApiKey(settings, dataDir, users, apiKeys.get().keys());
+                // Expired keys are deleted (and each expiry audited) once a minute.
+                ApiKeyService keyService = apiKeys.get().keys();
+                Duration sweep = settings.getDuration("server.expiredKeySweep", Duration.ofMinutes(1));
+                maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "gatehouse-example-expired-keys");
+                    t.setDaemon(true);
+                    return t;
+                });
+                maintenance.scheduleWithFixedDelay(() -> {
+                    try {
+                        keyService.deleteExpired();
+                    } catch (RuntimeException e) {
+                        // the store is away: next time
+                    }
+                }, sweep.toMillis(), sweep.toMillis(), TimeUnit.MILLISECONDS);
             }
             if (realms.contains("session")) {
                 ProcessApi processApi = new ProcessApi(processes, gatehouse.realm(SessionRealm.class).orElseThrow().tokens(), secrets, orgs, orgApi,
@@ -271,8 +290,12 @@ public final class ExampleServer implements AutoCloseable {
             List<String> filters = settings.get("server.filters").map(v -> List.of(v.split("\\s*,\\s*")))
                     .orElse(List.of());
             Server jetty = jetty(host, port, filters, gatehouse, router, dataDir);
-            return new ExampleServer(jetty, gatehouse, pool, demo, dataDir, adminKey, sweeper, secrets, audit);
+            return new ExampleServer(jetty, gatehouse, pool, demo, dataDir, adminKey, sweeper, secrets, audit,
+                    maintenance);
         } catch (Exception | Error e) {
+            if (maintenance != null) {
+                maintenance.shutdownNow();
+            }
             if (audit != null) {
                 audit.close();
             }
@@ -485,6 +508,9 @@ public final class ExampleServer implements AutoCloseable {
     public void close() {
         if (sweeper != null) {
             sweeper.shutdownNow();
+        }
+        if (maintenance != null) {
+            maintenance.shutdownNow();
         }
         try {
             jetty.stop();
