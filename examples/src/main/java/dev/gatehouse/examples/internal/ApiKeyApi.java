@@ -17,8 +17,10 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The API-key endpoint: {@code POST /api/v1/apikey} {@code {"username"?,"name"?,"expiredAt"?}}
- * ({@code expiredAt} an ISO-8601 instant),
+ * The API-key endpoint: {@code POST /api/v1/apikey}
+ * {@code {"username"?,"name"?,"expiredAt"?,"scopes"?:[...]}} ({@code expiredAt} an ISO-8601
+ * instant; {@code scopes} names from {@link Scopes}, absent for an unscoped key),
+ * {@code GET /api/v1/apikey/scopes} (the scope catalogue),
  * {@code GET /api/v1/apikey} (admins: {@code ?username=}), {@code DELETE /api/v1/apikey/{id}}.
  * Who may do what is the key service's permission check (admins for anyone, others for
  * themselves).
@@ -36,6 +38,7 @@ public final class ApiKeyApi {
     public void register(Router router) {
         router.route("POST", "/api/v1/apikey", this::create)
                 .route("GET", "/api/v1/apikey", this::list)
+                .route("GET", "/api/v1/apikey/scopes", this::scopeCatalogue)
                 .route("DELETE", "/api/v1/apikey/{id}", this::revoke);
     }
 
@@ -118,6 +121,24 @@ public final class ApiKeyApi {
         k.scopes().get().stream().map(Permission::name).sorted().forEach(a::add);
         return a;
     }
+
+    /**
+     * The scopes a key may be given, each with what it allows and whether the caller may give it
+     * (its user holds it and its credential carries it): for the console's form and for scripts.
+     */
+    private Object scopeCatalogue(Router.Call call) {
+        Identity caller = call.caller();
+        java.util.Set<Permission> holds = SCOPES.permissionsOf(caller);
+        ArrayNode out = Router.JSON.createArrayNode();
+        Scopes.CATALOGUE.forEach((name, description) -> {
+            Permission p = Permission.of(name);
+            out.addObject().put("name", name).put("description", description)
+                    .put("grantable", caller.permits(p) && Permission.anyCovers(holds, p));
+        });
+        return out;
+    }
+
+    private static final Scopes SCOPES = new Scopes();
 
     private Object list(Router.Call call) {
         call.caller(Permission.APIKEY_MANAGE);
