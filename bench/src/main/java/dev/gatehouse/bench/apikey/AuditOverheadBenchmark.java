@@ -23,6 +23,8 @@ import org.h2.jdbcx.JdbcDataSource;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Group;
+import org.openjdk.jmh.annotations.GroupThreads;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
@@ -41,8 +43,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * wires it. Compare the two scores of one run:
  *
  * <pre>
- * java -jar bench/target/benchmarks.jar -f 1 -t 1 -wi 2 -w 2s -i 3 -r 3s AuditOverhead
+ * java -jar bench/target/benchmarks.jar -f 1 -wi 2 -w 2s -i 3 -r 3s AuditOverhead
  * </pre>
+ *
+ * {@code auditOff} and {@code auditOn} run one after the other, each in its own JVM;
+ * {@code pair:pairAuditOff} and {@code pair:pairAuditOn} run side by side in one JVM (a thread
+ * each), which is the fairer comparison on a shared machine.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -118,6 +124,25 @@ public class AuditOverheadBenchmark {
     /** The same cached key with the JDBC audit trail wired in. */
     @Benchmark
     public Object auditOn() throws Exception {
+        return run(on, onKey);
+    }
+
+    /**
+     * Both variants at the same time, one thread each, in one JVM: on a shared, noisy machine the
+     * two scores of group {@code pair} see the same load, so their ratio is the one to read.
+     */
+    @Benchmark
+    @Group("pair")
+    @GroupThreads(1)
+    public Object pairAuditOff() throws Exception {
+        return run(off, offKey);
+    }
+
+    /** See {@link #pairAuditOff()}. */
+    @Benchmark
+    @Group("pair")
+    @GroupThreads(1)
+    public Object pairAuditOn() throws Exception {
         return run(on, onKey);
     }
 }
