@@ -9,6 +9,7 @@ module dev.gatehouse.core {
     requires com.github.benmanes.caffeine;
 
     exports dev.gatehouse.core;
+    exports dev.gatehouse.core.audit;
     exports dev.gatehouse.core.jdbc;
     exports dev.gatehouse.core.servlet;
 

@@ -23,6 +23,16 @@ public interface AuthenticationListener {
     }
 
     /**
+     * Whether this listener wants {@link AuthenticationEvent.Succeeded} events of the realm named
+     * {@code realm} right now; the engine asks this one. An audit trail that records password
+     * logins but not every API-key request says so here, so that the API-key hot path builds no
+     * event. Defaults to {@link #receivesSuccesses()}.
+     */
+    default boolean receivesSuccesses(String realm) {
+        return receivesSuccesses();
+    }
+
+    /**
      * The default listener: logs through SLF4J under {@code dev.gatehouse.audit}; successes at
      * DEBUG, failures and throttling at INFO. It logs usernames, realms, addresses and reasons,
      * never a credential.

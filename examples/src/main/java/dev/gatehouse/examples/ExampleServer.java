@@ -6,7 +6,14 @@ import dev.gatehouse.apikey.ApiKey;
 import dev.gatehouse.apikey.ApiKeyRealm;
 import dev.gatehouse.apikey.ApiKeyService;
 import dev.gatehouse.apikey.NewApiKey;
+import dev.gatehouse.apikey.ApiKeyPermissions;
+import dev.gatehouse.core.AuthenticationListener;
 import dev.gatehouse.core.AuthenticationMode;
+import dev.gatehouse.core.audit.AuditTrail;
+import dev.gatehouse.examples.internal.Audit;
+import dev.gatehouse.examples.internal.AuditApi;
+import dev.gatehouse.examples.internal.AuditedSecretManager;
+import dev.gatehouse.examples.internal.Scopes;
 import dev.gatehouse.core.AuthenticationResult;
 import dev.gatehouse.core.ConfigurationException;
 import dev.gatehouse.core.Gatehouse;
@@ -105,9 +112,14 @@ public final class ExampleServer implements AutoCloseable {
     private final String adminApiKey;
     private final ScheduledExecutorService sweeper;
     private final SecretManager secrets;
+    private final AuditTrail audit;
+    private final ScheduledExecutorService maintenance;
 
     private ExampleServer(Server jetty, Gatehouse gatehouse, HikariDataSource db, DemoDirectory demo, DataDir dataDir,
-            String adminApiKey, ScheduledExecutorService sweeper, SecretManager secrets) {
+            String adminApiKey, ScheduledExecutorService sweeper, SecretManager secrets, AuditTrail audit,
+            ScheduledExecutorService maintenance) {
+        this.audit = audit;
+        this.maintenance = maintenance;
         this.secrets = secrets;
         this.jetty = jetty;
         this.gatehouse = gatehouse;
@@ -185,12 +197,15 @@ public final class ExampleServer implements AutoCloseable {
         Gatehouse gatehouse = null;
         ScheduledExecutorService sweeper = null;
         SecretManager secrets = null;
+        AuditTrail audit = null;
+        ScheduledExecutorService maintenance = null;
         try {
             DataSource db = decorate.apply(pool);
             Clock clock = Clock.systemUTC();
-            for (String component : List.of("core", "examples", SealedConcordSecrets.COMPONENT)) {
+            for (String component : List.of("core", "examples", "audit", SealedConcordSecrets.COMPONENT)) {
                 SchemaMigrations.apply(db, component); // once at start-up, never per request
             }
+            audit = auditTrail(settings, db, clock);
             UserDirectory users = UserDirectory.jdbc(db, clock);
             Orgs orgs = new Orgs(db);
             orgs.ensureDefaultOrg();
@@ -209,7 +224,14 @@ public final class ExampleServer implements AutoCloseable {
                 gh.setProperty("realm.session.keys.local", dataDir.key("session.key", 32));
             }
             Processes processes = new Processes(db, clock);
+            // Logins worth recording one by one: every realm's failures, and the successes of the
+            // realms whose every request is a login (not API keys or session tokens).
+            Set<String> loginRealms = new HashSet<>(realms);
+            loginRealms.removeAll(Set.of("apikey", "session"));
             gatehouse = Gatehouse.builder()
+                    .service(AuditTrail.class, audit)
+                    .service(ApiKeyPermissions.class, new Scopes())
+                    .listener(AuditTrail.listener(audit, loginRealms, AuthenticationListener.logging()))
                     .users(users)
                     .clock(clock)
                     .environment(settings.env()::get)
@@ -218,13 +240,15 @@ public final class ExampleServer implements AutoCloseable {
                     .properties(gh)
                     .build();
 
-            secrets = secrets(settings, dataDir, db);
+            Audit auditLog = new Audit(audit);
+            secrets = new AuditedSecretManager(secrets(settings, dataDir, db), auditLog);
             Function<Identity, Caller> callers = identity -> Caller.of(identity, orgs.orgsOf(identity.userId()), Set.of());
 
             Router router = new Router();
             router.route("GET", "/api/v1/server/ping", call -> Router.JSON.createObjectNode().put("ok", true));
             Optional<ApiKeyRealm> apiKeys = gatehouse.realm(ApiKeyRealm.class);
-            new UserApi(users).register(router); // the directory tells every realm's cache of a change
+            new UserApi(users, auditLog).register(router); // the directory tells every realm's cache of a change
+            new AuditApi(audit).register(router);
             OrgApi orgApi = new OrgApi(orgs, secrets.encryptedStrings());
             orgApi.register(router);
             ProjectRepositories repositories = ProjectRepositories.open(db);
@@ -239,6 +263,21 @@ public final class ExampleServer implements AutoCloseable {
             if (apiKeys.isPresent()) {
                 new ApiKeyApi(apiKeys.get().keys(), users).register(router);
                 adminKey = adminApiKey(settings, dataDir, users, apiKeys.get().keys());
+                // Expired keys are deleted (and each expiry audited) once a minute.
+                ApiKeyService keyService = apiKeys.get().keys();
+                Duration sweep = settings.getDuration("server.expiredKeySweep", Duration.ofMinutes(1));
+                maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "gatehouse-example-expired-keys");
+                    t.setDaemon(true);
+                    return t;
+                });
+                maintenance.scheduleWithFixedDelay(() -> {
+                    try {
+                        keyService.deleteExpired();
+                    } catch (RuntimeException e) {
+                        // the store is away: next time
+                    }
+                }, sweep.toMillis(), sweep.toMillis(), TimeUnit.MILLISECONDS);
             }
             if (realms.contains("session")) {
                 ProcessApi processApi = new ProcessApi(processes, gatehouse.realm(SessionRealm.class).orElseThrow().tokens(), secrets, orgs, orgApi,
@@ -257,8 +296,15 @@ public final class ExampleServer implements AutoCloseable {
             List<String> filters = settings.get("server.filters").map(v -> List.of(v.split("\\s*,\\s*")))
                     .orElse(List.of());
             Server jetty = jetty(host, port, filters, gatehouse, router, dataDir);
-            return new ExampleServer(jetty, gatehouse, pool, demo, dataDir, adminKey, sweeper, secrets);
+            return new ExampleServer(jetty, gatehouse, pool, demo, dataDir, adminKey, sweeper, secrets, audit,
+                    maintenance);
         } catch (Exception | Error e) {
+            if (maintenance != null) {
+                maintenance.shutdownNow();
+            }
+            if (audit != null) {
+                audit.close();
+            }
             if (sweeper != null) {
                 sweeper.shutdownNow();
             }
@@ -474,6 +520,9 @@ public final class ExampleServer implements AutoCloseable {
         if (sweeper != null) {
             sweeper.shutdownNow();
         }
+        if (maintenance != null) {
+            maintenance.shutdownNow();
+        }
         try {
             jetty.stop();
         } catch (Exception e) {
@@ -481,9 +530,38 @@ public final class ExampleServer implements AutoCloseable {
         }
         secrets.close(); // leaves the key ring at once, so a rotation does not wait for this node
         gatehouse.close();
+        audit.close(); // writes what is still queued
         if (demo != null) {
             demo.close();
         }
         db.close();
+    }
+
+    /** The audit trail, for tests. */
+    public AuditTrail auditTrail() {
+        return audit;
+    }
+
+    /**
+     * The audit trail: {@code audit.enabled} (default true) in table {@code gh_audit_events},
+     * events older than {@code audit.retention} (default {@code P90D}) purged every
+     * {@code audit.purgeInterval} (default 1 h).
+     */
+    private static AuditTrail auditTrail(Settings settings, DataSource db, Clock clock) {
+        String enabled = settings.get("audit.enabled", "true");
+        if (!enabled.equals("true") && !enabled.equals("false")) {
+            throw new ConfigurationException("audit.enabled: expected true or false, was '" + enabled + "'");
+        }
+        if (enabled.equals("false")) {
+            return AuditTrail.disabled();
+        }
+        try {
+            return AuditTrail.jdbc(db).clock(clock)
+                    .retention(settings.getDuration("audit.retention", Duration.ofDays(90)))
+                    .purgeInterval(settings.getDuration("audit.purgeInterval", Duration.ofHours(1)))
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("audit." + e.getMessage());
+        }
     }
 }

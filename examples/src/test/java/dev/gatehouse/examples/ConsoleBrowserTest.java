@@ -211,6 +211,39 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void aScopedKeyIsCreatedWithTheScopeListAndShownWithItsScopes() throws Exception {
+        console.signIn("myuser", "mypwd");
+        console.go("keys");
+        browser.type("key-name", "scoped-console");
+        browser.find(By.cssSelector("#key-scopes option[value='secret:read']"));
+        org.openqa.selenium.support.ui.Select scopes = new org.openqa.selenium.support.ui.Select(browser.byId("key-scopes"));
+        assertThat(scopes.isMultiple()).isTrue();
+        assertThat(browser.find(By.cssSelector("#key-scopes option[value='user:manage']")).isEnabled())
+                .as("a scope myuser does not hold cannot be chosen").isFalse();
+        scopes.selectByValue("secret:read");
+        scopes.selectByValue("process:start");
+        browser.click("create-key");
+        console.dialog();
+        String shown = browser.byId("new-key-value").getText();
+        console.clickInDialog("I have copied it, close");
+        console.waitDialogClosed();
+
+        assertThat(cell(console.row("keys-list", "scoped-console"), "Scopes")).isEqualTo("process:start, secret:read");
+        HttpResponse<String> write = http.postForm("/api/v1/org/Default/secret", shown, "name", "from-scoped",
+                "type", "data", "data", "x");
+        assertThat(write.statusCode()).isEqualTo(403);
+        assertThat(write.body()).contains("secret:write");
+        assertThat(http.get("/api/v1/org/Default/secret", "Authorization", shown).statusCode()).isEqualTo(200);
+        assertThat(cell(console.row("keys-list", "scoped-console"), "Name")).isEqualTo("scoped-console");
+        browser.type("key-name", "plain-console");
+        browser.click("create-key");
+        console.dialog();
+        console.clickInDialog("I have copied it, close");
+        console.waitDialogClosed();
+        assertThat(cell(console.row("keys-list", "plain-console"), "Scopes")).isEqualTo("all (unscoped)");
+    }
+
+    @Test
     void keyIsCreatedAndRevokedWithTheKeyboardAlone() throws Exception {
         console.signIn("carol", "Entropy42");
         console.go("keys");

@@ -1,8 +1,10 @@
 package dev.gatehouse.apikey;
 
+import dev.gatehouse.core.Permission;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -17,9 +19,18 @@ import java.util.UUID;
  * @param expiresAt when it stops working; empty if never
  * @param lastUsedAt when it last authenticated a request, as written by the last batch (so up to
  *     one flush interval old); empty if never
+ * @param scopes what the key is limited to ({@link dev.gatehouse.core.Identity#scopes()} of the
+ *     identities it authenticates, narrowed to what its owner may still do); empty for an unscoped
+ *     key, which may do whatever its owner may
  */
 public record ApiKey(UUID id, UUID owner, String name, KeyFormat format, Instant createdAt,
-        Optional<Instant> expiresAt, Optional<Instant> lastUsedAt) {
+        Optional<Instant> expiresAt, Optional<Instant> lastUsedAt, Optional<Set<Permission>> scopes) {
+
+    /** An unscoped key. */
+    public ApiKey(UUID id, UUID owner, String name, KeyFormat format, Instant createdAt, Optional<Instant> expiresAt,
+            Optional<Instant> lastUsedAt) {
+        this(id, owner, name, format, createdAt, expiresAt, lastUsedAt, Optional.empty());
+    }
 
     public ApiKey {
         Objects.requireNonNull(id, "id");
@@ -29,6 +40,8 @@ public record ApiKey(UUID id, UUID owner, String name, KeyFormat format, Instant
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(expiresAt, "expiresAt");
         Objects.requireNonNull(lastUsedAt, "lastUsedAt");
+        Objects.requireNonNull(scopes, "scopes");
+        scopes = scopes.map(Set::copyOf);
     }
 
     /** Whether the key has expired at {@code now}. */

@@ -27,7 +27,9 @@ public final class ApiKeyException extends RuntimeException {
         /** The expiry time is not in the future (400). */
         INVALID_EXPIRY,
         /** No user with that id (404). */
-        UNKNOWN_USER
+        UNKNOWN_USER,
+        /** 400: too many scopes asked for. */
+        INVALID_SCOPES
     }
 
     private final Reason reason;

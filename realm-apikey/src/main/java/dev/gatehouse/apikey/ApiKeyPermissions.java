@@ -1,7 +1,9 @@
 package dev.gatehouse.apikey;
 
 import dev.gatehouse.core.Identity;
+import dev.gatehouse.core.Permission;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -20,6 +22,19 @@ public interface ApiKeyPermissions {
      * existing key, or a Concord digest) instead of having one generated.
      */
     boolean mayChooseKeyValue(Identity caller, UUID owner);
+
+    /**
+     * What {@code user} (the identity of a key's owner, or of a caller, as its roles stand now) may
+     * do at all, in the host's permission names: a scoped key is never given a scope outside this
+     * set, and at every authentication its scopes are narrowed to it, so that an owner who loses a
+     * right loses it on their keys too (within the revocation bound). The default,
+     * {@code {*}}, leaves the decision to the host's own checks; a host that names its scopes
+     * (say, admin-only ones) maps roles to permissions here. Must be fast: it runs on every key
+     * lookup (not on cache hits).
+     */
+    default Set<Permission> permissionsOf(Identity user) {
+        return Set.of(Permission.ALL);
+    }
 
     /**
      * The default rule: holders of {@code role} may do everything; everybody else may manage their

@@ -11,6 +11,7 @@ import dev.gatehouse.core.Realm;
 import dev.gatehouse.core.RequestView;
 import dev.gatehouse.core.TokenCredentials;
 import dev.gatehouse.core.UserDirectory;
+import dev.gatehouse.core.audit.AuditTrail;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -58,9 +59,9 @@ public final class ApiKeyRealm implements Realm, AutoCloseable {
         this.verifier = new KeyVerifier(new KeyVerifier.Settings(b.name, format, b.acceptConcordKeys, b.revocationBound,
                 b.cacheSize, b.negativeCacheSize, b.maxConcurrentLookups, b.lookupTimeout, b.lastUsedFlushInterval),
                 b.store, b.users,
-                b.clock, b.ticker);
+                b.clock, b.ticker, b.permissions);
         this.keys = new DefaultApiKeyService(b.store, b.users, verifier, format, b.acceptConcordKeys, b.permissions,
-                b.defaultLifetime, b.clock);
+                b.defaultLifetime, b.clock, b.name, b.audit);
         this.challenges = List.of("Bearer realm=\"" + b.name + "\"");
     }
 
@@ -175,6 +176,7 @@ public final class ApiKeyRealm implements Realm, AutoCloseable {
         private Optional<Duration> defaultLifetime = Optional.empty();
         private boolean acceptConcordKeys;
         private ApiKeyPermissions permissions = ApiKeyPermissions.adminRole("admin");
+        private AuditTrail audit = AuditTrail.disabled();
 
         private Builder(String name, ApiKeyStore store, UserDirectory users) {
             this.name = Objects.requireNonNull(name, "name");
@@ -311,6 +313,17 @@ public final class ApiKeyRealm implements Realm, AutoCloseable {
          */
         public Builder permissions(ApiKeyPermissions permissions) {
             this.permissions = Objects.requireNonNull(permissions, "permissions");
+            return this;
+        }
+
+        /**
+         * Where key creations, revocations and expiries are recorded; default none
+         * ({@link AuditTrail#disabled()}). The {@code apikey} realm type takes a host-registered
+         * {@link AuditTrail} service. Requests with a key record nothing here (logins are the
+         * engine's listener's): the hot path is unchanged.
+         */
+        public Builder audit(AuditTrail audit) {
+            this.audit = Objects.requireNonNull(audit, "audit");
             return this;
         }
 

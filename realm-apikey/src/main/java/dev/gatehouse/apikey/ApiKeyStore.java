@@ -51,6 +51,16 @@ public interface ApiKeyStore {
     int deleteExpired(Instant now);
 
     /**
+     * Deletes the keys whose expiry is at or before {@code now} and returns them, so that each
+     * expiry can be audited. The shipped stores implement it; the default throws
+     * {@link UnsupportedOperationException}, and the key service then calls {@link #deleteExpired}
+     * and audits the expiry as one event with the count.
+     */
+    default List<StoredApiKey> deleteExpiredKeys(Instant now) {
+        throw new UnsupportedOperationException("deleteExpiredKeys");
+    }
+
+    /**
      * Records last-use times, one batch for many keys; a time older than the stored one is
      * ignored, and ids that no longer exist are skipped.
      */

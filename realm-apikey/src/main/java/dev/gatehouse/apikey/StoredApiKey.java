@@ -56,7 +56,7 @@ public final class StoredApiKey {
     public StoredApiKey withLastUsedAt(Optional<Instant> lastUsedAt) {
         ApiKey k = key;
         return new StoredApiKey(new ApiKey(k.id(), k.owner(), k.name(), k.format(), k.createdAt(), k.expiresAt(),
-                lastUsedAt), digest);
+                lastUsedAt, k.scopes()), digest);
     }
 
     @Override

@@ -26,6 +26,46 @@ abstract class ApiKeyStoreContract {
     }
 
     @Test
+    void scopesAreStoredWithTheKeyAndAnUnscopedKeyStaysUnscoped() {
+        UUID owner = UUID.randomUUID();
+        byte[] digest = new byte[32];
+        random.nextBytes(digest);
+        StoredApiKey scoped = new StoredApiKey(new ApiKey(UUID.randomUUID(), owner, "scoped", ApiKey.KeyFormat.GATEHOUSE,
+                T0, Optional.empty(), Optional.empty(),
+                Optional.of(dev.gatehouse.core.Permission.setOf("secret:read", "process:start"))), digest);
+        StoredApiKey none = new StoredApiKey(new ApiKey(UUID.randomUUID(), owner, "nothing", ApiKey.KeyFormat.GATEHOUSE,
+                T0, Optional.empty(), Optional.empty(), Optional.of(java.util.Set.of())), digest(1));
+        StoredApiKey unscoped = key(owner, "unscoped", Optional.empty());
+        assertThat(store().insert(scoped)).isTrue();
+        assertThat(store().insert(none)).isTrue();
+        assertThat(store().insert(unscoped)).isTrue();
+        assertThat(store().findByDigest(scoped.digest()).orElseThrow().key().scopes())
+                .contains(dev.gatehouse.core.Permission.setOf("secret:read", "process:start"));
+        assertThat(store().findById(none.id()).orElseThrow().key().scopes()).contains(java.util.Set.of());
+        assertThat(store().findById(unscoped.id()).orElseThrow().key().scopes()).isEmpty();
+        store().recordLastUsed(Map.of(scoped.id(), T0.plusSeconds(5)));
+        assertThat(store().findById(scoped.id()).orElseThrow().key().scopes()).as("kept by a last-used update")
+                .contains(dev.gatehouse.core.Permission.setOf("secret:read", "process:start"));
+    }
+
+    private byte[] digest(int ignored) {
+        byte[] d = new byte[32];
+        random.nextBytes(d);
+        return d;
+    }
+
+    @Test
+    void expiredKeysAreDeletedAndNamed() {
+        UUID owner = UUID.randomUUID();
+        StoredApiKey old = key(owner, "old", Optional.of(T0.plusSeconds(10)));
+        StoredApiKey fresh = key(owner, "fresh", Optional.of(T0.plusSeconds(1000)));
+        store().insert(old);
+        store().insert(fresh);
+        assertThat(store().deleteExpiredKeys(T0.plusSeconds(10))).extracting(StoredApiKey::id).containsExactly(old.id());
+        assertThat(store().findByOwner(owner)).extracting(StoredApiKey::id).containsExactly(fresh.id());
+    }
+
+    @Test
     void insertedKeyIsFoundByDigestIdAndOwner() {
         UUID owner = UUID.randomUUID();
         StoredApiKey k = key(owner, "first", Optional.of(T0.plusSeconds(3600)));

@@ -371,7 +371,7 @@ public final class Engine {
         if (identity.process().isPresent()) {
             identity = narrow(realm, identity, identity.process().get());
         }
-        if (listener.receivesSuccesses()) {
+        if (listener.receivesSuccesses(realm.name())) {
             notify(new AuthenticationEvent.Succeeded(clock.instant(), client.address, identity));
         }
         return new Decision.Authenticated(identity);

@@ -17,8 +17,10 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The API-key endpoint: {@code POST /api/v1/apikey} {@code {"username"?,"name"?,"expiredAt"?}}
- * ({@code expiredAt} an ISO-8601 instant),
+ * The API-key endpoint: {@code POST /api/v1/apikey}
+ * {@code {"username"?,"name"?,"expiredAt"?,"scopes"?:[...]}} ({@code expiredAt} an ISO-8601
+ * instant; {@code scopes} names from {@link Scopes}, absent for an unscoped key),
+ * {@code GET /api/v1/apikey/scopes} (the scope catalogue),
  * {@code GET /api/v1/apikey} (admins: {@code ?username=}), {@code DELETE /api/v1/apikey/{id}}.
  * Who may do what is the key service's permission check (admins for anyone, others for
  * themselves).
@@ -36,6 +38,7 @@ public final class ApiKeyApi {
     public void register(Router router) {
         router.route("POST", "/api/v1/apikey", this::create)
                 .route("GET", "/api/v1/apikey", this::list)
+                .route("GET", "/api/v1/apikey/scopes", this::scopeCatalogue)
                 .route("DELETE", "/api/v1/apikey/{id}", this::revoke);
     }
 
@@ -63,6 +66,10 @@ public final class ApiKeyApi {
         if (name.isPresent()) {
             request = request.withName(name.get());
         }
+        Optional<java.util.Set<Permission>> scopes = scopes(body);
+        if (scopes.isPresent()) {
+            request = request.withScopes(scopes.get());
+        }
         Optional<String> expiry = UserApi.text(body, "expiredAt");
         if (expiry.isPresent()) {
             try {
@@ -79,8 +86,59 @@ public final class ApiKeyApi {
         }
         return Router.JSON.createObjectNode().put("ok", true).put("id", issued.metadata().id().toString())
                 .put("name", issued.metadata().name()).put("key", issued.revealKey())
-                .put("expiredAt", issued.metadata().expiresAt().map(Object::toString).orElse(null)).put("result", "CREATED");
+                .put("expiredAt", issued.metadata().expiresAt().map(Object::toString).orElse(null))
+                .<ObjectNode>set("scopes", scopesJson(issued.metadata())).put("result", "CREATED");
     }
+
+    /** {@code "scopes": [...]}: absent or null for an unscoped key; otherwise a non-empty array of scope names. */
+    private static Optional<java.util.Set<Permission>> scopes(ObjectNode body) {
+        com.fasterxml.jackson.databind.JsonNode n = body.get("scopes");
+        if (n == null || n.isNull()) {
+            return Optional.empty();
+        }
+        if (!n.isArray()) {
+            throw ApiException.badRequest("'scopes' must be an array of scope names");
+        }
+        if (n.isEmpty()) {
+            throw ApiException.badRequest("'scopes' must name at least one scope; leave it out for an unscoped key");
+        }
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode s : n) {
+            if (!s.isTextual() || s.asText().isBlank()) {
+                throw ApiException.badRequest("'scopes' must hold non-empty strings");
+            }
+            names.add(s.asText());
+        }
+        return Optional.of(Scopes.parse(names));
+    }
+
+    /** The key's scopes, sorted, or JSON null for an unscoped key. */
+    private static com.fasterxml.jackson.databind.JsonNode scopesJson(ApiKey k) {
+        if (k.scopes().isEmpty()) {
+            return com.fasterxml.jackson.databind.node.NullNode.getInstance();
+        }
+        ArrayNode a = Router.JSON.createArrayNode();
+        k.scopes().get().stream().map(Permission::name).sorted().forEach(a::add);
+        return a;
+    }
+
+    /**
+     * The scopes a key may be given, each with what it allows and whether the caller may give it
+     * (its user holds it and its credential carries it): for the console's form and for scripts.
+     */
+    private Object scopeCatalogue(Router.Call call) {
+        Identity caller = call.caller();
+        java.util.Set<Permission> holds = SCOPES.permissionsOf(caller);
+        ArrayNode out = Router.JSON.createArrayNode();
+        Scopes.CATALOGUE.forEach((name, description) -> {
+            Permission p = Permission.of(name);
+            out.addObject().put("name", name).put("description", description)
+                    .put("grantable", caller.permits(p) && Permission.anyCovers(holds, p));
+        });
+        return out;
+    }
+
+    private static final Scopes SCOPES = new Scopes();
 
     private Object list(Router.Call call) {
         call.caller(Permission.APIKEY_MANAGE);
@@ -92,7 +150,8 @@ public final class ApiKeyApi {
                 out.addObject().put("id", k.id().toString()).put("name", k.name()).put("userId", k.owner().toString())
                         .put("createdAt", k.createdAt().toString())
                         .put("expiredAt", k.expiresAt().map(Object::toString).orElse(null))
-                        .put("lastUsedAt", k.lastUsedAt().map(Object::toString).orElse(null));
+                        .put("lastUsedAt", k.lastUsedAt().map(Object::toString).orElse(null))
+                        .set("scopes", scopesJson(k));
             }
         } catch (ApiKeyException e) {
             throw translate(e);
@@ -128,7 +187,7 @@ public final class ApiKeyApi {
             case FORBIDDEN -> 403;
             case NAME_TAKEN, KEY_TAKEN -> 409;
             case UNKNOWN_USER -> 404;
-            case INVALID_NAME, INVALID_KEY, INVALID_EXPIRY -> 400;
+            case INVALID_NAME, INVALID_KEY, INVALID_EXPIRY, INVALID_SCOPES -> 400;
         };
         return new ApiException(status, e.getMessage());
     }

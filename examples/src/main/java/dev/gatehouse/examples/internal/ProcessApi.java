@@ -173,7 +173,9 @@ public final class ProcessApi {
 
     private String render(ProcessRef ref, Identity caller, Path workDir, String template) {
         ProcessInfo info = tokens.processInfo(ref.id());
-        CryptoTask crypto = new CryptoTask(secrets, new ProcessContext(ref, workDir, callers.apply(caller).inProcess(ref),
+        // The crypto task's reads name the process through its caller; its decryptions through this.
+        SecretManager forProcess = secrets instanceof AuditedSecretManager audited ? audited.forProcess(ref) : secrets;
+        CryptoTask crypto = new CryptoTask(forProcess, new ProcessContext(ref, workDir, callers.apply(caller).inProcess(ref),
                 orgs::projectExists));
         return new ProcessExpressions(info, crypto).render(template);
     }

@@ -119,6 +119,14 @@ public final class Router extends HttpServlet {
 
     private final List<Route> routes = new ArrayList<>();
 
+    /** The call this thread is handling, so that the audit trail can name its caller and client. */
+    private static final ThreadLocal<Call> CURRENT = new ThreadLocal<>();
+
+    /** The call this thread is handling, if it handles one. */
+    public static Optional<Call> current() {
+        return Optional.ofNullable(CURRENT.get());
+    }
+
     public Router route(String method, String path, Handler handler) {
         String[] segments = path.split("/", -1);
         for (int i = 0; i < segments.length; i++) {
@@ -152,7 +160,14 @@ public final class Router extends HttpServlet {
                     continue;
                 }
                 where = r.method() + " " + r.pattern();
-                Object result = r.handler().handle(new Call(req, resp, params.get()));
+                Call call = new Call(req, resp, params.get());
+                CURRENT.set(call);
+                Object result;
+                try {
+                    result = r.handler().handle(call);
+                } finally {
+                    CURRENT.remove();
+                }
                 if (result != null) {
                     write(resp, 200, result);
                 }

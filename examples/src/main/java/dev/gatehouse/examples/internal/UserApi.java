@@ -9,6 +9,8 @@ import dev.gatehouse.core.NewUser;
 import dev.gatehouse.core.User;
 import dev.gatehouse.core.UserDirectory;
 import dev.gatehouse.core.UserType;
+import dev.gatehouse.core.audit.AuditEvent;
+import dev.gatehouse.core.audit.AuditTrail;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -23,6 +25,7 @@ import java.util.UUID;
 public final class UserApi {
 
     private final UserDirectory users;
+    private final Audit audit;
 
     /**
      * The endpoint over {@code users}, the directory the realms sign users in against: a change
@@ -30,7 +33,13 @@ public final class UserApi {
      * listeners, and other nodes within their revocation bound.
      */
     public UserApi(UserDirectory users) {
+        this(users, new Audit(AuditTrail.disabled()));
+    }
+
+    /** As above, recording user creations and changes in {@code audit}. */
+    public UserApi(UserDirectory users, Audit audit) {
         this.users = users;
+        this.audit = audit;
     }
 
     public void register(Router router) {
@@ -93,6 +102,9 @@ public final class UserApi {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }
+        audit.record(AuditEvent.USER_CREATE, "user:" + created.id(), AuditEvent.Outcome.SUCCESS, Optional.empty(),
+                Optional.empty(), "username " + created.username() + ", type " + created.type().name() + ", roles "
+                        + new java.util.TreeSet<>(created.roles()));
         return Router.JSON.createObjectNode().put("ok", true).put("id", created.id().toString()).put("result", "CREATED");
     }
 
@@ -144,6 +156,8 @@ public final class UserApi {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }
+        audit.record(AuditEvent.USER_CHANGE, "user:" + id, AuditEvent.Outcome.SUCCESS, Optional.empty(), Optional.empty(),
+                "roles " + new java.util.TreeSet<>(roles));
         return Router.JSON.createObjectNode().put("ok", true).put("result", "UPDATED");
     }
 
@@ -169,6 +183,7 @@ public final class UserApi {
         if (!users.setDisabled(id, disabled)) {
             throw ApiException.notFound("User not found: " + call.param(0));
         }
+        audit.success(disabled ? AuditEvent.USER_DISABLE : AuditEvent.USER_ENABLE, "user:" + id);
         return Router.JSON.createObjectNode().put("ok", true).put("result", disabled ? "DISABLED" : "ENABLED");
     }
 
@@ -179,6 +194,7 @@ public final class UserApi {
         if (!users.delete(id)) {
             throw ApiException.notFound("User not found: " + call.param(0));
         }
+        audit.success(AuditEvent.USER_DELETE, "user:" + id);
         return Router.JSON.createObjectNode().put("ok", true).put("result", "DELETED");
     }
 

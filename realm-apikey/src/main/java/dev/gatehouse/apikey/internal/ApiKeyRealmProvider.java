@@ -6,6 +6,7 @@ import dev.gatehouse.apikey.ApiKeyStore;
 import dev.gatehouse.core.ConfigurationException;
 import dev.gatehouse.core.Realm;
 import dev.gatehouse.core.RealmContext;
+import dev.gatehouse.core.audit.AuditTrail;
 import dev.gatehouse.core.RealmProvider;
 import dev.gatehouse.core.RealmSettings;
 import dev.gatehouse.core.jdbc.SchemaMigrations;
@@ -49,6 +50,7 @@ public final class ApiKeyRealmProvider implements RealmProvider {
         }
         settings.get("adminRole").ifPresent(b::adminRole);
         context.service(ApiKeyPermissions.class).ifPresent(b::permissions); // the host's rule wins
+        context.service(AuditTrail.class).ifPresent(b::audit);
         return b.build();
     }
 

@@ -77,14 +77,19 @@ public final class InMemoryApiKeyStore implements ApiKeyStore {
 
     @Override
     public synchronized int deleteExpired(Instant now) {
-        List<UUID> expired = new ArrayList<>();
+        return deleteExpiredKeys(now).size();
+    }
+
+    @Override
+    public synchronized List<StoredApiKey> deleteExpiredKeys(Instant now) {
+        List<StoredApiKey> expired = new ArrayList<>();
         for (StoredApiKey k : byId.values()) {
             if (k.key().isExpiredAt(now)) {
-                expired.add(k.id());
+                expired.add(k);
             }
         }
-        expired.forEach(this::delete);
-        return expired.size();
+        expired.forEach(k -> delete(k.id()));
+        return expired;
     }
 
     @Override

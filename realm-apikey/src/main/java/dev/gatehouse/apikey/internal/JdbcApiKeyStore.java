@@ -4,6 +4,7 @@ import dev.gatehouse.apikey.ApiKey;
 import dev.gatehouse.apikey.ApiKeyStore;
 import dev.gatehouse.apikey.StoredApiKey;
 import dev.gatehouse.core.BackendUnavailableException;
+import dev.gatehouse.core.Permission;
 import dev.gatehouse.core.jdbc.Jdbc;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -13,11 +14,14 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
 /**
@@ -37,7 +41,7 @@ public final class JdbcApiKeyStore implements ApiKeyStore {
     static final String BACKEND = "api-key store";
 
     private static final String COLUMNS =
-            "id, user_id, name, digest, key_format, created_at, expires_at, last_used_at";
+            "id, user_id, name, digest, key_format, created_at, expires_at, last_used_at, scopes";
     private static final String SELECT = "SELECT " + COLUMNS + " FROM gh_api_keys ";
 
     private final DataSource dataSource;
@@ -58,7 +62,7 @@ public final class JdbcApiKeyStore implements ApiKeyStore {
         try {
             return Jdbc.inTransaction(dataSource, BACKEND, "insert API key", c -> {
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO gh_api_keys (" + COLUMNS
-                        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                     ps.setObject(1, k.id());
                     ps.setObject(2, k.owner());
                     ps.setString(3, k.name());
@@ -67,6 +71,7 @@ public final class JdbcApiKeyStore implements ApiKeyStore {
                     ps.setObject(6, time(k.createdAt()));
                     ps.setObject(7, k.expiresAt().map(JdbcApiKeyStore::time).orElse(null));
                     ps.setObject(8, k.lastUsedAt().map(JdbcApiKeyStore::time).orElse(null));
+                    ps.setString(9, k.scopes().map(JdbcApiKeyStore::scopesColumn).orElse(null));
                     ps.executeUpdate();
                 }
                 return true;
@@ -107,8 +112,13 @@ public final class JdbcApiKeyStore implements ApiKeyStore {
 
     @Override
     public int deleteExpired(Instant now) {
+        return deleteExpiredKeys(now).size();
+    }
+
+    @Override
+    public List<StoredApiKey> deleteExpiredKeys(Instant now) {
         return deleteWhere("delete expired API keys", "expires_at IS NOT NULL AND expires_at <= ?",
-                ps -> ps.setObject(1, time(now))).size();
+                ps -> ps.setObject(1, time(now)));
     }
 
     @Override
@@ -169,8 +179,31 @@ public final class JdbcApiKeyStore implements ApiKeyStore {
     private static StoredApiKey row(ResultSet rs) throws SQLException {
         ApiKey key = new ApiKey(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
                 ApiKey.KeyFormat.valueOf(rs.getString(5)), instant(rs, 6).orElseThrow(), instant(rs, 7),
-                instant(rs, 8));
+                instant(rs, 8), scopes(rs.getString(9)));
         return new StoredApiKey(key, rs.getBytes(4));
+    }
+
+    /** Scopes as stored: their names, sorted, separated by single spaces; "" for a key that may do nothing. */
+    private static String scopesColumn(Set<Permission> scopes) {
+        return scopes.stream().map(Permission::name).sorted().collect(Collectors.joining(" "));
+    }
+
+    /** NULL is an unscoped key; a name that is no longer a permission name is dropped (it grants nothing). */
+    private static Optional<Set<Permission>> scopes(String column) {
+        if (column == null) {
+            return Optional.empty();
+        }
+        Set<Permission> out = new LinkedHashSet<>();
+        for (String name : column.trim().split(" +")) {
+            if (!name.isEmpty()) {
+                try {
+                    out.add(Permission.of(name));
+                } catch (IllegalArgumentException e) {
+                    // fail closed: an unreadable scope grants nothing
+                }
+            }
+        }
+        return Optional.of(Set.copyOf(out));
     }
 
     private static Optional<Instant> instant(ResultSet rs, int column) throws SQLException {

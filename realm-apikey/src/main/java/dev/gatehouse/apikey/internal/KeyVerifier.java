@@ -12,6 +12,9 @@ import dev.gatehouse.core.AuthenticationResult;
 import dev.gatehouse.core.BackendUnavailableException;
 import dev.gatehouse.core.ConstantTime;
 import dev.gatehouse.core.Identity;
+import dev.gatehouse.core.Permission;
+import dev.gatehouse.apikey.ApiKeyPermissions;
+import java.util.Set;
 import dev.gatehouse.core.User;
 import dev.gatehouse.core.UserDirectory;
 import java.nio.charset.StandardCharsets;
@@ -84,6 +87,7 @@ public final class KeyVerifier implements AutoCloseable {
             Duration lastUsedFlushInterval) {}
 
     private final Settings settings;
+    private final ApiKeyPermissions permissions;
     private final ApiKeyStore store;
     private final UserDirectory users;
     private final Clock clock;
@@ -103,6 +107,13 @@ public final class KeyVerifier implements AutoCloseable {
 
     /** A verifier; starts its background threads (stopped by {@link #close()}). */
     public KeyVerifier(Settings settings, ApiKeyStore store, UserDirectory users, Clock clock, LongSupplier ticker) {
+        this(settings, store, users, clock, ticker, ApiKeyPermissions.adminRole("admin"));
+    }
+
+    /** A verifier whose scoped keys are narrowed to what {@code permissions} says their owners may do. */
+    public KeyVerifier(Settings settings, ApiKeyStore store, UserDirectory users, Clock clock, LongSupplier ticker,
+            ApiKeyPermissions permissions) {
+        this.permissions = permissions;
         this.settings = settings;
         this.store = store;
         this.users = users;
@@ -329,7 +340,7 @@ public final class KeyVerifier implements AutoCloseable {
             }
             ApiKey k = found.get().key();
             Optional<User> owner = users.findById(k.owner());
-            return Entry.of(k, owner, settings.realmName(), startedNanos);
+            return Entry.of(k, owner, settings.realmName(), startedNanos, permissions);
         } catch (BackendUnavailableException e) {
             LOG.warn("realm {}: API-key lookup failed: {}", settings.realmName(), e.getMessage());
             return Entry.failed(e.toResult());
@@ -479,7 +490,8 @@ public final class KeyVerifier implements AutoCloseable {
             return new Entry(unavailable);
         }
 
-        static Entry of(ApiKey key, Optional<User> owner, String realm, long loadedAtNanos) {
+        static Entry of(ApiKey key, Optional<User> owner, String realm, long loadedAtNanos,
+                ApiKeyPermissions permissions) {
             if (owner.isEmpty()) {
                 return new Entry(key, null, "owner " + key.owner() + " of API key " + key.id() + " no longer exists",
                         loadedAtNanos);
@@ -492,6 +504,11 @@ public final class KeyVerifier implements AutoCloseable {
             Identity identity = Identity.of(user, realm).toBuilder()
                     .attributes(Map.of("apikey.id", key.id().toString(), "apikey.name", key.name()))
                     .build();
+            if (key.scopes().isPresent()) {
+                // Narrowed to what the owner may do now: an owner who lost a right loses it on the key.
+                Set<Permission> held = permissions.permissionsOf(identity);
+                identity = identity.toBuilder().scopes(Permission.intersection(key.scopes().get(), held)).build();
+            }
             return new Entry(key, new AuthenticationResult.Authenticated(identity), null, loadedAtNanos);
         }
     }

@@ -30,9 +30,10 @@ export async function keysView(root, {session, params, navigate}) {
     keys.sort((a, b) => String(a.name).localeCompare(String(b.name)));
     replace(listArea, table({
       caption: mine ? 'Your API keys' : `API keys of ${owner}`,
-      columns: ['Name', 'Created', 'Expires', 'Last used', 'Actions'],
+      columns: ['Name', 'Scopes', 'Created', 'Expires', 'Last used', 'Actions'],
       rows: keys.map((k) => [
         h('span', {class: 'name'}, k.name),
+        h('span', {class: 'scopes'}, Array.isArray(k.scopes) ? k.scopes.join(', ') : 'all (unscoped)'),
         time(k.createdAt, 'unknown'),
         time(k.expiredAt, 'never'),
         time(k.lastUsedAt, 'never'),
@@ -70,21 +71,34 @@ export async function keysView(root, {session, params, navigate}) {
   const expiry = field({label: 'Expires on (optional)', hint: 'The key stops working at the end of this day. '
       + 'Left empty, the server\'s default lifetime applies (none on embedded defaults).',
   input: h('input', {id: 'key-expiry', name: 'expiry', type: 'date', min: tomorrow})});
+  const scopeSelect = h('select', {id: 'key-scopes', name: 'scopes', multiple: true, size: '6'});
+  const scopes = field({label: 'Scopes (optional)', hint: 'Limit the key to what it is for: select one or more '
+      + '(Ctrl or Cmd to select several). None selected: the key may do whatever you may. '
+      + 'Scopes you do not hold are greyed out.', input: scopeSelect});
+  api.get('/api/v1/apikey/scopes').then((catalogue) => {
+    replace(scopeSelect, catalogue.map((s) => h('option', {value: s.name, disabled: !s.grantable,
+      title: s.description}, `${s.name} – ${s.description}`)));
+  }).catch((e) => scopes.setError(`Could not load the scopes: ${e.message}`));
   const createButton = h('button', {type: 'submit', id: 'create-key'}, 'Create key');
   const createStatus = status();
   const form = h('form', {class: 'card', 'aria-labelledby': 'create-key-title', novalidate: true},
     h('h2', {id: 'create-key-title'}, mine ? 'Create a key' : `Create a key for ${owner}`),
-    name.row, expiry.row, h('div', {class: 'actions'}, createButton), createStatus.node);
+    name.row, expiry.row, scopes.row, h('div', {class: 'actions'}, createButton), createStatus.node);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     name.setError('');
     expiry.setError('');
+    scopes.setError('');
     const body = {};
     if (name.input.value.trim()) {
       body.name = name.input.value.trim();
     }
     if (!mine) {
       body.username = owner;
+    }
+    const chosen = Array.from(scopeSelect.selectedOptions).map((o) => o.value);
+    if (chosen.length > 0) {
+      body.scopes = chosen;
     }
     if (expiry.input.value) {
       const end = new Date(`${expiry.input.value}T23:59:59`);
@@ -99,7 +113,7 @@ export async function keysView(root, {session, params, navigate}) {
     try {
       issued = await createStatus.run('Creating the key…', [createButton], () => api.post('/api/v1/apikey', {json: body}));
     } catch (err) {
-      const target = /expir/i.test(err.message) ? expiry : name;
+      const target = /expir/i.test(err.message) ? expiry : /scope|permission/i.test(err.message) ? scopes : name;
       target.setError(err.message);
       createStatus.error(err.message);
       target.input.focus();
