@@ -83,7 +83,8 @@ class ApiKeyRealmHttpTest {
     }
 
     private static void assertUnauthorized(HttpResponse<String> response) {
-        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.statusCode()).as("%s %s", response.request().headers().map(), response.body())
+                .isEqualTo(401);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith(
                 "application/json"));
         assertThat(response.body()).startsWith("{\"message\":");
