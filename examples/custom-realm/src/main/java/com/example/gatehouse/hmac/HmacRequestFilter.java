@@ -137,6 +137,15 @@ public final class HmacRequestFilter implements Filter {
         if (header == null) {
             return Optional.empty();
         }
+        if (header.length() == 54 && header.startsWith("sha-256=:") && header.charAt(53) == ':') {
+            // the form every client of this plugin sends: no list, no spaces (the regex is the general case)
+            try {
+                byte[] d = Base64.getDecoder().decode(header.substring(9, 53));
+                return d.length == 32 ? Optional.of(d) : Optional.empty();
+            } catch (IllegalArgumentException e) {
+                return Optional.empty();
+            }
+        }
         Matcher m = SHA_256.matcher(header);
         if (!m.find()) {
             return Optional.empty();
