@@ -114,15 +114,6 @@ public final class Accounts {
                 k -> users.findByUsername(profile.username(), profile.domain()).orElse(null)));
     }
 
-    /** Caches {@code user}, freshly read or just written, under its id and name. */
-    private User remember(User user) {
-        if (byId != null) {
-            byId.put(user.id(), user);
-            byName.put(new Name(user.username(), user.domain().orElse("")), user);
-        }
-        return user;
-    }
-
     /**
      * Signs in a user confirmed by an external system (LDAP, SSO): finds the record by username
      * and domain, case-insensitively, and binds only to a record of the login's own type
@@ -182,8 +173,10 @@ public final class Accounts {
     /**
      * Writes what the external system now says of the user (profile, directory roles and groups)
      * where it differs from the record, and the login time at most once per
-     * {@link #LOGIN_WRITE_INTERVAL}; returns the record as it now is, cached. A repeat login with
-     * nothing changed writes nothing and reads nothing.
+     * {@link #LOGIN_WRITE_INTERVAL}; returns the record as it now is. After a write the cached
+     * copy is dropped, not replaced by one derived here: the record read may be up to the bound
+     * old, and re-caching it would stretch the bound. A repeat login with nothing changed writes
+     * nothing and reads nothing.
      */
     private User refresh(User user, NewUser profile, ExternalUser external) {
         User now = user;
@@ -209,7 +202,10 @@ public final class Accounts {
             now = now.withLastLoginAt(at);
             wrote = true;
         }
-        return wrote ? remember(now) : now;
+        if (wrote) {
+            userChanged(now.id()); // the next request reads the record as the database has it
+        }
+        return now;
     }
 
     /**

@@ -62,6 +62,7 @@ class AccountsCacheTest {
     void aRepeatLoginAndARepeatIdentifyAskTheDirectoryNothing() {
         Accounts accounts = new Accounts(counting(UserDirectory.inMemory(clock)), clock, Duration.ofSeconds(1), nanos::get);
         UUID alice = identity(accounts.signIn("corp", ALICE, true)).userId();
+        identity(accounts.signIn("corp", ALICE, true)); // the first login wrote: this one reads it back once
         identity(accounts.identify("apikey", alice));
         calls.clear();
 
@@ -134,6 +135,24 @@ class AccountsCacheTest {
         assertThat(stored.groups()).isEmpty();
         assertThat(stored.roles()).containsExactly("auditor");
         assertThat(identity(accounts.identify("apikey", alice)).roles()).isEqualTo(later.roles());
+    }
+
+    @Test
+    void aWriteDuringALoginDropsTheCachedRecordInsteadOfStretchingItsAge() {
+        DataSource db = H2Database.create();
+        SchemaMigrations.apply(db, "core");
+        Accounts here = new Accounts(UserDirectory.jdbc(db, clock), clock, Duration.ofSeconds(1), nanos::get);
+        UUID alice = identity(here.signIn("corp", ALICE, true)).userId();
+        identity(here.signIn("corp", ALICE, true)); // cached from now on
+        UserDirectory.jdbc(db, clock).setDisabled(alice, true); // on another node
+
+        nanos.addAndGet(Duration.ofMillis(900).toNanos());
+        clock.advance(Accounts.LOGIN_WRITE_INTERVAL); // this login writes its time, from the cached record
+        assertThat(here.signIn("corp", ALICE, true)).as("still within the bound")
+                .isInstanceOf(AuthenticationResult.Authenticated.class);
+        nanos.addAndGet(Duration.ofMillis(200).toNanos()); // 1.1 s after the record was read
+
+        assertThat(here.signIn("corp", ALICE, true)).isInstanceOf(AuthenticationResult.Rejected.class);
     }
 
     @Test

@@ -66,6 +66,7 @@ class AccountsOutageTest {
         Accounts accounts = new Accounts(UserDirectory.jdbc(db, clock), clock, Duration.ofSeconds(1), nanos::get);
         AuthenticationResult first = accounts.signIn("corp", ExternalUser.of("alice", UserType.LDAP), true);
         UUID alice = ((AuthenticationResult.Authenticated) first).identity().userId();
+        accounts.signIn("corp", ExternalUser.of("alice", UserType.LDAP), true); // read back after the first login's write
 
         db.down();
         assertThat(accounts.signIn("corp", ExternalUser.of("alice", UserType.LDAP), true))

@@ -34,6 +34,10 @@ import org.slf4j.LoggerFactory;
  * something else) is left alone and counted as skipped, never disabled. The synchroniser never
  * enables a user: a record disabled by it, or by an admin, is enabled by an admin.
  *
+ * <p>User records do not say which realm created them: every record of type {@code LDAP} counts
+ * as this realm's. A host with two LDAP realms over different directories must not run their
+ * synchronisers, which would disable each other's users.
+ *
  * <p>Large directories: the user records are read a page at a time, and each user is one search
  * (plus a group search where configured), so neither side is held in memory whole. One run at a
  * time per realm; {@link #run()} is safe to call from any thread, and is what the schedule calls

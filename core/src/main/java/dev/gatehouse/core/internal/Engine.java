@@ -389,7 +389,9 @@ public final class Engine {
                 throw new IllegalStateException("the process policy returned null");
             }
         } catch (RuntimeException e) {
-            LOG.error("process policy failed for a process identity of realm {}; it gets no permissions", realm.name(), e);
+            // the policy is the host's code, whose messages may carry anything: the type only
+            LOG.error("process policy failed ({}) for a process identity of realm {}; it gets no permissions",
+                    e.getClass().getName(), realm.name());
             granted = Set.of();
         }
         Set<Permission> effective = identity.scopes().isPresent()

@@ -112,7 +112,9 @@ public final class RepositoryCheckouts {
             throw e;
         } catch (RuntimeException e) {
             remove(workDir);
-            LOG.warn("checking out the repository of {}/{} failed", repository.org(), repository.project(), e);
+            // JGit and the transport may put a URL or a server's text in a message: the type only
+            LOG.warn("checking out the repository of {}/{} failed ({})", repository.org(), repository.project(),
+                    e.getClass().getName());
             throw new CheckoutFailed(500, "CHECKOUT_FAILED", "Cannot check out the repository: internal error");
         }
     }

@@ -193,7 +193,8 @@ public final class LoginVerifier implements AutoCloseable {
                 cache.forgetIfFor(key, secret); // only if the refused password is the cached one
             }
         } catch (RuntimeException e) {
-            LOG.error("realm {}: the directory check failed", config.realmName(), e);
+            // a message may quote the search filter, and with it what the caller typed: the type only
+            LOG.error("realm {}: the directory check failed ({})", config.realmName(), e.getClass().getName());
             outcome = new Outcome.Refused("verification failed: " + e.getClass().getSimpleName());
         } finally {
             Arrays.fill(secret, (byte) 0);
