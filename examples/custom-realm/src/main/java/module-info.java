@@ -1,7 +1,6 @@
-/** An example third-party realm: HMAC-signed requests. Needs gatehouse-core (and Caffeine) only. */
+/** An example third-party realm: HMAC-signed requests. Needs gatehouse-core only. */
 module com.example.gatehouse.hmac {
     requires transitive dev.gatehouse.core;
-    requires com.github.benmanes.caffeine;
     requires static jakarta.servlet;
 
     exports com.example.gatehouse.hmac;

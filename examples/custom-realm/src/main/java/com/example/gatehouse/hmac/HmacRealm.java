@@ -1,9 +1,5 @@
 package com.example.gatehouse.hmac;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
-import com.github.benmanes.caffeine.cache.Ticker;
 import dev.gatehouse.core.Accounts;
 import dev.gatehouse.core.AuthenticationResult;
 import dev.gatehouse.core.AuthorizationHeader;
@@ -56,9 +52,9 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>The realm checks what it can see: the signature (in constant time; an unknown key id is
  * verified against a dummy secret, so it costs what a wrong signature costs), the date (within
  * {@code maxSkew} of the server's clock) and the nonce (a request is accepted once: its key id and
- * nonce are remembered until its date leaves the window, so a captured request cannot be
- * replayed within it, and after it the date refuses it). The body and the query string it cannot
- * see: {@link HmacRequestFilter}, which the host maps in front of Gatehouse's filter, checks the
+ * nonce are remembered, filed under its date, until that date leaves the window, so a captured
+ * request cannot be replayed within it, and after it the date refuses it; see
+ * {@link ReplayGuard}). The body and the query string it cannot see: {@link HmacRequestFilter}, which the host maps in front of Gatehouse's filter, checks the
  * body against {@code Content-Digest} and hands the realm the raw query; a signed request that
  * did not pass through that filter is refused. The nonces remembered are bounded by
  * {@code maxNonces}: when that many unexpired requests are remembered, further signed requests
@@ -97,8 +93,8 @@ public final class HmacRealm implements Realm {
     private final Clock clock;
     private final Accounts accounts;
     private final int maxNonces;
-    /** key id + nonce of every request accepted, until its date leaves the window. */
-    private final Cache<String, Instant> seen;
+    /** Every request accepted, until its date leaves the window. */
+    private final ReplayGuard seen;
 
     private HmacRealm(String name, Map<String, Key> keys, Duration maxSkew, int maxNonces, Clock clock,
             Accounts accounts) {
@@ -109,24 +105,7 @@ public final class HmacRealm implements Realm {
         this.maxNonces = maxNonces;
         this.clock = clock;
         this.accounts = accounts;
-        Ticker ticker = () -> clock.millis() * 1_000_000L;
-        this.seen = Caffeine.newBuilder().ticker(ticker).executor(Runnable::run)
-                .expireAfter(new Expiry<String, Instant>() {
-                    @Override
-                    public long expireAfterCreate(String key, Instant windowEnds, long currentTime) {
-                        return Math.max(1, Duration.between(clock.instant(), windowEnds).toNanos());
-                    }
-
-                    @Override
-                    public long expireAfterUpdate(String key, Instant windowEnds, long currentTime, long currentDuration) {
-                        return currentDuration;
-                    }
-
-                    @Override
-                    public long expireAfterRead(String key, Instant windowEnds, long currentTime, long currentDuration) {
-                        return currentDuration;
-                    }
-                }).build();
+        this.seen = new ReplayGuard((maxSkew.toMillis() + 999) / 1000, maxNonces);
     }
 
     static HmacRealm create(RealmSettings settings, RealmContext context) {
@@ -210,15 +189,15 @@ public final class HmacRealm implements Realm {
             return new AuthenticationResult.Rejected("HMAC nonce missing or malformed",
                     "The nonce must be 16 to 128 letters, digits, '-' or '_'");
         }
-        if (seen.estimatedSize() >= maxNonces) {
-            seen.cleanUp();
-            if (seen.estimatedSize() >= maxNonces) {
+        switch (seen.accept(signed.keyId(), signed.nonce(), signed.at().getEpochSecond(), now.getEpochSecond())) {
+            case FULL:
                 return new AuthenticationResult.Unavailable("hmac replay cache (" + maxNonces + " requests)",
                         FULL_RETRY_AFTER);
-            }
-        }
-        if (seen.asMap().putIfAbsent(signed.keyId() + "\n" + signed.nonce(), signed.at().plus(maxSkew)) != null) {
-            return new AuthenticationResult.Rejected("replayed HMAC request", "This request was received before");
+            case REPLAYED:
+                return new AuthenticationResult.Rejected("replayed HMAC request", "This request was received before");
+            case FRESH:
+            default:
+                break;
         }
         return accounts.signIn(name, ExternalUser.of(key.username(), UserType.of("HMAC")).withRoles(Set.of()), true);
     }
