@@ -71,6 +71,7 @@ public final class HmacRealm implements Realm {
     static final int DEFAULT_MAX_NONCES = 100_000;
     private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9_-]{16,128}");
     private static final Duration FULL_RETRY_AFTER = Duration.ofSeconds(5);
+    private static final Duration MAX_SKEW = Duration.ofHours(1);
 
     private record Key(String username, SecretKeySpec secret) {}
 
@@ -130,6 +131,10 @@ public final class HmacRealm implements Realm {
             throw settings.invalid("key.<keyId>", "at least one key is required");
         }
         Duration skew = settings.getDuration("maxSkew", Duration.ofMinutes(5));
+        if (skew.compareTo(Duration.ofSeconds(1)) < 0 || skew.compareTo(MAX_SKEW) > 0) {
+            // the replay guard keeps a bucket per second of the window; a clock an hour off is a broken clock
+            throw settings.invalid("maxSkew", "must be between 1s and 1h, was " + skew);
+        }
         int maxNonces = settings.getInt("maxNonces", DEFAULT_MAX_NONCES, 1, 10_000_000);
         return new HmacRealm(settings.realmName(), keys, skew, maxNonces, context.clock(), context.accounts());
     }

@@ -13,7 +13,7 @@ import dev.gatehouse.core.RealmSettings;
  * <pre>
  * gatehouse.realms=apikey,ldap,session,hmac
  * realm.hmac.key.ci-bot=ci-bot:${env:CI_BOT_HMAC_SECRET}    # keyId=username:base64 secret (>= 32 bytes)
- * realm.hmac.maxSkew=5m                                     # how far a request's date may be from the clock
+ * realm.hmac.maxSkew=5m                                     # how far a request's date may be from the clock (1s to 1h)
  * realm.hmac.maxNonces=100000                               # requests remembered against replay
  * </pre>
  *

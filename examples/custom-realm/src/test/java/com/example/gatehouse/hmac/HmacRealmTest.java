@@ -176,4 +176,15 @@ class HmacRealmTest {
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessage("realm.hmac.key.ci: the secret must be at least 32 bytes (256 bits), was 8");
     }
+
+    @Test
+    void aClockSkewOutsideOneSecondToOneHourIsRefusedAtStartUp() {
+        for (String skew : new String[] {"0s", "500ms", "2h", "100000d"}) {
+            assertThatThrownBy(() -> gatehouse("realm.hmac.maxSkew", skew)).as(skew)
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageStartingWith("realm.hmac.maxSkew: must be between 1s and 1h");
+        }
+        assertThat(authenticate(gatehouse("realm.hmac.maxSkew", "1h"), Request.get("/api/x").view()))
+                .isInstanceOf(Decision.Authenticated.class);
+    }
 }
