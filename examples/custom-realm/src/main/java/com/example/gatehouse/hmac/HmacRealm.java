@@ -54,8 +54,8 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code maxSkew} of the server's clock) and the nonce (a request is accepted once: its key id and
  * nonce are remembered, filed under its date, until that date leaves the window, so a captured
  * request cannot be replayed within it, and after it the date refuses it; see
- * {@link ReplayGuard}). The body and the query string it cannot see: {@link HmacRequestFilter}, which the host maps in front of Gatehouse's filter, checks the
- * body against {@code Content-Digest} and hands the realm the raw query; a signed request that
+ * {@link ReplayGuard}). The body and the query string it cannot see: {@link HmacRequestFilter},
+ * which the host maps in front of Gatehouse's filter, checks the body against {@code Content-Digest} and hands the realm the raw query; a signed request that
  * did not pass through that filter is refused. The nonces remembered are bounded by
  * {@code maxNonces}: when that many unexpired requests are remembered, further signed requests
  * are answered 503 rather than forgetting one (which would let it be replayed).
@@ -194,15 +194,13 @@ public final class HmacRealm implements Realm {
             return new AuthenticationResult.Rejected("HMAC nonce missing or malformed",
                     "The nonce must be 16 to 128 letters, digits, '-' or '_'");
         }
-        switch (seen.accept(signed.keyId(), signed.nonce(), signed.at().getEpochSecond(), now.getEpochSecond())) {
-            case FULL:
-                return new AuthenticationResult.Unavailable("hmac replay cache (" + maxNonces + " requests)",
-                        FULL_RETRY_AFTER);
-            case REPLAYED:
-                return new AuthenticationResult.Rejected("replayed HMAC request", "This request was received before");
-            case FRESH:
-            default:
-                break;
+        ReplayGuard.Outcome seenBefore = seen.accept(signed.keyId(), signed.nonce(), signed.at().getEpochSecond(),
+                now.getEpochSecond());
+        if (seenBefore == ReplayGuard.Outcome.FULL) {
+            return new AuthenticationResult.Unavailable("hmac replay cache (" + maxNonces + " requests)", FULL_RETRY_AFTER);
+        }
+        if (seenBefore == ReplayGuard.Outcome.REPLAYED) {
+            return new AuthenticationResult.Rejected("replayed HMAC request", "This request was received before");
         }
         return accounts.signIn(name, ExternalUser.of(key.username(), UserType.of("HMAC")).withRoles(Set.of()), true);
     }

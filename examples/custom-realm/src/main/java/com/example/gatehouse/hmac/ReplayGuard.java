@@ -1,6 +1,7 @@
 package com.example.gatehouse.hmac;
 
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -53,10 +54,10 @@ final class ReplayGuard {
     Outcome accept(String keyId, String nonce, long dateSecond, long nowSecond) {
         long h = hash(keyId, nonce);
         Bucket bucket = ring[(int) Math.floorMod(dateSecond, (long) ring.length)];
-        Outcome outcome = bucket.add(dateSecond, h);
+        Outcome outcome = bucket.add(dateSecond, h, nowSecond);
         if (outcome == Outcome.FULL) {
             sweep(nowSecond);
-            outcome = bucket.add(dateSecond, h);
+            outcome = bucket.add(dateSecond, h, nowSecond);
         }
         return outcome;
     }
@@ -96,8 +97,14 @@ final class ReplayGuard {
         private long[] table = new long[16];
         private int count;
 
-        synchronized Outcome add(long dateSecond, long h) {
+        synchronized Outcome add(long dateSecond, long h, long nowSecond) {
             if (second != dateSecond) {
+                if (second != Long.MIN_VALUE && second >= nowSecond - windowSeconds - 1) {
+                    // Not a past second (no two live seconds share a slot): a later one, so the
+                    // clock stepped back by more than the window. Dropping it would let its
+                    // requests be replayed once the clock catches up: refuse until then.
+                    return Outcome.FULL;
+                }
                 clear(); // the slot's previous second has left the window
                 second = dateSecond;
             }
@@ -132,7 +139,7 @@ final class ReplayGuard {
             if (table.length > 16) {
                 table = new long[16];
             } else {
-                java.util.Arrays.fill(table, 0L);
+                Arrays.fill(table, 0L);
             }
         }
 

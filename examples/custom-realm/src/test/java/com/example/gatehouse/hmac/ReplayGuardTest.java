@@ -60,4 +60,16 @@ class ReplayGuardTest {
         assertThat(guard.size()).isEqualTo(2);
         assertThat(guard.accept("ci", "live", NOW + 3, later)).isEqualTo(Outcome.REPLAYED);
     }
+
+    @Test
+    void aClockThatSteppedBackFurtherThanTheWindowDoesNotDropLiveSeconds() {
+        ReplayGuard guard = new ReplayGuard(5, 100);
+        assertThat(guard.accept("ci", "accepted-at-now", NOW, NOW)).isEqualTo(Outcome.FRESH);
+
+        long back = NOW - 13; // the ring has 13 slots: NOW - 13 shares NOW's
+        assertThat(guard.accept("ci", "dated-after-the-step", back, back)).as("refused, not a dropped bucket")
+                .isEqualTo(Outcome.FULL);
+        assertThat(guard.accept("ci", "accepted-at-now", NOW, NOW)).as("once the clock is back")
+                .isEqualTo(Outcome.REPLAYED);
+    }
 }
