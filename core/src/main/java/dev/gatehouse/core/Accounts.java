@@ -110,7 +110,9 @@ public final class Accounts {
         if (byName == null) {
             return users.findByUsername(profile.username(), profile.domain());
         }
-        return Optional.ofNullable(byName.get(new Name(profile.username(), profile.domain().orElse("")),
+        Name name = new Name(profile.username(), profile.domain().orElse(""));
+        User cached = byName.getIfPresent(name); // a hit, the common case, allocates no loader
+        return cached != null ? Optional.of(cached) : Optional.ofNullable(byName.get(name,
                 k -> users.findByUsername(profile.username(), profile.domain()).orElse(null)));
     }
 
@@ -166,7 +168,10 @@ public final class Accounts {
             return AuthenticationResult.Rejected.because("user '" + user.username() + "' is disabled");
         }
         user = refresh(user, profile, external);
-        Identity identity = Identity.of(user, realm).toBuilder().attributes(external.attributes()).build();
+        Identity identity = Identity.of(user, realm);
+        if (!external.attributes().isEmpty()) {
+            identity = identity.toBuilder().attributes(external.attributes()).build();
+        }
         return new AuthenticationResult.Authenticated(identity);
     }
 

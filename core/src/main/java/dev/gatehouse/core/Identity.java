@@ -60,10 +60,10 @@ public final class Identity implements Principal {
     public static Identity of(User user, String realm) {
         Builder b = builder(user.id(), user.username(), realm)
                 .userType(user.type())
-                .roles(user.allRoles());
-        user.domain().ifPresent(b::domain);
-        user.displayName().ifPresent(b::displayName);
-        user.email().ifPresent(b::email);
+                .roles(user.allRoles())
+                .domain(user.domain().orElse(null))
+                .displayName(user.displayName().orElse(null))
+                .email(user.email().orElse(null));
         return b.build();
     }
 

@@ -124,6 +124,37 @@ class PluginRealmTest {
         assertThat(create.send().statusCode()).isEqualTo(200);
     }
 
+    /**
+     * The filter skips reading only a request whose framing says it has no body: a chunked body
+     * (no Content-Length) is read and checked like any other, on HTTP/1.1 and HTTP/1.0 alike.
+     */
+    @Test
+    void aBodyWithoutContentLengthIsReadAndChecked() throws Exception {
+        Signed signedEmpty = Signed.of("POST", "/api/v1/org", "", "");
+        assertThat(chunked(signedEmpty, "{\"name\":\"ci-org-chunked-evil\"}"))
+                .as("a chunked body signed as empty").startsWith("HTTP/1.1 400").contains("Content-Digest");
+
+        Signed signed = Signed.of("POST", "/api/v1/org", "", "{\"name\":\"ci-org-chunked\"}");
+        assertThat(chunked(signed, "{\"name\":\"ci-org-chunked\"}")).startsWith("HTTP/1.1 200");
+
+        Signed get = Signed.of("GET", "/api/service/console/whoami", "", "");
+        String[] h = get.headers();
+        String zeroLength = TestServers.raw(server, ("GET /api/service/console/whoami HTTP/1.1\r\nHost: x\r\n"
+                + h[0] + ": " + h[1] + "\r\n" + h[2] + ": " + h[3] + "\r\n" + h[4] + ": " + h[5] + "\r\n"
+                + "Content-Length: 0\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        assertThat(zeroLength).startsWith("HTTP/1.1 200").contains("\"username\":\"ci-bot\"");
+    }
+
+    /** Sends {@code signed}'s headers with {@code body} in one chunk, without a Content-Length. */
+    private static String chunked(Signed signed, String body) throws Exception {
+        String[] h = signed.headers();
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        return TestServers.raw(server, ("POST /api/v1/org HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + h[0] + ": " + h[1] + "\r\n" + h[2] + ": " + h[3] + "\r\n" + h[4] + ": " + h[5] + "\r\n"
+                + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" + Integer.toHexString(b.length) + "\r\n"
+                + body + "\r\n0\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+    }
+
     @Test
     void aRequestIsAcceptedOnce() throws Exception {
         Signed once = Signed.of("POST", "/api/v1/org", "", "{\"name\":\"ci-org-once\"}");

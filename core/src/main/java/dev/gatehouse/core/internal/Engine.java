@@ -148,18 +148,29 @@ public final class Engine {
         }
     }
 
-    /** The request's client, its address computed once and its throttle key only when needed. */
+    /**
+     * The request's client: its address and throttle key computed once, and only when needed (a
+     * cached credential admitted with nothing to throttle or report needs neither).
+     */
     private final class Client {
-        final String address;
+        private final RequestView request;
+        private String address;
         private ThrottleRegistry.Key key;
 
         Client(RequestView request) {
-            this.address = proxies.clientAddress(request);
+            this.request = request;
+        }
+
+        String address() {
+            if (address == null) {
+                address = proxies.clientAddress(request);
+            }
+            return address;
         }
 
         ThrottleRegistry.Key key() {
             if (key == null) {
-                key = throttle.addressKey(address);
+                key = throttle.addressKey(address());
             }
             return key;
         }
@@ -341,7 +352,7 @@ public final class Engine {
         }
         if (unavailable != null) {
             // The credentials may be right: a backend that is down is not the caller's failure.
-            notify(new AuthenticationEvent.Failed(clock.instant(), client.address, Optional.empty(), claimed,
+            notify(new AuthenticationEvent.Failed(clock.instant(), client.address(), Optional.empty(), claimed,
                     "backend unavailable: " + unavailable.backend()));
             return new Decision.Refused(503, UNAVAILABLE, Optional.of(unavailable.retryAfter()));
         }
@@ -372,7 +383,7 @@ public final class Engine {
             identity = narrow(realm, identity, identity.process().get());
         }
         if (listener.receivesSuccesses(realm.name())) {
-            notify(new AuthenticationEvent.Succeeded(clock.instant(), client.address, identity));
+            notify(new AuthenticationEvent.Succeeded(clock.instant(), client.address(), identity));
         }
         return new Decision.Authenticated(identity);
     }
@@ -440,7 +451,7 @@ public final class Engine {
     private Decision conflicting(Client client, List<String> present) {
         String message = "Conflicting credentials: the request carries more than one (" + String.join(", ", present)
                 + "); send exactly one";
-        notify(new AuthenticationEvent.Failed(clock.instant(), client.address, Optional.empty(), Optional.empty(), message));
+        notify(new AuthenticationEvent.Failed(clock.instant(), client.address(), Optional.empty(), Optional.empty(), message));
         return new Decision.Refused(400, message, Optional.empty());
     }
 
@@ -449,12 +460,12 @@ public final class Engine {
         if (!throttle.isDisabled()) {
             throttle.failure(client.key(), charged);
         }
-        notify(new AuthenticationEvent.Failed(clock.instant(), client.address, realm, username, reason));
+        notify(new AuthenticationEvent.Failed(clock.instant(), client.address(), realm, username, reason));
         return new Decision.Refused(401, clientMessage, Optional.empty());
     }
 
     private Decision throttled(Client client, Optional<String> username, Duration retryAfter) {
-        notify(new AuthenticationEvent.Throttled(clock.instant(), client.address, username, retryAfter));
+        notify(new AuthenticationEvent.Throttled(clock.instant(), client.address(), username, retryAfter));
         return new Decision.Refused(429, TOO_MANY_FAILURES, Optional.of(retryAfter));
     }
 

@@ -73,7 +73,15 @@ public final class HmacRealm implements Realm {
     private static final Duration FULL_RETRY_AFTER = Duration.ofSeconds(5);
     private static final Duration MAX_SKEW = Duration.ofHours(1);
 
-    private record Key(String username, SecretKeySpec secret) {}
+    /** The users this realm signs in. */
+    static final UserType USER_TYPE = UserType.of("HMAC");
+
+    /** A key's secret and the user it signs in (made once, not per request). */
+    private record Key(ExternalUser user, SecretKeySpec secret) {
+        Key(String username, SecretKeySpec secret) {
+            this(ExternalUser.of(username, USER_TYPE), secret);
+        }
+    }
 
     /**
      * What the request carried; toString hides the signature. {@code query} is empty if the
@@ -90,7 +98,7 @@ public final class HmacRealm implements Realm {
     private final String name;
     private final Map<String, Key> keys;
     private final Key dummy;
-    private final Duration maxSkew;
+    private final long maxSkewMillis;
     private final Clock clock;
     private final Accounts accounts;
     private final int maxNonces;
@@ -102,7 +110,7 @@ public final class HmacRealm implements Realm {
         this.name = name;
         this.keys = Map.copyOf(keys);
         this.dummy = new Key("-", new SecretKeySpec(new byte[32], "HmacSHA256"));
-        this.maxSkew = maxSkew;
+        this.maxSkewMillis = maxSkew.toMillis();
         this.maxNonces = maxNonces;
         this.clock = clock;
         this.accounts = accounts;
@@ -149,24 +157,18 @@ public final class HmacRealm implements Realm {
         if (!(request.authorization() instanceof AuthorizationHeader.Other other) || !other.scheme().equalsIgnoreCase(SCHEME)) {
             return Optional.empty();
         }
-        Map<String, String> params = new HashMap<>();
-        for (String part : other.parameters().split(",")) {
-            int eq = part.indexOf('=');
-            if (eq > 0) {
-                params.put(part.substring(0, eq).strip(), part.substring(eq + 1).strip());
-            }
-        }
+        String[] params = parameters(other.parameters());
         String date = request.header(DATE_HEADER).orElse("");
         Instant at;
         byte[] signature;
         try {
             at = parseDate(date);
-            signature = Base64.getDecoder().decode(params.getOrDefault("signature", ""));
+            signature = Base64.getDecoder().decode(params[SIGNATURE]);
         } catch (DateTimeParseException | IllegalArgumentException e) {
             at = null;
             signature = new byte[0];
         }
-        return Optional.of(new Signed(params.getOrDefault("keyId", ""), params.getOrDefault("nonce", ""), signature,
+        return Optional.of(new Signed(params[KEY_ID], params[NONCE_PARAM], signature,
                 request.method(), request.path(), RequestBinding.query(request.header(RequestBinding.HEADER)), date,
                 request.header(DIGEST_HEADER).orElse(""), at));
     }
@@ -185,8 +187,8 @@ public final class HmacRealm implements Realm {
         if (key == null || !valid || signed.signature().length == 0) {
             return AuthenticationResult.Rejected.because(key == null ? "unknown HMAC key id" : "bad HMAC signature");
         }
-        Instant now = clock.instant();
-        if (signed.at() == null || Duration.between(signed.at(), now).abs().compareTo(maxSkew) > 0) {
+        long nowMillis = clock.millis();
+        if (signed.at() == null || !withinSkew(signed.at(), nowMillis)) {
             return new AuthenticationResult.Rejected("request date outside the allowed skew",
                     "Request date missing or outside the allowed clock skew");
         }
@@ -195,14 +197,93 @@ public final class HmacRealm implements Realm {
                     "The nonce must be 16 to 128 letters, digits, '-' or '_'");
         }
         ReplayGuard.Outcome seenBefore = seen.accept(signed.keyId(), signed.nonce(), signed.at().getEpochSecond(),
-                now.getEpochSecond());
+                Math.floorDiv(nowMillis, 1000));
         if (seenBefore == ReplayGuard.Outcome.FULL) {
             return new AuthenticationResult.Unavailable("hmac replay cache (" + maxNonces + " requests)", FULL_RETRY_AFTER);
         }
         if (seenBefore == ReplayGuard.Outcome.REPLAYED) {
             return new AuthenticationResult.Rejected("replayed HMAC request", "This request was received before");
         }
-        return accounts.signIn(name, ExternalUser.of(key.username(), UserType.of("HMAC")).withRoles(Set.of()), true);
+        return accounts.signIn(name, key.user(), true);
+    }
+
+    /** Whether {@code at} is at most {@code maxSkew} from {@code nowMillis}, to the millisecond. */
+    private boolean withinSkew(Instant at, long nowMillis) {
+        long seconds = at.getEpochSecond() - Math.floorDiv(nowMillis, 1000); // Instant's range: no overflow
+        if (Math.abs(seconds) > maxSkewMillis / 1000 + 1) {
+            return false;
+        }
+        long millis = seconds * 1000 + at.getNano() / 1_000_000 - Math.floorMod(nowMillis, 1000);
+        return Math.abs(millis) <= maxSkewMillis;
+    }
+
+    private static final int KEY_ID = 0;
+    private static final int NONCE_PARAM = 1;
+    private static final int SIGNATURE = 2;
+
+    /**
+     * {@code keyId}, {@code nonce} and {@code signature} of {@code name=value} pairs split by
+     * commas, each stripped, {@code ""} when absent; of a parameter given twice, the last. Other
+     * names are ignored. By hand, without a map or a regular expression: this runs on every request.
+     */
+    static String[] parameters(String list) {
+        String[] values = {"", "", ""};
+        int n = list.length();
+        int start = 0;
+        while (start <= n) {
+            int end = list.indexOf(',', start);
+            if (end < 0) {
+                end = n;
+            }
+            int eq = list.indexOf('=', start);
+            if (eq > start && eq < end) {
+                int from = skipSpace(list, start, eq);
+                int slot = slot(list, from, trimSpace(list, from, eq));
+                if (slot >= 0) {
+                    int valueFrom = skipSpace(list, eq + 1, end);
+                    values[slot] = list.substring(valueFrom, trimSpace(list, valueFrom, end));
+                }
+            }
+            start = end + 1;
+        }
+        return values;
+    }
+
+    private static int slot(String list, int from, int to) {
+        int length = to - from;
+        if (length == 5 && list.startsWith("keyId", from)) {
+            return KEY_ID;
+        } else if (length == 5 && list.startsWith("nonce", from)) {
+            return NONCE_PARAM;
+        } else if (length == 9 && list.startsWith("signature", from)) {
+            return SIGNATURE;
+        }
+        return -1;
+    }
+
+    /** The first index in [from, to) that is not white space (as {@link String#strip}), or {@code to}. */
+    private static int skipSpace(String s, int from, int to) {
+        while (from < to && Character.isWhitespace(s.charAt(from))) {
+            from++;
+        }
+        return from;
+    }
+
+    /** The end of [from, to) without its trailing white space. */
+    private static int trimSpace(String s, int from, int to) {
+        while (to > from && Character.isWhitespace(s.charAt(to - 1))) {
+            to--;
+        }
+        return to;
+    }
+
+    /** The characters a nonce may hold: {@code [A-Za-z0-9_-]}. */
+    private static final boolean[] NONCE_CHARS = new boolean[128];
+
+    static {
+        for (char c = 0; c < 128; c++) {
+            NONCE_CHARS[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+        }
     }
 
     /** Whether {@code s} matches {@link #NONCE}, checked by hand: this runs on every request. */
@@ -213,25 +294,83 @@ public final class HmacRealm implements Realm {
         }
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
-            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) {
+            if (c >= 128 || !NONCE_CHARS[c]) {
                 return false;
             }
         }
         return true;
     }
 
-    /** The last date parsed on this thread: a client signs many requests within one second. */
-    private static final ThreadLocal<Object[]> LAST_DATE = ThreadLocal.withInitial(() -> new Object[2]);
-
-    private static Instant parseDate(String date) {
-        Object[] last = LAST_DATE.get();
-        if (date.equals(last[0])) {
-            return (Instant) last[1];
+    /**
+     * {@code date} as an instant. The form clients send, {@code yyyy-MM-ddTHH:mm:ss[.fraction]Z}
+     * with fields in range, is read by hand (this runs on every request, and {@link Instant#parse}
+     * cost as much as the MAC); anything else goes to {@link Instant#parse}, which accepts or
+     * refuses it as it always did. The two agree on every value the fast path takes.
+     *
+     * @throws DateTimeParseException if {@code date} is not an ISO-8601 instant
+     */
+    static Instant parseDate(String date) {
+        int n = date.length();
+        if (n < 20 || n > 30 || date.charAt(4) != '-' || date.charAt(7) != '-' || date.charAt(10) != 'T'
+                || date.charAt(13) != ':' || date.charAt(16) != ':' || date.charAt(n - 1) != 'Z') {
+            return Instant.parse(date);
         }
-        Instant at = Instant.parse(date);
-        last[0] = date;
-        last[1] = at;
-        return at;
+        int year = digits(date, 0, 4);
+        int month = digits(date, 5, 2);
+        int day = digits(date, 8, 2);
+        int hour = digits(date, 11, 2);
+        int minute = digits(date, 14, 2);
+        int second = digits(date, 17, 2);
+        int nanos = 0;
+        if (n > 20) {
+            int fraction = n - 21; // between '.' and 'Z'
+            if (date.charAt(19) != '.' || fraction < 1 || fraction > 9) {
+                return Instant.parse(date);
+            }
+            nanos = digits(date, 20, fraction);
+            for (int i = fraction; i < 9; i++) {
+                nanos *= 10;
+            }
+        } else if (date.charAt(19) != 'Z') {
+            return Instant.parse(date);
+        }
+        if (year < 1000 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour < 0 || hour > 23
+                || minute < 0 || minute > 59 || second < 0 || second > 59 || nanos < 0) {
+            return Instant.parse(date); // out of range, or not digits (-1): Instant.parse says which
+        }
+        long epochDay = epochDay(year, month, day);
+        return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3600 + minute * 60 + second, nanos);
+    }
+
+    /** The decimal value of {@code count} digits at {@code from}, or -1 if one is not an ASCII digit. */
+    private static int digits(String s, int from, int count) {
+        int v = 0;
+        for (int i = from; i < from + count; i++) {
+            int d = s.charAt(i) - '0';
+            if (d < 0 || d > 9) {
+                return -1;
+            }
+            v = v * 10 + d;
+        }
+        return v;
+    }
+
+    private static int daysInMonth(int year, int month) {
+        return switch (month) {
+            case 2 -> (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28;
+            case 4, 6, 9, 11 -> 30;
+            default -> 31;
+        };
+    }
+
+    /** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+    private static long epochDay(int year, int month, int day) {
+        int y = month <= 2 ? year - 1 : year;
+        int era = y / 400; // year >= 1000 here, so no floor division is needed
+        int yearOfEra = y - era * 400;
+        int dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+        int dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
+        return era * 146_097L + dayOfEra - 719_468;
     }
 
     private static byte[] sign(Key key, Signed signed) {
@@ -246,18 +385,61 @@ public final class HmacRealm implements Realm {
     static byte[] signature(SecretKeySpec secret, String method, String path, String query, String date, String nonce,
             String contentDigest) {
         try {
-            Mac mac = MACS.get(); // a provider lookup per request cost more than the MAC itself
-            mac.init(secret);
-            return mac.doFinal(String.join("\n", method, path, query, date, nonce, contentDigest)
-                    .getBytes(StandardCharsets.UTF_8));
+            // A Mac per thread (a provider lookup per request cost more than the MAC itself), keyed
+            // again only when the key changes: doFinal leaves it as init left it.
+            KeyedMac m = MACS.get();
+            if (m.key != secret) {
+                m.key = null;
+                m.mac.init(secret);
+                m.key = secret;
+            }
+            m.line(method, false);
+            m.line(path, false);
+            m.line(query, false);
+            m.line(date, false);
+            m.line(nonce, false);
+            m.line(contentDigest, true);
+            return m.mac.doFinal();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is not available", e);
         }
     }
 
-    private static final ThreadLocal<Mac> MACS = ThreadLocal.withInitial(() -> {
+    /** A thread's Mac, the key it was last initialised with, and a buffer to encode lines in. */
+    private static final class KeyedMac {
+        final Mac mac;
+        SecretKeySpec key;
+        private final byte[] buffer = new byte[256];
+
+        KeyedMac(Mac mac) {
+            this.mac = mac;
+        }
+
+        /** Feeds {@code s} in UTF-8 to the Mac, then a {@code \n} unless it is the last line. */
+        void line(String s, boolean last) {
+            int n = s.length();
+            if (n < buffer.length) {
+                int i = 0;
+                while (i < n && s.charAt(i) < 0x80) {
+                    buffer[i] = (byte) s.charAt(i);
+                    i++;
+                }
+                if (i == n) { // ASCII, the common case: encoded without allocating
+                    buffer[n] = '\n';
+                    mac.update(buffer, 0, last ? n : n + 1);
+                    return;
+                }
+            }
+            mac.update(s.getBytes(StandardCharsets.UTF_8));
+            if (!last) {
+                mac.update((byte) '\n');
+            }
+        }
+    }
+
+    private static final ThreadLocal<KeyedMac> MACS = ThreadLocal.withInitial(() -> {
         try {
-            return Mac.getInstance("HmacSHA256");
+            return new KeyedMac(Mac.getInstance("HmacSHA256"));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is not available", e);
         }

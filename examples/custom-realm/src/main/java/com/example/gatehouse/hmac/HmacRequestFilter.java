@@ -113,8 +113,12 @@ public final class HmacRequestFilter implements Filter {
         }
         int max = maxBodyBytes;
         byte[] body;
-        try (InputStream in = request.getInputStream()) {
-            body = in.readNBytes(max + 1);
+        if (hasNoBody(request)) {
+            body = EMPTY; // nothing to read: its framing says so, and the container reads no further
+        } else {
+            try (InputStream in = request.getInputStream()) {
+                body = in.readNBytes(max + 1);
+            }
         }
         if (body.length > max) {
             refuse(response, 413, "Request body is larger than " + max + " bytes");
@@ -125,11 +129,28 @@ public final class HmacRequestFilter implements Filter {
             refuse(response, 400, "HMAC-signed requests need a Content-Digest header: sha-256=:<base64 of SHA-256(body)>:");
             return;
         }
-        if (!ConstantTime.equals(claimed.get(), sha256(body))) {
+        if (!ConstantTime.equals(claimed.get(), body.length == 0 ? EMPTY_SHA_256 : sha256(body))) {
             refuse(response, 400, "Content-Digest does not match the request body");
             return;
         }
         chain.doFilter(new Verified(request, body), resp);
+    }
+
+    /**
+     * Whether the request's framing says it has no body: {@code Content-Length: 0}, or an
+     * HTTP/1.x request with neither {@code Content-Length} nor {@code Transfer-Encoding} (RFC 9112,
+     * section 6.3: its body length is zero). Such a request is not read at all, which spares the
+     * container's content machinery on every signed GET. An HTTP/2 or HTTP/3 request may carry a
+     * body without a length, so it is always read.
+     */
+    static boolean hasNoBody(HttpServletRequest request) {
+        long length = request.getContentLengthLong();
+        if (length == 0) {
+            return true;
+        }
+        String protocol = request.getProtocol();
+        return length < 0 && request.getHeader("Transfer-Encoding") == null
+                && ("HTTP/1.1".equals(protocol) || "HTTP/1.0".equals(protocol));
     }
 
     /** The SHA-256 value of a {@code Content-Digest} header, if it has one. */
@@ -165,6 +186,9 @@ public final class HmacRequestFilter implements Filter {
             throw new IllegalStateException("SHA-256 is not available", e);
         }
     });
+
+    private static final byte[] EMPTY = new byte[0];
+    private static final byte[] EMPTY_SHA_256 = sha256(EMPTY);
 
     static byte[] sha256(byte[] body) {
         MessageDigest md = SHA_256_DIGESTS.get(); // a provider lookup per request cost more than the digest

@@ -1,7 +1,7 @@
 package com.example.gatehouse.hmac;
 
+import dev.gatehouse.core.ConstantTime;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
@@ -44,16 +44,17 @@ final class RequestBinding {
         if (header.isEmpty()) {
             return Optional.empty();
         }
-        String[] parts = header.get().split(" ", -1);
-        if (parts.length != 2) {
+        String h = header.get();
+        int n = MARKER_TEXT.length();
+        // compared in constant time, and without decoding: this runs on every signed request
+        if (h.length() <= n || h.charAt(n) != ' ' || !ConstantTime.equals(h.subSequence(0, n), MARKER_TEXT)) {
             return Optional.empty();
         }
+        if (h.length() == n + 1) {
+            return Optional.of(""); // no query string, the common case
+        }
         try {
-            byte[] marker = Base64.getUrlDecoder().decode(parts[0]);
-            if (!MessageDigest.isEqual(marker, MARKER)) {
-                return Optional.empty();
-            }
-            return Optional.of(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
+            return Optional.of(new String(Base64.getUrlDecoder().decode(h.substring(n + 1)), StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
