@@ -207,14 +207,14 @@ public final class HmacRealm implements Realm {
         return accounts.signIn(name, key.user(), true);
     }
 
-    /** Whether {@code at} is at most {@code maxSkew} from {@code nowMillis}, to the millisecond. */
+    /** Whether {@code at} is at most {@code maxSkew} from {@code nowMillis} (the clock's precision). */
     private boolean withinSkew(Instant at, long nowMillis) {
         long seconds = at.getEpochSecond() - Math.floorDiv(nowMillis, 1000); // Instant's range: no overflow
         if (Math.abs(seconds) > maxSkewMillis / 1000 + 1) {
             return false;
         }
-        long millis = seconds * 1000 + at.getNano() / 1_000_000 - Math.floorMod(nowMillis, 1000);
-        return Math.abs(millis) <= maxSkewMillis;
+        long nanos = seconds * 1_000_000_000L + at.getNano() - Math.floorMod(nowMillis, 1000) * 1_000_000L;
+        return Math.abs(nanos) <= maxSkewMillis * 1_000_000L;
     }
 
     private static final int KEY_ID = 0;
@@ -230,12 +230,18 @@ public final class HmacRealm implements Realm {
         String[] values = {"", "", ""};
         int n = list.length();
         int start = 0;
+        int eq = -1;
         while (start <= n) {
             int end = list.indexOf(',', start);
             if (end < 0) {
                 end = n;
             }
-            int eq = list.indexOf('=', start);
+            if (eq < start) { // the next '=' is searched once per '=', not once per part: linear
+                eq = list.indexOf('=', start);
+                if (eq < 0) {
+                    eq = n + 1;
+                }
+            }
             if (eq > start && eq < end) {
                 int from = skipSpace(list, start, eq);
                 int slot = slot(list, from, trimSpace(list, from, eq));
@@ -392,6 +398,8 @@ public final class HmacRealm implements Realm {
                 m.key = null;
                 m.mac.init(secret);
                 m.key = secret;
+            } else {
+                m.mac.reset(); // free after a doFinal; drops the input of one that threw half-way
             }
             m.line(method, false);
             m.line(path, false);

@@ -113,12 +113,12 @@ public final class HmacRequestFilter implements Filter {
         }
         int max = maxBodyBytes;
         byte[] body;
-        if (hasNoBody(request)) {
-            body = EMPTY; // nothing to read: its framing says so, and the container reads no further
-        } else {
-            try (InputStream in = request.getInputStream()) {
-                body = in.readNBytes(max + 1);
-            }
+        // Taken in every case, so that the container never parses a form from its own copy of
+        // the body (it does so only while nobody took the stream): parameters come from the
+        // query string alone, and the body from the bytes checked here.
+        try (InputStream in = request.getInputStream()) {
+            // nothing to read when the framing says so: spares the container's content machinery
+            body = hasNoBody(request) ? EMPTY : in.readNBytes(max + 1);
         }
         if (body.length > max) {
             refuse(response, 413, "Request body is larger than " + max + " bytes");
@@ -137,20 +137,22 @@ public final class HmacRequestFilter implements Filter {
     }
 
     /**
-     * Whether the request's framing says it has no body: {@code Content-Length: 0}, or an
-     * HTTP/1.x request with neither {@code Content-Length} nor {@code Transfer-Encoding} (RFC 9112,
-     * section 6.3: its body length is zero). Such a request is not read at all, which spares the
-     * container's content machinery on every signed GET. An HTTP/2 or HTTP/3 request may carry a
-     * body without a length, so it is always read.
+     * Whether the request's framing says it has no body: no {@code Transfer-Encoding} and no
+     * {@code Content-Encoding} (a decompressing wrapper may have removed the length), and either
+     * {@code Content-Length: 0}, or an HTTP/1.x request without {@code Content-Length} (RFC 9112,
+     * section 6.3: its body length is zero). Such a request is not read. An HTTP/2 or HTTP/3 request
+     * may carry a body without a length, so without one it is always read.
      */
     static boolean hasNoBody(HttpServletRequest request) {
+        if (request.getHeader("Transfer-Encoding") != null || request.getHeader("Content-Encoding") != null) {
+            return false;
+        }
         long length = request.getContentLengthLong();
         if (length == 0) {
             return true;
         }
         String protocol = request.getProtocol();
-        return length < 0 && request.getHeader("Transfer-Encoding") == null
-                && ("HTTP/1.1".equals(protocol) || "HTTP/1.0".equals(protocol));
+        return length < 0 && ("HTTP/1.1".equals(protocol) || "HTTP/1.0".equals(protocol));
     }
 
     /** The SHA-256 value of a {@code Content-Digest} header, if it has one. */

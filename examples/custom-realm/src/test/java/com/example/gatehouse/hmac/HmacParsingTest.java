@@ -3,6 +3,8 @@ package com.example.gatehouse.hmac;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import jakarta.servlet.http.HttpServletRequest;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -66,6 +68,41 @@ class HmacParsingTest {
         assertThat(HmacRealm.parameters("")).containsExactly("", "", "");
         assertThat(HmacRealm.parameters(",,,")).containsExactly("", "", "");
         assertThat(HmacRealm.parameters("nonce=a=b,keyid=lower")).containsExactly("", "a=b", "");
+    }
+
+    @Test
+    void aLongListOfEmptyPartsIsReadToTheEnd() {
+        assertThat(HmacRealm.parameters(",".repeat(8_000) + "keyId=a")).containsExactly("a", "", "");
+        assertThat(HmacRealm.parameters("x=1,".repeat(2_000) + "nonce=n")).containsExactly("", "n", "");
+    }
+
+    @Test
+    void aBodyIsSkippedOnlyWhenTheFramingRulesOneOut() {
+        assertThat(HmacRequestFilter.hasNoBody(request("HTTP/1.1", -1))).isTrue();
+        assertThat(HmacRequestFilter.hasNoBody(request("HTTP/1.0", -1))).isTrue();
+        assertThat(HmacRequestFilter.hasNoBody(request("HTTP/2.0", 0))).isTrue();
+        assertThat(HmacRequestFilter.hasNoBody(request("HTTP/1.1", 0))).isTrue();
+        // a length may be missing because a body follows in frames or chunks, or was decoded away
+        assertThat(HmacRequestFilter.hasNoBody(request("HTTP/2.0", -1))).isFalse();
+        assertThat(HmacRequestFilter.hasNoBody(request("HTTP/3.0", -1))).isFalse();
+        assertThat(HmacRequestFilter.hasNoBody(request("HTTP/1.1", 5))).isFalse();
+        assertThat(HmacRequestFilter.hasNoBody(request("HTTP/1.1", -1, "Transfer-Encoding", "chunked"))).isFalse();
+        assertThat(HmacRequestFilter.hasNoBody(request("HTTP/1.1", 0, "Transfer-Encoding", "chunked"))).isFalse();
+        assertThat(HmacRequestFilter.hasNoBody(request("HTTP/1.1", -1, "Content-Encoding", "gzip"))).isFalse();
+        assertThat(HmacRequestFilter.hasNoBody(request("HTTP/1.1", 0, "Content-Encoding", "gzip"))).isFalse();
+    }
+
+    /** A request of {@code protocol} with {@code length} (-1: none) and one more header, if given. */
+    private static HttpServletRequest request(String protocol, long length, String... header) {
+        return (HttpServletRequest) Proxy.newProxyInstance(HttpServletRequest.class.getClassLoader(),
+                new Class<?>[] {HttpServletRequest.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "getProtocol" -> protocol;
+                    case "getContentLengthLong" -> length;
+                    case "getHeader" -> header.length == 2 && header[0].equalsIgnoreCase((String) args[0]) ? header[1]
+                            : ((String) args[0]).equalsIgnoreCase("Content-Length") && length >= 0 ? Long.toString(length)
+                            : null;
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
     }
 
     @Test
