@@ -12,7 +12,10 @@ import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
 
-/** A horizontal bar chart of requests/s per target, in plain Java2D, written as PNG. */
+/**
+ * A horizontal bar chart of each target's share of the unprotected throughput (as the table gives
+ * it), in plain Java2D, written as PNG.
+ */
 final class Chart {
 
     private static final int WIDTH = 1150;
@@ -37,17 +40,16 @@ final class Chart {
             g.fillRect(0, 0, WIDTH, height);
             g.setColor(Color.BLACK);
             g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 17));
-            g.drawString("Requests/s through each stack, same servlet on Jetty 12, driven by wrk", 16, 26);
+            g.drawString("Share of the unprotected servlet's requests/s, each stack on the same Jetty 12, driven by wrk", 16, 26);
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
             g.drawString(subtitle, 16, 46);
 
-            double unprotected = HttpBenchmark.unprotected(rows);
-            double max = rows.stream().mapToDouble(r -> r.result().requestsPerSecond()).max().orElse(1);
+            double max = Math.max(1.1, rows.stream().mapToDouble(HttpBenchmark.Row::share).max().orElse(1));
             int plot = WIDTH - LEFT - RIGHT;
             int bottom = TOP + rows.size() * (BAR + GAP);
             g.setStroke(new BasicStroke(1, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {4, 4}, 0));
             for (double share : new double[] {0.9, 1.0}) {
-                int x = LEFT + (int) (plot * share * unprotected / max);
+                int x = LEFT + (int) (plot * share / max);
                 g.setColor(share == 1.0 ? Color.DARK_GRAY : new Color(0xC0392B));
                 g.drawLine(x, TOP - 6, x, bottom);
                 g.drawString(share == 1.0 ? "unprotected" : "90%", x - 20, bottom + 16);
@@ -56,7 +58,7 @@ final class Chart {
             int y = TOP;
             for (HttpBenchmark.Row r : rows) {
                 double rps = r.result().requestsPerSecond();
-                int w = Math.max(1, (int) (plot * rps / max));
+                int w = Math.max(1, (int) (plot * r.share() / max));
                 g.setColor(colour(r.target().stack()));
                 g.fillRect(LEFT, y, w, BAR);
                 g.setColor(Color.BLACK);
@@ -64,7 +66,7 @@ final class Chart {
                 String label = r.target().label();
                 g.drawString(label, LEFT - 10 - g.getFontMetrics().stringWidth(label), y + BAR - 7);
                 g.drawString(r.problem().isPresent() ? "failed (see the table)"
-                        : String.format(Locale.ROOT, "%,.0f/s  %.0f%%  p99 %s", rps, 100 * rps / unprotected,
+                        : String.format(Locale.ROOT, "%.0f%%  %,.0f/s  p99 %s", 100 * r.share(), rps,
                                 HttpBenchmark.millis(r.result().p99Micros())), LEFT + w + 6, y + BAR - 7);
                 y += BAR + GAP;
             }

@@ -22,6 +22,7 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -122,13 +123,20 @@ final class GatehouseTargets implements AutoCloseable {
                 + Base64.getEncoder().encodeToString(signature), "X-Gatehouse-Date", date, "Content-Digest", EMPTY_DIGEST);
     }
 
-    /** {@code count} distinct signed requests, for wrk to send one each (the plugin accepts a nonce once). */
-    private void writeSignedRequests(Writer out, int count) throws IOException {
+    /**
+     * {@code count} distinct signed requests, for wrk to send one each (the plugin accepts a nonce
+     * once), dated {@code perSecond} to a second from now on (see {@link Target.SignedRequests}).
+     */
+    private void writeSignedRequests(Writer out, int count, int perSecond) throws IOException {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(hmacSecret);
-            String date = Instant.now().toString();
+            Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+            String date = null;
             for (int i = 0; i < count; i++) {
+                if (i % perSecond == 0) {
+                    date = start.plusSeconds(i / perSecond).toString();
+                }
                 Map<String, String> h = signed(mac, date, UUID.randomUUID().toString());
                 out.write("Authorization: " + h.get("Authorization") + "\tX-Gatehouse-Date: " + date
                         + "\tContent-Digest: " + EMPTY_DIGEST + "\n");

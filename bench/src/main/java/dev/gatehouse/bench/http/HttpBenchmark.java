@@ -33,12 +33,18 @@ import java.util.regex.Pattern;
  * writes it with a PNG chart to {@code docs/bench/}. Run it with {@code bench/http-bench.sh}; never
  * in CI.
  *
- * <p>Options: {@code --duration 10} and {@code --warmup 5} (seconds per target), {@code --threads 2},
- * {@code --connections 32}, {@code --rounds 1} (the median of the rounds is reported),
- * {@code --only <regex>} (targets whose label matches, plus the unprotected one), {@code --out
- * docs/bench}, {@code --no-postgres}. PostgreSQL: {@code GATEHOUSE_PG_URL} (default
- * {@code jdbc:postgresql://127.0.0.1:5432/test}, user {@code postgres}); a private schema is
- * created and dropped.
+ * <p>Every target runs between two runs of the unprotected servlet, and its share is its
+ * throughput over the mean of those two; with several rounds, each row is the round with the
+ * median share. A shared machine's speed drifts by tens of percent within minutes, and a share
+ * against unprotected runs minutes away measured the drift as much as the target. A few rows are
+ * not contenders but tell where a cost lies: the unprotected servlet sent a target's headers, and
+ * a filter that only wraps the request.
+ *
+ * <p>Options: {@code --duration 10} and {@code --warmup 5} (seconds per run), {@code --threads 2},
+ * {@code --connections 32}, {@code --rounds 1}, {@code --only <regex>} (targets whose label
+ * matches), {@code --out docs/bench}, {@code --no-postgres}. PostgreSQL: {@code GATEHOUSE_PG_URL}
+ * (default {@code jdbc:postgresql://127.0.0.1:5432/test}, user {@code postgres}); a private schema
+ * is created and dropped.
  */
 public final class HttpBenchmark {
 
@@ -54,11 +60,17 @@ public final class HttpBenchmark {
     private HttpBenchmark() {}
 
     /**
-     * One target's figures (the median round) and the load average when it ran; {@code problem} is
-     * set when the target could not be measured (it answered wrongly, failed requests, or completed
-     * none), and then {@code result} holds zeros.
+     * One target's figures and the load average when it ran; {@code problem} is set when the
+     * target could not be measured (it answered wrongly, failed requests, or completed none), and
+     * then {@code result} holds zeros. {@code share} is its throughput over that of the
+     * unprotected runs just before and just after it (see {@link #main}); 1 for the unprotected
+     * row itself.
      */
-    record Row(Target target, Wrk.Result result, String load, Optional<String> problem) {}
+    record Row(Target target, Wrk.Result result, String load, Optional<String> problem, double share) {
+        Row withShare(double share) {
+            return new Row(target, result, load, problem, share);
+        }
+    }
 
     public static void main(String[] args) throws Exception {
         Map<String, String> o = options(args);
@@ -100,8 +112,10 @@ public final class HttpBenchmark {
             Target session = targets.get(2);
             Target hmac = targets.get(3);
             targets.removeIf(t -> !only.matcher(t.label()).find());
-            targets.add(0, Target.unprotected());
-            targets.add(Target.unprotectedAgain());
+            Target basic = targets.stream().filter(t -> t.job().equals(BASIC_LDAP)).findFirst().orElse(null);
+            if (basic != null) {
+                targets.add(targets.indexOf(basic) + 1, Target.passThroughWithHeadersOf(basic));
+            }
             if (targets.contains(session)) {
                 targets.add(targets.indexOf(session) + 1, Target.unprotectedWithHeadersOf(session));
             }
@@ -112,24 +126,40 @@ public final class HttpBenchmark {
 
             int cores = Runtime.getRuntime().availableProcessors();
             String header = String.format(Locale.ROOT, "%d cores (nproc), JDK %s, wrk -t%d -c%d -d%ds after %ds warm-up,"
-                    + " load average at start %s", cores, Runtime.version().feature(), threads, connections,
-                    duration.toSeconds(), warmup.toSeconds(), loadAverage());
+                    + " %d round%s, load average at start %s", cores, Runtime.version().feature(), threads, connections,
+                    duration.toSeconds(), warmup.toSeconds(), rounds, rounds == 1 ? "" : "s", loadAverage());
             System.out.println(header);
+            // Every target runs between two runs of the unprotected servlet, and its share is of
+            // their mean: this machine's speed drifts by tens of percent within minutes (other
+            // tenants of its host), and a share against runs minutes away measured that drift.
+            Target unprotected = Target.unprotected();
+            List<Row> baseline = new ArrayList<>();
             Map<Target, List<Row>> measured = new LinkedHashMap<>();
             for (int round = 1; round <= rounds; round++) {
+                // The first run also warms up the JVM as a whole (JIT of Jetty's request path).
+                Row before = measure(wrk, unprotected, round == 1 ? warmup.multipliedBy(3) : warmup, duration);
+                print(round, before);
+                baseline.add(before);
                 for (Target t : targets) {
-                    // The first target also warms up the JVM as a whole (JIT of Jetty's request path).
-                    Duration warm = round == 1 && t == targets.get(0) ? warmup.multipliedBy(3) : warmup;
-                    Row row = measure(wrk, t, warm, duration);
-                    System.out.printf(Locale.ROOT, "round %d  %-56s %10.0f/s  p50 %s  p99 %s  load %s%s%n", round,
-                            t.label(), row.result().requestsPerSecond(), millis(row.result().p50Micros()),
-                            millis(row.result().p99Micros()), row.load(), row.problem().map(p -> "  " + p).orElse(""));
+                    Row row = measure(wrk, t, warmup, duration);
+                    Row after = measure(wrk, unprotected, warmup, duration);
+                    baseline.add(after);
+                    double reference = (before.result().requestsPerSecond() + after.result().requestsPerSecond()) / 2;
+                    row = row.withShare(row.problem().isPresent() || reference == 0 ? 0
+                            : row.result().requestsPerSecond() / reference);
+                    print(round, row);
+                    print(round, after);
                     measured.computeIfAbsent(t, k -> new ArrayList<>()).add(row);
+                    before = after;
                 }
             }
+            String footer = String.format(Locale.ROOT, "the %d unprotected runs ranged from %,.0f to %,.0f requests/s;"
+                    + " load average at end %s", baseline.size(), baseline.stream().mapToDouble(r -> r.result()
+                    .requestsPerSecond()).min().orElse(0), baseline.stream().mapToDouble(r -> r.result()
+                    .requestsPerSecond()).max().orElse(0), loadAverage());
             List<Row> rows = new ArrayList<>();
-            measured.values().forEach(r -> rows.add(median(r)));
-            String footer = "load average at end " + loadAverage();
+            rows.add(median(baseline, Comparator.comparingDouble(r -> r.result().requestsPerSecond())).withShare(1));
+            measured.values().forEach(r -> rows.add(median(r, Comparator.comparingDouble(Row::share))));
             String table = table(rows);
             System.out.println();
             System.out.println(header);
@@ -167,17 +197,20 @@ public final class HttpBenchmark {
             if (r.errors() > 0 || r.requests() == 0) {
                 return new Row(target, new Wrk.Result(0, r.seconds(), 0, 0, r.errors()), load, Optional.of(String.format(
                         Locale.ROOT, "not measured: %d requests completed, %d failed (non-2xx, timeout or socket"
-                                + " error)", r.requests(), r.errors())));
+                                + " error)", r.requests(), r.errors())), 0);
             }
             check(server.url(), target); // still answering correctly after the load
-            return new Row(target, r, load, Optional.empty());
+            return new Row(target, r, load, Optional.empty(), 1);
         } catch (IllegalStateException e) {
-            return new Row(target, new Wrk.Result(0, 1, 0, 0, 0), loadAverage(), Optional.of(e.getMessage()));
+            return new Row(target, new Wrk.Result(0, 1, 0, 0, 0), loadAverage(), Optional.of(e.getMessage()), 0);
         }
     }
 
-    /** The most requests per second a target is given distinct signed requests for. */
-    private static final int MAX_SIGNED_PER_SECOND = 60_000;
+    /**
+     * The most requests per second a target is given distinct signed requests for (the file wraps
+     * around beyond it, and a repeated request is refused as a replay, failing the run).
+     */
+    private static final int MAX_SIGNED_PER_SECOND = 80_000;
 
     private static Wrk.Result drive(Wrk wrk, String url, Target target, Duration duration) throws Exception {
         if (target.each().isEmpty()) {
@@ -187,7 +220,7 @@ public final class HttpBenchmark {
         try {
             try (java.io.Writer out = java.nio.file.Files.newBufferedWriter(file, java.nio.charset.StandardCharsets.UTF_8)) {
                 target.each().get().write(out, (int) Math.min(Integer.MAX_VALUE,
-                        (duration.toSeconds() + 2) * MAX_SIGNED_PER_SECOND));
+                        (duration.toSeconds() + 2) * MAX_SIGNED_PER_SECOND), MAX_SIGNED_PER_SECOND);
             }
             return wrk.runEach(url, file, duration);
         } finally {
@@ -207,23 +240,22 @@ public final class HttpBenchmark {
         }
     }
 
-    private static Row median(List<Row> rows) {
+    private static void print(int round, Row row) {
+        System.out.printf(Locale.ROOT, "round %d  %-56s %10.0f/s  p50 %s  p99 %s  load %s%s%n", round,
+                row.target().label(), row.result().requestsPerSecond(), millis(row.result().p50Micros()),
+                millis(row.result().p99Micros()), row.load(), row.problem().map(p -> "  " + p)
+                        .orElse(row.target().isUnprotected() ? "" : String.format(Locale.ROOT, "  share %.0f%%",
+                                100 * row.share())));
+    }
+
+    /** The middle round by {@code order} (the upper one of an even count). */
+    private static Row median(List<Row> rows, Comparator<Row> order) {
         List<Row> sorted = new ArrayList<>(rows);
-        sorted.sort(Comparator.comparingDouble(r -> r.result().requestsPerSecond()));
+        sorted.sort(order);
         return sorted.get(sorted.size() / 2);
     }
 
-    /**
-     * The unprotected figure every share is of: the mean of the unprotected runs at the start and
-     * at the end of each round, so that a machine whose load drifts during the run shows in both.
-     */
-    static double unprotected(List<Row> rows) {
-        return rows.stream().filter(r -> r.target().isUnprotected())
-                .mapToDouble(r -> r.result().requestsPerSecond()).average().orElseThrow();
-    }
-
     static String table(List<Row> rows) {
-        double unprotected = unprotected(rows);
         StringBuilder t = new StringBuilder("| stack | job | requests/s | p50 | p99 | share of unprotected |\n"
                 + "| --- | --- | ---: | ---: | ---: | ---: |\n");
         List<String> problems = new ArrayList<>();
@@ -236,7 +268,7 @@ public final class HttpBenchmark {
             }
             t.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %s | %s | %.0f%% |%n", r.target().stack(),
                     r.target().job(), r.result().requestsPerSecond(), millis(r.result().p50Micros()),
-                    millis(r.result().p99Micros()), 100 * r.result().requestsPerSecond() / unprotected));
+                    millis(r.result().p99Micros()), 100 * r.share()));
         }
         for (int i = 0; i < problems.size(); i++) {
             t.append(String.format(Locale.ROOT, "%n[%d] %s%n", i + 1, problems.get(i)));

@@ -22,10 +22,16 @@ import java.util.function.Supplier;
 record Target(String stack, String job, Optional<Filter> filter, Supplier<Map<String, String>> headers,
         String username, Optional<SignedRequests> each) {
 
-    /** Writes {@code count} requests' headers, a line each: {@code Name: value} pairs split by tabs. */
+    /**
+     * Writes {@code count} requests' headers, a line each: {@code Name: value} pairs split by tabs.
+     * A client signs a request when it sends it, so the requests are dated as if sent at
+     * {@code perSecond} a second from now: the first {@code perSecond} lines carry this second,
+     * the next ones the next second, and so on (as many a second as a real client at that rate
+     * would date alike, not the whole run under one date).
+     */
     @FunctionalInterface
     interface SignedRequests {
-        void write(java.io.Writer out, int count) throws java.io.IOException;
+        void write(java.io.Writer out, int count, int perSecond) throws java.io.IOException;
     }
 
     Target(String stack, String job, Optional<Filter> filter, Supplier<Map<String, String>> headers, String username) {
@@ -36,14 +42,9 @@ record Target(String stack, String job, Optional<Filter> filter, Supplier<Map<St
         return new Target("none", "no security", Optional.empty(), Map::of, HttpBenchmark.ANONYMOUS);
     }
 
-    /** The unprotected servlet once more, at the end of each round. */
-    static Target unprotectedAgain() {
-        return new Target("none", "no security (again, last)", Optional.empty(), Map::of, HttpBenchmark.ANONYMOUS);
-    }
-
-    /** Whether this is one of the runs every share is measured against. */
+    /** Whether this is the run every share is measured against. */
     boolean isUnprotected() {
-        return filter.isEmpty() && job.startsWith("no security") && !job.endsWith("headers sent");
+        return filter.isEmpty() && job.equals("no security");
     }
 
     /**
@@ -53,6 +54,23 @@ record Target(String stack, String job, Optional<Filter> filter, Supplier<Map<St
     static Target unprotectedWithHeadersOf(Target like) {
         return new Target("none", "no security, " + like.job() + " headers sent", Optional.empty(), like.headers(),
                 HttpBenchmark.ANONYMOUS, like.each());
+    }
+
+    /**
+     * Not a contender: {@code like}'s headers, through a filter that checks nothing and only wraps
+     * the request to name {@code like}'s user, as every security filter must. Tells how much of
+     * {@code like}'s cost is the container running a filter and a request wrapper at all.
+     */
+    static Target passThroughWithHeadersOf(Target like) {
+        Filter wrapOnly = (request, response, chain) -> chain.doFilter(
+                new jakarta.servlet.http.HttpServletRequestWrapper((jakarta.servlet.http.HttpServletRequest) request) {
+                    @Override
+                    public String getRemoteUser() {
+                        return like.username();
+                    }
+                }, response);
+        return new Target("none", "wrap-only filter, " + like.job() + " headers sent",
+                Optional.of(wrapOnly), like.headers(), like.username(), like.each());
     }
 
     static Target of(String stack, String job, Filter filter, Map<String, String> headers, String username) {
