@@ -6,6 +6,7 @@ import dev.gatehouse.core.AuthorizationHeader;
 import dev.gatehouse.core.ConstantTime;
 import dev.gatehouse.core.Credentials;
 import dev.gatehouse.core.ExternalUser;
+import dev.gatehouse.core.NewUser;
 import dev.gatehouse.core.Realm;
 import dev.gatehouse.core.RealmContext;
 import dev.gatehouse.core.RealmSettings;
@@ -23,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -55,8 +55,9 @@ import javax.crypto.spec.SecretKeySpec;
  * nonce are remembered, filed under its date, until that date leaves the window, so a captured
  * request cannot be replayed within it, and after it the date refuses it; see
  * {@link ReplayGuard}). The body and the query string it cannot see: {@link HmacRequestFilter},
- * which the host maps in front of Gatehouse's filter, checks the body against {@code Content-Digest} and hands the realm the raw query; a signed request that
- * did not pass through that filter is refused. The nonces remembered are bounded by
+ * which the host maps in front of Gatehouse's filter, checks the body against
+ * {@code Content-Digest} and hands the realm the raw query; a signed request that did not pass
+ * through that filter is refused. The nonces remembered are bounded by
  * {@code maxNonces}: when that many unexpired requests are remembered, further signed requests
  * are answered 503 rather than forgetting one (which would let it be replayed).
  *
@@ -69,7 +70,6 @@ public final class HmacRealm implements Realm {
     static final String DIGEST_HEADER = "Content-Digest";
     /** The default number of unexpired nonces remembered. */
     static final int DEFAULT_MAX_NONCES = 100_000;
-    private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9_-]{16,128}");
     private static final Duration FULL_RETRY_AFTER = Duration.ofSeconds(5);
     private static final Duration MAX_SKEW = Duration.ofHours(1);
 
@@ -133,7 +133,13 @@ public final class HmacRealm implements Realm {
             if (secret.length < 32) {
                 throw settings.invalid("key." + keyId, "the secret must be at least 32 bytes (256 bits), was " + secret.length);
             }
-            keys.put(keyId, new Key(value.substring(0, colon).strip(), new SecretKeySpec(secret, "HmacSHA256")));
+            String username = value.substring(0, colon).strip();
+            try {
+                NewUser.normaliseName("username", username); // refused at start-up, not on every request
+            } catch (IllegalArgumentException e) {
+                throw settings.invalid("key." + keyId, e.getMessage());
+            }
+            keys.put(keyId, new Key(username, new SecretKeySpec(secret, "HmacSHA256")));
         });
         if (keys.isEmpty()) {
             throw settings.invalid("key.<keyId>", "at least one key is required");
@@ -292,7 +298,7 @@ public final class HmacRealm implements Realm {
         }
     }
 
-    /** Whether {@code s} matches {@link #NONCE}, checked by hand: this runs on every request. */
+    /** Whether {@code s} is a nonce, {@code [A-Za-z0-9_-]{16,128}}, checked by hand: this runs on every request. */
     static boolean isNonce(String s) {
         int n = s.length();
         if (n < 16 || n > 128) {

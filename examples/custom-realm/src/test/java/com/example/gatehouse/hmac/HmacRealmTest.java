@@ -167,6 +167,17 @@ class HmacRealmTest {
     }
 
     @Test
+    void anUnusableUsernameIsRefusedAtStartUpNamingTheKey() {
+        Properties p = new Properties();
+        p.setProperty("gatehouse.realms", "hmac");
+        p.setProperty("realm.hmac.key.ci", "  \u0007 :" + Base64.getEncoder().encodeToString(new byte[32]));
+
+        assertThatThrownBy(() -> Gatehouse.builder().properties(p).build())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("realm.hmac.key.ci: username");
+    }
+
+    @Test
     void shortSecretIsRefusedAtStartUpNamingTheKey() {
         Properties p = new Properties();
         p.setProperty("gatehouse.realms", "hmac");
