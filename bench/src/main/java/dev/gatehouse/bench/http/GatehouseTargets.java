@@ -15,14 +15,11 @@ import dev.gatehouse.core.UserType;
 import dev.gatehouse.core.jdbc.SchemaMigrations;
 import dev.gatehouse.core.servlet.AuthenticationFilter;
 import dev.gatehouse.session.SessionRealm;
-import java.io.IOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -96,7 +93,7 @@ final class GatehouseTargets implements AutoCloseable {
                 Target.of(stack, HttpBenchmark.SESSION, filter, Map.of(SessionRealm.DEFAULT_HEADER, sessionToken),
                         PROCESS_USER),
                 new Target(stack, HttpBenchmark.HMAC, Optional.of(Filters.chain(new HmacRequestFilter(), filter)),
-                        this::hmacHeaders, HMAC_USER, Optional.of(this::writeSignedRequests)));
+                        this::hmacHeaders, HMAC_USER, Optional.of(this::signedAt)));
     }
 
     /** {@code Content-Digest} of an empty body. */
@@ -123,24 +120,17 @@ final class GatehouseTargets implements AutoCloseable {
                 + Base64.getEncoder().encodeToString(signature), "X-Gatehouse-Date", date, "Content-Digest", EMPTY_DIGEST);
     }
 
-    /**
-     * {@code count} distinct signed requests, for wrk to send one each (the plugin accepts a nonce
-     * once), dated {@code perSecond} to a second from now on (see {@link Target.SignedRequests}).
-     */
-    private void writeSignedRequests(Writer out, int count, int perSecond) throws IOException {
+    /** The signer of {@link #signedAt}: the benchmark signs from one thread. */
+    private Mac signer;
+
+    /** One request signed under {@code date} with a fresh nonce (see {@link Target.SignedRequests}). */
+    private Map<String, String> signedAt(String date) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(hmacSecret);
-            Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-            String date = null;
-            for (int i = 0; i < count; i++) {
-                if (i % perSecond == 0) {
-                    date = start.plusSeconds(i / perSecond).toString();
-                }
-                Map<String, String> h = signed(mac, date, UUID.randomUUID().toString());
-                out.write("Authorization: " + h.get("Authorization") + "\tX-Gatehouse-Date: " + date
-                        + "\tContent-Digest: " + EMPTY_DIGEST + "\n");
+            if (signer == null) {
+                signer = Mac.getInstance("HmacSHA256");
+                signer.init(hmacSecret);
             }
+            return signed(signer, date, UUID.randomUUID().toString());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is not available", e);
         }

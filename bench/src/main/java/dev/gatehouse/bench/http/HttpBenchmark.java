@@ -33,18 +33,22 @@ import java.util.regex.Pattern;
  * writes it with a PNG chart to {@code docs/bench/}. Run it with {@code bench/http-bench.sh}; never
  * in CI.
  *
- * <p>Every target runs between two runs of the unprotected servlet, and its share is its
- * throughput over the mean of those two; with several rounds, each row is the round with the
- * median share. A shared machine's speed drifts by tens of percent within minutes, and a share
- * against unprotected runs minutes away measured the drift as much as the target. A few rows are
- * not contenders but tell where a cost lies: the unprotected servlet sent a target's headers, and
- * a filter that only wraps the request.
+ * <p>The unprotected servlet runs all along on a server of its own. Every target is warmed up
+ * once before any is measured (they share the JIT's code for Jetty's request path), and again just
+ * before it is measured in short slices, each between two slices of the unprotected servlet; a slice's
+ * ratio is its throughput over the mean of its two neighbours', and the target's share is the
+ * median ratio (with the least and the greatest beside it). A shared machine's speed drifts by tens
+ * of percent within minutes, and a share against unprotected runs even a minute away measured the
+ * drift as much as the target. With several rounds, each row is the round with the median share.
+ * A few rows are not contenders but tell where a cost lies: the unprotected servlet sent a
+ * target's headers, and a filter that only wraps the request.
  *
- * <p>Options: {@code --duration 10} and {@code --warmup 5} (seconds per run), {@code --threads 2},
- * {@code --connections 32}, {@code --rounds 1}, {@code --only <regex>} (targets whose label
- * matches), {@code --out docs/bench}, {@code --no-postgres}. PostgreSQL: {@code GATEHOUSE_PG_URL}
- * (default {@code jdbc:postgresql://127.0.0.1:5432/test}, user {@code postgres}); a private schema
- * is created and dropped.
+ * <p>Options: {@code --slice 2} (seconds a slice), {@code --slices 6} (slices a target),
+ * {@code --warmup 5} (seconds a target), {@code --threads 2}, {@code --connections 32},
+ * {@code --rounds 1}, {@code --only <regex>} (targets whose label matches), {@code --out docs/bench},
+ * {@code --no-postgres}. PostgreSQL: {@code GATEHOUSE_PG_URL} (default
+ * {@code jdbc:postgresql://127.0.0.1:5432/test}, user {@code postgres}); a private schema is created
+ * and dropped.
  */
 public final class HttpBenchmark {
 
@@ -62,19 +66,22 @@ public final class HttpBenchmark {
     /**
      * One target's figures and the load average when it ran; {@code problem} is set when the
      * target could not be measured (it answered wrongly, failed requests, or completed none), and
-     * then {@code result} holds zeros. {@code share} is its throughput over that of the
-     * unprotected runs just before and just after it (see {@link #main}); 1 for the unprotected
-     * row itself.
+     * then {@code result} holds zeros. {@code share} is the median, over the target's slices, of its
+     * throughput in a slice over that of the unprotected slices just before and just after it (see
+     * {@link #main}); {@code low} and {@code high} are the least and the greatest of those ratios.
+     * All three are 1 for the unprotected row itself.
      */
-    record Row(Target target, Wrk.Result result, String load, Optional<String> problem, double share) {
-        Row withShare(double share) {
-            return new Row(target, result, load, problem, share);
+    record Row(Target target, Wrk.Result result, String load, Optional<String> problem, double share, double low,
+            double high) {
+        static Row failed(Target target, String load, String problem) {
+            return new Row(target, new Wrk.Result(0, 1, 0, 0, 0), load, Optional.of(problem), 0, 0, 0);
         }
     }
 
     public static void main(String[] args) throws Exception {
         Map<String, String> o = options(args);
-        Duration duration = Duration.ofSeconds(Long.parseLong(o.getOrDefault("duration", "10")));
+        Duration slice = Duration.ofSeconds(Long.parseLong(o.getOrDefault("slice", "2")));
+        int slices = Integer.parseInt(o.getOrDefault("slices", "6"));
         Duration warmup = Duration.ofSeconds(Long.parseLong(o.getOrDefault("warmup", "5")));
         int threads = Integer.parseInt(o.getOrDefault("threads", "2"));
         int connections = Integer.parseInt(o.getOrDefault("connections", "32"));
@@ -82,6 +89,9 @@ public final class HttpBenchmark {
         Pattern only = Pattern.compile(o.getOrDefault("only", ".*"));
         Path out = Path.of(o.getOrDefault("out", "docs/bench"));
         boolean postgres = !o.containsKey("no-postgres");
+        if (slices < 1 || slice.isZero() || rounds < 1) {
+            throw new IllegalArgumentException("--slice, --slices and --rounds must be at least 1");
+        }
         Wrk.requireInstalled();
         Wrk wrk = new Wrk(threads, connections);
 
@@ -109,12 +119,17 @@ public final class HttpBenchmark {
             String apiKey = targets.get(0).headers().get().get("Authorization").substring("Bearer ".length());
             targets.addAll(SpringTargets.targets(apiKey));
             targets.addAll(ShiroTargets.targets(apiKey));
+            Target apiKeyOnH2 = targets.get(0);
             Target session = targets.get(2);
             Target hmac = targets.get(3);
             targets.removeIf(t -> !only.matcher(t.label()).find());
+            targets.add(0, Target.unprotectedAgain()); // the method's noise floor, in every run
             Target basic = targets.stream().filter(t -> t.job().equals(BASIC_LDAP)).findFirst().orElse(null);
             if (basic != null) {
                 targets.add(targets.indexOf(basic) + 1, Target.passThroughWithHeadersOf(basic));
+            }
+            if (targets.contains(apiKeyOnH2)) {
+                targets.add(targets.indexOf(apiKeyOnH2) + 1, Target.unprotectedWithHeadersOf(apiKeyOnH2));
             }
             if (targets.contains(session)) {
                 targets.add(targets.indexOf(session) + 1, Target.unprotectedWithHeadersOf(session));
@@ -125,40 +140,48 @@ public final class HttpBenchmark {
             }
 
             int cores = Runtime.getRuntime().availableProcessors();
-            String header = String.format(Locale.ROOT, "%d cores (nproc), JDK %s, wrk -t%d -c%d -d%ds after %ds warm-up,"
-                    + " %d round%s, load average at start %s", cores, Runtime.version().feature(), threads, connections,
-                    duration.toSeconds(), warmup.toSeconds(), rounds, rounds == 1 ? "" : "s", loadAverage());
+            String header = String.format(Locale.ROOT, "%d cores (nproc), JDK %s, wrk -t%d -c%d; per target %ds warm-up,"
+                    + " then %d slices of %ds each between unprotected slices; %d round%s; load average at start %s",
+                    cores, Runtime.version().feature(), threads, connections, warmup.toSeconds(), slices,
+                    slice.toSeconds(), rounds, rounds == 1 ? "" : "s", loadAverage());
             System.out.println(header);
-            // Every target runs between two runs of the unprotected servlet, and its share is of
-            // their mean: this machine's speed drifts by tens of percent within minutes (other
-            // tenants of its host), and a share against runs minutes away measured that drift.
+            // The unprotected servlet runs all along on a server of its own, and every slice of a
+            // target is taken between two slices of it: this machine's speed drifts by tens of
+            // percent within minutes (other tenants of its host), and a share against runs even a
+            // minute away measured that drift as much as the target.
             Target unprotected = Target.unprotected();
-            List<Row> baseline = new ArrayList<>();
+            List<Wrk.Result> baseline = new ArrayList<>();
             Map<Target, List<Row>> measured = new LinkedHashMap<>();
-            for (int round = 1; round <= rounds; round++) {
-                // The first run also warms up the JVM as a whole (JIT of Jetty's request path).
-                Row before = measure(wrk, unprotected, round == 1 ? warmup.multipliedBy(3) : warmup, duration);
-                print(round, before);
-                baseline.add(before);
+            try (WhoAmIServer reference = new WhoAmIServer(unprotected.filter())) {
+                check(reference.url(), unprotected);
+                drive(wrk, reference.url(), unprotected, warmup.multipliedBy(3)); // JIT of Jetty's request path
+                // Every target once before any is measured: the JIT compiles Jetty's request path
+                // (shared by every server here) for what it has seen, and the first request with a
+                // long unknown header or a filter deoptimises it; a profile showed the first target
+                // to bring one paying for the recompilation in its own slices.
                 for (Target t : targets) {
-                    Row row = measure(wrk, t, warmup, duration);
-                    Row after = measure(wrk, unprotected, warmup, duration);
-                    baseline.add(after);
-                    double reference = (before.result().requestsPerSecond() + after.result().requestsPerSecond()) / 2;
-                    row = row.withShare(row.problem().isPresent() || reference == 0 ? 0
-                            : row.result().requestsPerSecond() / reference);
-                    print(round, row);
-                    print(round, after);
-                    measured.computeIfAbsent(t, k -> new ArrayList<>()).add(row);
-                    before = after;
+                    warm(wrk, t, warmup);
                 }
+                drive(wrk, reference.url(), unprotected, warmup);
+                for (int round = 1; round <= rounds; round++) {
+                    for (Target t : targets) {
+                        Row row = measure(wrk, reference, t, warmup, slice, slices, baseline);
+                        print(round, row);
+                        measured.computeIfAbsent(t, k -> new ArrayList<>()).add(row);
+                    }
+                }
+                check(reference.url(), unprotected);
             }
-            String footer = String.format(Locale.ROOT, "the %d unprotected runs ranged from %,.0f to %,.0f requests/s;"
-                    + " load average at end %s", baseline.size(), baseline.stream().mapToDouble(r -> r.result()
-                    .requestsPerSecond()).min().orElse(0), baseline.stream().mapToDouble(r -> r.result()
-                    .requestsPerSecond()).max().orElse(0), loadAverage());
+            double[] reference = baseline.stream().mapToDouble(Wrk.Result::requestsPerSecond).sorted().toArray();
+            String footer = String.format(Locale.ROOT, "the %d unprotected slices ranged from %,.0f to %,.0f requests/s;"
+                    + " load average at end %s", reference.length, reference.length == 0 ? 0 : reference[0],
+                    reference.length == 0 ? 0 : reference[reference.length - 1], loadAverage());
             List<Row> rows = new ArrayList<>();
-            rows.add(median(baseline, Comparator.comparingDouble(r -> r.result().requestsPerSecond())).withShare(1));
+            if (!baseline.isEmpty()) {
+                List<Wrk.Result> sorted = new ArrayList<>(baseline);
+                sorted.sort(Comparator.comparingDouble(Wrk.Result::requestsPerSecond));
+                rows.add(new Row(unprotected, sorted.get(sorted.size() / 2), "", Optional.empty(), 1, 1, 1));
+            }
             measured.values().forEach(r -> rows.add(median(r, Comparator.comparingDouble(Row::share))));
             String table = table(rows);
             System.out.println();
@@ -182,27 +205,61 @@ public final class HttpBenchmark {
         }
     }
 
-    /**
-     * Starts the servlet behind the target's filter, checks one request, warms up, measures. A target
-     * that fails is reported as such, never as a figure: a refused request is never fast.
-     */
-    private static Row measure(Wrk wrk, Target target, Duration warmup, Duration duration) throws Exception {
+    /** Starts the servlet behind the target's filter and drives it for {@code warmup}, measuring nothing. */
+    private static void warm(Wrk wrk, Target target, Duration warmup) throws Exception {
         try (WhoAmIServer server = new WhoAmIServer(target.filter())) {
             check(server.url(), target);
-            if (!warmup.isZero()) {
-                drive(wrk, server.url(), target, warmup);
-            }
-            String load = loadAverage();
-            Wrk.Result r = drive(wrk, server.url(), target, duration);
-            if (r.errors() > 0 || r.requests() == 0) {
-                return new Row(target, new Wrk.Result(0, r.seconds(), 0, 0, r.errors()), load, Optional.of(String.format(
-                        Locale.ROOT, "not measured: %d requests completed, %d failed (non-2xx, timeout or socket"
-                                + " error)", r.requests(), r.errors())), 0);
-            }
-            check(server.url(), target); // still answering correctly after the load
-            return new Row(target, r, load, Optional.empty(), 1);
+            drive(wrk, server.url(), target, warmup);
         } catch (IllegalStateException e) {
-            return new Row(target, new Wrk.Result(0, 1, 0, 0, 0), loadAverage(), Optional.of(e.getMessage()), 0);
+            System.out.println("warm-up of " + target.label() + " failed: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Starts the servlet behind the target's filter, checks one request and warms it up; then runs
+     * {@code slices} slices of it, each between two slices of the unprotected {@code reference}
+     * (whose slices are added to {@code baseline}), and checks one request again. A slice's ratio
+     * is its throughput over the mean of its two neighbours'; the row's share is the median ratio,
+     * its requests/s those of all its slices together, its latencies those of its median slice. A
+     * target that fails is reported as such, never as a figure: a refused request is never fast.
+     */
+    private static Row measure(Wrk wrk, WhoAmIServer reference, Target target, Duration warmup, Duration slice,
+            int slices, List<Wrk.Result> baseline) throws Exception {
+        Target unprotected = Target.unprotected();
+        String load = loadAverage();
+        try (WhoAmIServer server = new WhoAmIServer(target.filter())) {
+            check(server.url(), target);
+            drive(wrk, server.url(), target, warmup);
+            Wrk.Result before = drive(wrk, reference.url(), unprotected, slice);
+            List<Wrk.Result> results = new ArrayList<>();
+            List<Double> ratios = new ArrayList<>();
+            for (int i = 0; i < slices; i++) {
+                Wrk.Result r = drive(wrk, server.url(), target, slice);
+                if (r.errors() > 0 || r.requests() == 0) {
+                    return Row.failed(target, load, String.format(Locale.ROOT, "not measured: %d requests completed,"
+                            + " %d failed (non-2xx, timeout or socket error)", r.requests(), r.errors()));
+                }
+                Wrk.Result after = drive(wrk, reference.url(), unprotected, slice);
+                baseline.add(before);
+                results.add(r);
+                ratios.add(r.requestsPerSecond() / ((before.requestsPerSecond() + after.requestsPerSecond()) / 2));
+                before = after;
+            }
+            baseline.add(before);
+            check(server.url(), target); // still answering correctly after the load
+            Integer[] order = new Integer[slices];
+            for (int i = 0; i < slices; i++) {
+                order[i] = i;
+            }
+            java.util.Arrays.sort(order, Comparator.comparingDouble(ratios::get));
+            Wrk.Result middle = results.get(order[slices / 2]);
+            long requests = results.stream().mapToLong(Wrk.Result::requests).sum();
+            double seconds = results.stream().mapToDouble(Wrk.Result::seconds).sum();
+            return new Row(target, new Wrk.Result(requests, seconds, middle.p50Micros(), middle.p99Micros(), 0), load,
+                    Optional.empty(), ratios.get(order[slices / 2]), ratios.get(order[0]),
+                    ratios.get(order[slices - 1]));
+        } catch (IllegalStateException e) {
+            return Row.failed(target, load, e.getMessage());
         }
     }
 
@@ -216,16 +273,50 @@ public final class HttpBenchmark {
         if (target.each().isEmpty()) {
             return wrk.run(url, target.headers().get(), duration);
         }
-        java.nio.file.Path file = java.nio.file.Files.createTempFile("gatehouse-bench-signed", ".txt");
+        Path file = Files.createTempFile("gatehouse-bench-signed", ".http");
         try {
-            try (java.io.Writer out = java.nio.file.Files.newBufferedWriter(file, java.nio.charset.StandardCharsets.UTF_8)) {
-                target.each().get().write(out, (int) Math.min(Integer.MAX_VALUE,
-                        (duration.toSeconds() + 2) * MAX_SIGNED_PER_SECOND), MAX_SIGNED_PER_SECOND);
-            }
-            return wrk.runEach(url, file, duration);
+            int length = writeSigned(file, url, target.each().get(), (int) Math.min(Integer.MAX_VALUE,
+                    (duration.toSeconds() + 2) * MAX_SIGNED_PER_SECOND), wrk.threads());
+            return wrk.runEach(url, file, length, duration);
         } finally {
-            java.nio.file.Files.deleteIfExists(file);
+            Files.deleteIfExists(file);
         }
+    }
+
+    /**
+     * Writes {@code count} (rounded up to a multiple of {@code threads}) distinct signed requests to
+     * {@code file}, each the whole HTTP request as wrk sends it and all of one length, which it
+     * returns: wrk then reads the file in one go and cuts request after request from it, instead of
+     * parsing lines while its first thread is already sending (which counted requests sent before
+     * its clock started). A client signs a request when it sends it, so the requests are dated as
+     * if sent at {@code MAX_SIGNED_PER_SECOND} a second from now: the first that many carry this
+     * second, the next ones the next second, and so on.
+     */
+    private static int writeSigned(Path file, String url, Target.SignedRequests signer, int count, int threads)
+            throws IOException {
+        URI uri = URI.create(url);
+        String head = "GET " + uri.getRawPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort() + "\r\n";
+        int total = (count + threads - 1) / threads * threads;
+        java.time.Instant start = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        int length = -1;
+        String date = null;
+        try (java.io.OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
+            for (int i = 0; i < total; i++) {
+                if (i % MAX_SIGNED_PER_SECOND == 0) {
+                    date = start.plusSeconds(i / MAX_SIGNED_PER_SECOND).toString();
+                }
+                StringBuilder request = new StringBuilder(512).append(head);
+                signer.sign(date).forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+                byte[] bytes = request.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
+                if (length == -1) {
+                    length = bytes.length;
+                } else if (bytes.length != length) {
+                    throw new IllegalStateException("signed requests differ in length: " + length + " and " + bytes.length);
+                }
+                out.write(bytes);
+            }
+        }
+        return length;
     }
 
     /** Fails unless the target answers 200 with its expected username: a refusal is never fast. */
@@ -244,8 +335,8 @@ public final class HttpBenchmark {
         System.out.printf(Locale.ROOT, "round %d  %-56s %10.0f/s  p50 %s  p99 %s  load %s%s%n", round,
                 row.target().label(), row.result().requestsPerSecond(), millis(row.result().p50Micros()),
                 millis(row.result().p99Micros()), row.load(), row.problem().map(p -> "  " + p)
-                        .orElse(row.target().isUnprotected() ? "" : String.format(Locale.ROOT, "  share %.0f%%",
-                                100 * row.share())));
+                        .orElse(String.format(Locale.ROOT, "  share %.0f%% (slices %.0f-%.0f%%)", 100 * row.share(),
+                                100 * row.low(), 100 * row.high())));
     }
 
     /** The middle round by {@code order} (the upper one of an even count). */
@@ -256,19 +347,20 @@ public final class HttpBenchmark {
     }
 
     static String table(List<Row> rows) {
-        StringBuilder t = new StringBuilder("| stack | job | requests/s | p50 | p99 | share of unprotected |\n"
-                + "| --- | --- | ---: | ---: | ---: | ---: |\n");
+        StringBuilder t = new StringBuilder("| stack | job | requests/s | p50 | p99 | share of unprotected"
+                + " | slices (least-most) |\n| --- | --- | ---: | ---: | ---: | ---: | ---: |\n");
         List<String> problems = new ArrayList<>();
         for (Row r : rows) {
             if (r.problem().isPresent()) {
                 problems.add(r.target().label() + ": " + r.problem().get());
-                t.append(String.format(Locale.ROOT, "| %s | %s | failed [%d] | | | |%n", r.target().stack(),
+                t.append(String.format(Locale.ROOT, "| %s | %s | failed [%d] | | | | |%n", r.target().stack(),
                         r.target().job(), problems.size()));
                 continue;
             }
-            t.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %s | %s | %.0f%% |%n", r.target().stack(),
+            t.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %s | %s | %.0f%% | %s |%n", r.target().stack(),
                     r.target().job(), r.result().requestsPerSecond(), millis(r.result().p50Micros()),
-                    millis(r.result().p99Micros()), 100 * r.share()));
+                    millis(r.result().p99Micros()), 100 * r.share(), r.target().isUnprotected() ? ""
+                            : String.format(Locale.ROOT, "%.0f-%.0f%%", 100 * r.low(), 100 * r.high())));
         }
         for (int i = 0; i < problems.size(); i++) {
             t.append(String.format(Locale.ROOT, "%n[%d] %s%n", i + 1, problems.get(i)));

@@ -16,22 +16,19 @@ import java.util.function.Supplier;
  * @param headers the request headers that carry the credential
  * @param username the name the servlet must answer with
  * @param each for a credential that is good for one request only (a signed request with a nonce):
- *     writes that many distinct requests' headers, one request a line, for wrk to send in turn;
- *     empty when every request may carry {@code headers}
+ *     signs each request wrk sends; empty when every request may carry {@code headers}
  */
 record Target(String stack, String job, Optional<Filter> filter, Supplier<Map<String, String>> headers,
         String username, Optional<SignedRequests> each) {
 
     /**
-     * Writes {@code count} requests' headers, a line each: {@code Name: value} pairs split by tabs.
-     * A client signs a request when it sends it, so the requests are dated as if sent at
-     * {@code perSecond} a second from now: the first {@code perSecond} lines carry this second,
-     * the next ones the next second, and so on (as many a second as a real client at that rate
-     * would date alike, not the whole run under one date).
+     * Signs one request: its headers under {@code date}, with a nonce of its own. The benchmark
+     * dates requests as a client sending them at a given rate would (see
+     * {@link HttpBenchmark}), and every call must give headers of the same length.
      */
     @FunctionalInterface
     interface SignedRequests {
-        void write(java.io.Writer out, int count, int perSecond) throws java.io.IOException;
+        Map<String, String> sign(String date);
     }
 
     Target(String stack, String job, Optional<Filter> filter, Supplier<Map<String, String>> headers, String username) {
@@ -40,6 +37,15 @@ record Target(String stack, String job, Optional<Filter> filter, Supplier<Map<St
 
     static Target unprotected() {
         return new Target("none", "no security", Optional.empty(), Map::of, HttpBenchmark.ANONYMOUS);
+    }
+
+    /**
+     * Not a contender: the unprotected servlet again, on a server of its own, measured as every
+     * target is. Its share would be 100% with no noise; how far it lands from that, and its
+     * slices' spread, is the method's own noise floor.
+     */
+    static Target unprotectedAgain() {
+        return new Target("none", "no security, a second server", Optional.empty(), Map::of, HttpBenchmark.ANONYMOUS);
     }
 
     /** Whether this is the run every share is measured against. */

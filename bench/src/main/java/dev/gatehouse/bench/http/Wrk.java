@@ -36,8 +36,9 @@ final class Wrk {
             """.replace("%MARK%", MARK);
 
     /**
-     * Sends the requests of a file in turn, a distinct one each time (for credentials good once):
-     * each thread keeps every n-th line, pre-formatted, and wraps around at the end.
+     * Sends the requests of a file in turn, a distinct one each time (for credentials good once).
+     * The file holds whole requests of one length (args: file, length, threads); each thread reads
+     * it in one go and sends every n-th request, wrapping around at the end.
      */
     private static final String EACH = """
             local counter = 0
@@ -45,28 +46,20 @@ final class Wrk {
               thread:set("tid", counter)
               counter = counter + 1
             end
-            local requests = {}
-            local n = 0
-            local i = 0
+            local data, size, step, count, i
             function init(args)
-              local threads = tonumber(args[2])
-              local line_no = 0
-              for line in io.lines(args[1]) do
-                if line_no % threads == tid then
-                  local h = {}
-                  for kv in string.gmatch(line, "[^\t]+") do
-                    local c = string.find(kv, ": ", 1, true)
-                    h[string.sub(kv, 1, c - 1)] = string.sub(kv, c + 2)
-                  end
-                  n = n + 1
-                  requests[n] = wrk.format("GET", nil, h)
-                end
-                line_no = line_no + 1
-              end
+              local f = assert(io.open(args[1], "rb"))
+              data = f:read("*a")
+              f:close()
+              size = tonumber(args[2])
+              step = tonumber(args[3])
+              count = #data / size
+              i = tid
             end
             function request()
-              i = i % n + 1
-              return requests[i]
+              local r = string.sub(data, i * size + 1, (i + 1) * size)
+              i = (i + step) % count
+              return r
             end
             """;
 
@@ -87,11 +80,16 @@ final class Wrk {
     }
 
     /**
-     * Drives {@code url} for {@code duration}, each request with the headers of the next line of
-     * {@code requests} (see {@link Target.SignedRequests}).
+     * Drives {@code url} for {@code duration}, each request the next one of {@code requests}: whole
+     * requests of {@code length} bytes each, their count a multiple of the threads.
      */
-    Result runEach(String url, Path requests, Duration duration) throws IOException, InterruptedException {
-        return run(url, Map.of(), duration, eachScript, List.of("--", requests.toString(), Integer.toString(threads)));
+    Result runEach(String url, Path requests, int length, Duration duration) throws IOException, InterruptedException {
+        return run(url, Map.of(), duration, eachScript, List.of("--", requests.toString(), Integer.toString(length),
+                Integer.toString(threads)));
+    }
+
+    int threads() {
+        return threads;
     }
 
     /** Fails with a readable message when wrk is not installed. */
