@@ -14,7 +14,7 @@ import javax.imageio.ImageIO;
 
 /**
  * A horizontal bar chart of each target's share of the unprotected throughput (as the table gives
- * it), in plain Java2D, written as PNG.
+ * it), with a whisker from its least to its greatest slice, in plain Java2D, written as PNG.
  */
 final class Chart {
 
@@ -44,15 +44,16 @@ final class Chart {
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
             g.drawString(subtitle, 16, 46);
 
-            double max = Math.max(1.1, rows.stream().mapToDouble(HttpBenchmark.Row::share).max().orElse(1));
+            double max = Math.max(1.1, rows.stream().mapToDouble(r -> Math.max(r.share(), r.high())).max().orElse(1));
             int plot = WIDTH - LEFT - RIGHT;
             int bottom = TOP + rows.size() * (BAR + GAP);
             g.setStroke(new BasicStroke(1, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {4, 4}, 0));
-            for (double share : new double[] {0.9, 1.0}) {
+            for (double share : new double[] {0.9, 0.95, 1.0}) {
                 int x = LEFT + (int) (plot * share / max);
                 g.setColor(share == 1.0 ? Color.DARK_GRAY : new Color(0xC0392B));
                 g.drawLine(x, TOP - 6, x, bottom);
-                g.drawString(share == 1.0 ? "unprotected" : "90%", x - 20, bottom + 16);
+                String mark = share == 1.0 ? "100%" : String.format(Locale.ROOT, "%.0f%%", 100 * share);
+                g.drawString(mark, x - g.getFontMetrics().stringWidth(mark) / 2, bottom + 16);
             }
             g.setStroke(new BasicStroke(1));
             int y = TOP;
@@ -62,12 +63,22 @@ final class Chart {
                 g.setColor(colour(r.target().stack()));
                 g.fillRect(LEFT, y, w, BAR);
                 g.setColor(Color.BLACK);
+                if (r.problem().isEmpty() && r.high() > r.low()) {
+                    // the least and the greatest of the target's slices
+                    int lo = LEFT + (int) (plot * r.low() / max);
+                    int hi = LEFT + (int) (plot * r.high() / max);
+                    int mid = y + BAR / 2;
+                    g.drawLine(lo, mid, hi, mid);
+                    g.drawLine(lo, mid - 5, lo, mid + 5);
+                    g.drawLine(hi, mid - 5, hi, mid + 5);
+                }
                 g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
                 String label = r.target().label();
                 g.drawString(label, LEFT - 10 - g.getFontMetrics().stringWidth(label), y + BAR - 7);
                 g.drawString(r.problem().isPresent() ? "failed (see the table)"
                         : String.format(Locale.ROOT, "%.0f%%  %,.0f/s  p99 %s", 100 * r.share(), rps,
-                                HttpBenchmark.millis(r.result().p99Micros())), LEFT + w + 6, y + BAR - 7);
+                                HttpBenchmark.millis(r.result().p99Micros())),
+                        LEFT + Math.max(w, (int) (plot * r.high() / max)) + 6, y + BAR - 7);
                 y += BAR + GAP;
             }
         } finally {
