@@ -216,12 +216,23 @@ public final class HttpBenchmark {
     }
 
     /**
+     * Below this many requests a second in its warm-up, a target is measured in one slice of
+     * {@link #SLOW_SLICE} instead: with 32 connections, a request that hashes a password with
+     * bcrypt or Argon2id takes longer than a short slice, and a slice counts only the requests it
+     * completes. Its share is far below any goal either way.
+     */
+    private static final double SLOW = 1_000;
+
+    private static final Duration SLOW_SLICE = Duration.ofSeconds(10);
+
+    /**
      * Starts the servlet behind the target's filter, checks one request and warms it up; then runs
      * {@code slices} slices of it, each between two slices of the unprotected {@code reference}
      * (whose slices are added to {@code baseline}), and checks one request again. A slice's ratio
      * is its throughput over the mean of its two neighbours'; the row's share is the median ratio,
      * its requests/s those of all its slices together, its latencies those of its median slice. A
-     * target that fails is reported as such, never as a figure: a refused request is never fast.
+     * target that fails is reported as such, never as a figure: a refused request is never fast. A
+     * target slower than {@link #SLOW} is measured in one slice of {@link #SLOW_SLICE}.
      */
     private static Row measure(Wrk wrk, WhoAmIServer reference, Target target, Duration warmup, Duration slice,
             int slices, List<Wrk.Result> baseline) throws Exception {
@@ -229,7 +240,12 @@ public final class HttpBenchmark {
         String load = loadAverage();
         try (WhoAmIServer server = new WhoAmIServer(target.filter())) {
             check(server.url(), target);
-            drive(wrk, server.url(), target, warmup);
+            Wrk.Result warm = drive(wrk, server.url(), target, warmup);
+            if (warm.requestsPerSecond() < SLOW) {
+                // a request that hashes a password takes longer than a slice: one long slice
+                slice = SLOW_SLICE;
+                slices = 1;
+            }
             Wrk.Result before = drive(wrk, reference.url(), unprotected, slice);
             List<Wrk.Result> results = new ArrayList<>();
             List<Double> ratios = new ArrayList<>();
