@@ -84,6 +84,6 @@ record Target(String stack, String job, Optional<Filter> filter, Supplier<Map<St
     }
 
     String label() {
-        return filter.isEmpty() ? job : stack + ": " + job;
+        return stack.equals("none") ? job : stack + ": " + job;
     }
 }
