@@ -4,7 +4,7 @@
 # driven in turn by wrk in one run. Prints the table and writes docs/bench/http.md and
 # docs/bench/http.png. Needs `apt-get install wrk`, and PostgreSQL at 127.0.0.1:5432 (database test,
 # user postgres; or pass --no-postgres). Run by hand, never in CI. Options are passed on to
-# dev.gatehouse.bench.http.HttpBenchmark, e.g. --duration 10 --rounds 3 --only 'Gatehouse'.
+# dev.gatehouse.bench.http.HttpBenchmark, e.g. --slices 6 --slice 2 --rounds 3 --only 'Gatehouse'.
 #
 # On a shared machine other builds would starve the benchmark: run as root, it starts itself in a
 # session of its own and raises that session's scheduling group (autogroup nice -15), which touches
