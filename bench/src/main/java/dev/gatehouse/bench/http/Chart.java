@@ -7,9 +7,13 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import javax.imageio.ImageIO;
 
 /**
@@ -95,15 +99,15 @@ final class Chart {
      * docs/bench/http.md docs/bench/http.png}.
      */
     public static void main(String[] args) throws IOException {
-        List<String> lines = java.nio.file.Files.readAllLines(Path.of(args[0]));
-        List<HttpBenchmark.Row> rows = new java.util.ArrayList<>();
+        List<String> lines = Files.readAllLines(Path.of(args[0]));
+        List<HttpBenchmark.Row> rows = new ArrayList<>();
         for (String line : lines) {
             String[] c = line.split("\\|", -1);
             if (c.length < 8 || !line.startsWith("| ") || c[1].isBlank() || c[1].strip().equals("stack")
                     || c[1].strip().startsWith("---")) {
                 continue;
             }
-            Target t = new Target(c[1].strip(), c[2].strip(), java.util.Optional.empty(), java.util.Map::of, "");
+            Target t = new Target(c[1].strip(), c[2].strip(), Optional.empty(), Map::of, "");
             String rps = c[3].strip();
             if (rps.startsWith("failed")) {
                 rows.add(HttpBenchmark.Row.failed(t, "", rps));
@@ -112,7 +116,7 @@ final class Chart {
             double share = percent(c[6]);
             String[] spread = c[7].strip().isEmpty() ? new String[] {c[6], c[6]} : c[7].strip().split("-");
             rows.add(new HttpBenchmark.Row(t, new Wrk.Result(Long.parseLong(rps.replace(",", "")), 1, micros(c[4]),
-                    micros(c[5]), 0), "", java.util.Optional.empty(), share, percent(spread[0]), percent(spread[1])));
+                    micros(c[5]), 0), "", Optional.empty(), share, percent(spread[0]), percent(spread[1])));
         }
         write(rows, lines.get(0).replaceFirst("; the \\d+ unprotected slices.*", ""), Path.of(args[1]));
     }

@@ -1,7 +1,9 @@
 package dev.gatehouse.bench.http;
 
 import com.zaxxer.hikari.HikariDataSource;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,7 +16,10 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -234,18 +239,17 @@ public final class HttpBenchmark {
      * target that fails is reported as such, never as a figure: a refused request is never fast. A
      * target slower than {@link #SLOW} is measured in one slice of {@link #SLOW_SLICE}.
      */
-    private static Row measure(Wrk wrk, WhoAmIServer reference, Target target, Duration warmup, Duration slice,
-            int slices, List<Wrk.Result> baseline) throws Exception {
+    private static Row measure(Wrk wrk, WhoAmIServer reference, Target target, Duration warmup, Duration fastSlice,
+            int fastSlices, List<Wrk.Result> baseline) throws Exception {
         Target unprotected = Target.unprotected();
         String load = loadAverage();
         try (WhoAmIServer server = new WhoAmIServer(target.filter())) {
             check(server.url(), target);
             Wrk.Result warm = drive(wrk, server.url(), target, warmup);
-            if (warm.requestsPerSecond() < SLOW) {
-                // a request that hashes a password takes longer than a slice: one long slice
-                slice = SLOW_SLICE;
-                slices = 1;
-            }
+            // a request that hashes a password takes longer than a short slice: one long slice
+            boolean slow = warm.requestsPerSecond() < SLOW;
+            Duration slice = slow ? SLOW_SLICE : fastSlice;
+            int slices = slow ? 1 : fastSlices;
             Wrk.Result before = drive(wrk, reference.url(), unprotected, slice);
             List<Wrk.Result> results = new ArrayList<>();
             List<Double> ratios = new ArrayList<>();
@@ -267,7 +271,7 @@ public final class HttpBenchmark {
             for (int i = 0; i < slices; i++) {
                 order[i] = i;
             }
-            java.util.Arrays.sort(order, Comparator.comparingDouble(ratios::get));
+            Arrays.sort(order, Comparator.comparingDouble(ratios::get));
             Wrk.Result middle = results.get(order[slices / 2]);
             long requests = results.stream().mapToLong(Wrk.Result::requests).sum();
             double seconds = results.stream().mapToDouble(Wrk.Result::seconds).sum();
@@ -313,10 +317,10 @@ public final class HttpBenchmark {
         URI uri = URI.create(url);
         String head = "GET " + uri.getRawPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort() + "\r\n";
         int total = (count + threads - 1) / threads * threads;
-        java.time.Instant start = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         int length = -1;
         String date = null;
-        try (java.io.OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
             for (int i = 0; i < total; i++) {
                 if (i % MAX_SIGNED_PER_SECOND == 0) {
                     date = start.plusSeconds(i / MAX_SIGNED_PER_SECOND).toString();
