@@ -29,6 +29,39 @@ class AuthorizationHeaderTest {
     }
 
     @Test
+    void plainAsciiBasicIsDecodedByteForByte() {
+        assertThat(parse("Basic " + b64("alice:Wonder~land 1!\u007f"))).isInstanceOfSatisfying(
+                AuthorizationHeader.Basic.class, b -> {
+                    assertThat(b.username()).isEqualTo("alice");
+                    assertThat(new String(b.password().revealChars())).isEqualTo("Wonder~land 1!\u007f");
+                });
+    }
+
+    @Test
+    void aLoginThatTurnsNonAsciiLateIsStillDecodedAsUtf8() {
+        // the ASCII copy stops at the first byte above 0x7f and the whole value is decoded again
+        assertThat(parse("Basic " + b64("service-account-with-a-long-name:p\u00e4ss\u20ac"))).isInstanceOfSatisfying(
+                AuthorizationHeader.Basic.class, b -> {
+                    assertThat(b.username()).isEqualTo("service-account-with-a-long-name");
+                    assertThat(new String(b.password().revealChars())).isEqualTo("p\u00e4ss\u20ac");
+                });
+    }
+
+    @Test
+    void basicThatIsNotUtf8IsMalformedWhereverTheBadByteIs() {
+        byte[][] bad = {
+            {'a', ':', (byte) 0xC3, '('}, // a lead byte without its continuation
+            {'a', ':', (byte) 0xC0, (byte) 0xAF}, // an overlong '/'
+            {(byte) 0x80, ':', 'x'}, // a lone continuation byte, first
+            {'a', ':', 'x', (byte) 0xED, (byte) 0xA0, (byte) 0x80}, // a surrogate, last
+        };
+        for (byte[] b : bad) {
+            assertThat(parse("Basic " + Base64.getEncoder().encodeToString(b)))
+                    .isEqualTo(new AuthorizationHeader.Malformed("Basic credentials are not valid UTF-8"));
+        }
+    }
+
+    @Test
     void schemeIsCaseInsensitive() {
         assertThat(parse("bAsIc " + b64("a:b"))).isInstanceOf(AuthorizationHeader.Basic.class);
         assertThat(parse("BEARER abc.def")).isEqualTo(new AuthorizationHeader.Bearer("abc.def"));

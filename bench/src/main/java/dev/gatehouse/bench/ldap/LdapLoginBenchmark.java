@@ -4,14 +4,20 @@ import com.unboundid.ldap.listener.InMemoryDirectoryServer;
 import com.unboundid.ldap.listener.InMemoryDirectoryServerConfig;
 import com.unboundid.ldap.listener.InMemoryListenerConfig;
 import dev.gatehouse.core.Accounts;
+import dev.gatehouse.core.AuthenticationMode;
 import dev.gatehouse.core.AuthenticationResult;
+import dev.gatehouse.core.Decision;
+import dev.gatehouse.core.Gatehouse;
 import dev.gatehouse.core.Password;
+import dev.gatehouse.core.RequestView;
 import dev.gatehouse.core.UserDirectory;
 import dev.gatehouse.core.UsernamePassword;
 import dev.gatehouse.ldap.LdapRealm;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Hashtable;
 import java.util.concurrent.TimeUnit;
 import javax.naming.AuthenticationException;
@@ -41,6 +47,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@code cachedLogin}: Gatehouse's LDAP realm answering from its login cache (salted
  *       SHA-256 compare, then the user record through Accounts);
+ *   <li>{@code cachedLoginThroughGatehouse}: the same, as a request: the {@code Authorization}
+ *       header parsed, the throttle consulted, the realm chosen ({@link Gatehouse#authenticate});
  *   <li>{@code uncachedLogin}: the realm with the cache off: a search on the pooled service
  *       connection, a bind and revert on the pooled bind connection;
  *   <li>{@code jndiBindPerLogin}: the way Concord and Shiro do it over JNDI
@@ -69,7 +77,9 @@ public class LdapLoginBenchmark {
     private String url;
     private LdapRealm cached;
     private LdapRealm uncached;
+    private Gatehouse gatehouse;
     private UsernamePassword[] logins;
+    private String[] basicHeaders;
 
     /** Each thread's position in the rotation of users. */
     @State(Scope.Thread)
@@ -94,23 +104,29 @@ public class LdapLoginBenchmark {
         server.add("dn: " + SERVICE_DN, "objectClass: person", "cn: gatehouse", "sn: service",
                 "userPassword: " + SERVICE_PASSWORD);
         logins = new UsernamePassword[USERS];
+        basicHeaders = new String[USERS];
         for (int i = 0; i < USERS; i++) {
             server.add("dn: uid=user" + i + ",ou=people," + BASE, "objectClass: inetOrgPerson", "uid: user" + i,
                     "cn: User " + i, "sn: " + i, "mail: user" + i + "@example.org", "userPassword: password-" + i);
             logins[i] = new UsernamePassword("user" + i, Password.of("password-" + i));
+            basicHeaders[i] = "Basic " + Base64.getEncoder().encodeToString(("user" + i + ":password-" + i)
+                    .getBytes(StandardCharsets.UTF_8));
         }
         server.startListening();
         url = "ldap://127.0.0.1:" + server.getListenPort();
-        cached = realm(Duration.ofMinutes(10));
-        uncached = realm(Duration.ZERO);
-        for (UsernamePassword login : logins) {
-            check(cached.authenticate(login));
-            check(jndiBindPerLogin(login));
+        UserDirectory users = UserDirectory.inMemory(Clock.systemUTC());
+        cached = realm(users, Duration.ofMinutes(10));
+        uncached = realm(UserDirectory.inMemory(Clock.systemUTC()), Duration.ZERO);
+        gatehouse = Gatehouse.builder().users(users).realm(cached).build();
+        for (int i = 0; i < USERS; i++) {
+            check(cached.authenticate(logins[i]));
+            check(jndiBindPerLogin(logins[i]));
+            check(request(i));
         }
     }
 
-    private LdapRealm realm(Duration cacheDuration) {
-        return LdapRealm.builder("ldap", new Accounts(UserDirectory.inMemory(Clock.systemUTC()), Clock.systemUTC()))
+    private LdapRealm realm(UserDirectory users, Duration cacheDuration) {
+        return LdapRealm.builder("ldap", new Accounts(users, Clock.systemUTC()))
                 .url(url)
                 .searchBase(BASE)
                 .principalSearchFilter("(uid={0})")
@@ -121,14 +137,15 @@ public class LdapLoginBenchmark {
     }
 
     private static void check(Object result) {
-        if (!(result instanceof AuthenticationResult.Authenticated) && !Boolean.TRUE.equals(result)) {
+        if (!(result instanceof AuthenticationResult.Authenticated) && !(result instanceof Decision.Authenticated)
+                && !Boolean.TRUE.equals(result)) {
             throw new IllegalStateException("login failed in setup: " + result);
         }
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        cached.close();
+        gatehouse.close();
         uncached.close();
         server.shutDown(true);
     }
@@ -136,6 +153,21 @@ public class LdapLoginBenchmark {
     @Benchmark
     public AuthenticationResult cachedLogin(Cursor cursor) {
         return cached.authenticate(logins[cursor.take()]);
+    }
+
+    @Benchmark
+    public Decision cachedLoginThroughGatehouse(Cursor cursor) {
+        Decision decision = request(cursor.take());
+        if (!(decision instanceof Decision.Authenticated)) {
+            throw new IllegalStateException("the request was refused: " + decision);
+        }
+        return decision;
+    }
+
+    /** A request with user {@code i}'s Basic header, built anew: authenticating wipes its password. */
+    private Decision request(int i) {
+        return gatehouse.authenticate(RequestView.builder().path("/api/v1/org").header("Authorization", basicHeaders[i])
+                .build(), AuthenticationMode.REQUIRED);
     }
 
     @Benchmark

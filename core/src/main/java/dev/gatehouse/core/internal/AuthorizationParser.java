@@ -10,7 +10,6 @@ import dev.gatehouse.core.Password;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -122,20 +121,14 @@ public final class AuthorizationParser {
         } catch (IllegalArgumentException e) {
             return new Malformed("Basic credentials are not valid base64");
         }
-        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        CharBuffer chars;
+        char[] all;
         try {
-            chars = utf8.decode(ByteBuffer.wrap(decoded));
+            all = utf8(decoded);
         } catch (CharacterCodingException e) {
             return new Malformed("Basic credentials are not valid UTF-8");
         } finally {
             Arrays.fill(decoded, (byte) 0);
         }
-        char[] all = new char[chars.remaining()];
-        chars.get(all);
-        Arrays.fill(chars.array(), '\0');
         int colon = -1;
         for (int i = 0; i < all.length; i++) {
             if (all[i] == ':') {
@@ -157,6 +150,32 @@ public final class AuthorizationParser {
         char[] password = Arrays.copyOfRange(all, colon + 1, all.length);
         Arrays.fill(all, '\0');
         return new Basic(username, Password.takeOwnership(password));
+    }
+
+    /**
+     * {@code bytes} decoded as strict UTF-8 (a malformed sequence is an error, never a replacement
+     * character). Plain ASCII, the common case, is copied byte for byte, as it decodes to itself,
+     * without a decoder built for the request.
+     */
+    private static char[] utf8(byte[] bytes) throws CharacterCodingException {
+        char[] chars = new char[bytes.length];
+        int i = 0;
+        while (i < bytes.length && bytes[i] >= 0) {
+            chars[i] = (char) bytes[i];
+            i++;
+        }
+        if (i == bytes.length) {
+            return chars;
+        }
+        Arrays.fill(chars, '\0');
+        CharBuffer decoded = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(bytes));
+        char[] all = new char[decoded.remaining()];
+        decoded.get(all);
+        Arrays.fill(decoded.array(), '\0');
+        return all;
     }
 
 }

@@ -285,7 +285,8 @@ public final class Engine {
             }
             recognised = true;
             Credentials credentials = read.get();
-            ThrottleRegistry.Principal login = null;
+            Login typed = null; // what the throttle counts for this username, if it throttles
+            ThrottleRegistry.Principal login = null; // its key, computed only when a table needs it
             AuthenticationResult result = null;
             Optional<String> username = credentials == UnreadableCredentials.INSTANCE
                     ? Optional.empty() : credentials.username();
@@ -297,13 +298,14 @@ public final class Engine {
                 if (parsed.isEmpty()) {
                     result = AuthenticationResult.Rejected.because(UNUSABLE_LOGIN); // reaches no table, no realm
                 } else if (throttling) {
-                    login = throttle.login(parsed.get().user());
+                    typed = parsed.get();
                 }
             }
             // A token (no username) is charged to its client address only, and to the account a
             // realm names in its rejection: tokens are not guessable, so a per-address count of 5
             // would only let one stale key lock out every valid key behind the same address.
-            if (login != null) {
+            if (typed != null && !throttle.isEmpty()) {
+                login = throttle.login(typed.user());
                 charged = with(charged, login);
                 Optional<Duration> blocked = blockedBeforeVerifying(client, login);
                 if (blocked.isPresent()) {
@@ -315,8 +317,13 @@ public final class Engine {
                         ? AuthenticationResult.Rejected.because("realm " + realm.name() + " failed to read credentials")
                         : verify(realm, credentials);
             }
+            if (typed != null && login == null && !(result instanceof AuthenticationResult.Authenticated)) {
+                // an empty throttle had nothing to check before; a failure is counted from here on
+                login = throttle.login(typed.user());
+                charged = with(charged, login);
+            }
             if (result instanceof AuthenticationResult.Authenticated authenticated) {
-                return admit(realm, authenticated, client, login, claimed);
+                return admit(realm, authenticated, client, typed, login, claimed);
             } else if (result instanceof AuthenticationResult.Rejected r) {
                 if (throttling && r.account().isPresent()) {
                     ThrottleRegistry.Principal account = throttle.account(realm.name(), Login.normalise(r.account().get()));
@@ -368,14 +375,16 @@ public final class Engine {
      * forgets that account's failures from this address, and the login's, and nothing else.
      */
     private Decision admit(Realm realm, AuthenticationResult.Authenticated authenticated, Client client,
-            ThrottleRegistry.Principal login, Optional<String> claimed) {
+            Login typed, ThrottleRegistry.Principal login, Optional<String> claimed) {
         if (!throttle.isDisabled() && !throttle.isEmpty()) {
+            // the key is computed here when the table was empty before the realm verified
+            ThrottleRegistry.Principal typedKey = login != null || typed == null ? login : throttle.login(typed.user());
             ThrottleRegistry.Principal account = throttle.account(realm.name(), Login.normalise(authenticated.accountName()));
             Optional<Duration> blocked = throttle.blocked(account, client.key());
             if (blocked.isPresent()) {
                 return throttled(client, claimed, blocked.get());
             }
-            List<ThrottleRegistry.Principal> own = login == null ? List.of(account) : List.of(login, account);
+            List<ThrottleRegistry.Principal> own = typedKey == null ? List.of(account) : List.of(typedKey, account);
             throttle.success(client.key(), own);
         }
         Identity identity = authenticated.identity();
