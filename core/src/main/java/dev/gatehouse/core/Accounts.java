@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
  * seen within the bound. A record that could not be read is never cached, so an outage never
  * outlives itself, and a cached record is never used past the bound, so an outage never stretches
  * it: with the directory down, a repeat caller is served for at most the bound, then gets 503.
+ * A cached record also keeps the last sign-in decided from it that wrote nothing: the same
+ * confirmed login (an equal {@link ExternalUser}) in the same realm gets that identity again,
+ * without deriving it anew, for as long as the record stays cached and no login time is due.
  */
 public final class Accounts {
 
@@ -50,9 +53,27 @@ public final class Accounts {
     private final UserDirectory users;
     private final Clock clock;
     private final Cache<UUID, User> byId; // null: caching off
-    private final Cache<Name, User> byName;
+    private final Cache<Name, Held> byName;
 
     private record Name(String username, String domain) {}
+
+    /** A record as read by name, and the last sign-in derived from it that wrote nothing. */
+    private static final class Held {
+        final User user;
+        volatile SignedIn last;
+
+        Held(User user) {
+            this.user = user;
+        }
+    }
+
+    /**
+     * What a sign-in against a {@link Held} record decided, and from what: the same login (an
+     * equal {@link ExternalUser}) in the same realm against the same record decides the same,
+     * until a login time is due to be written.
+     */
+    private record SignedIn(ExternalUser external, String realm, Instant loginDue,
+            AuthenticationResult.Authenticated result) {}
 
     /** Accounts over {@code users}, timed by {@code clock}, caching for the default bound. */
     public Accounts(UserDirectory users, Clock clock) {
@@ -99,21 +120,22 @@ public final class Accounts {
             return;
         }
         byId.invalidate(id);
-        byName.asMap().values().removeIf(u -> u.id().equals(id));
+        byName.asMap().values().removeIf(h -> h.user.id().equals(id));
     }
 
     private Optional<User> findById(UUID id) {
         return byId == null ? users.findById(id) : Optional.ofNullable(byId.get(id, k -> users.findById(k).orElse(null)));
     }
 
-    private Optional<User> findByName(NewUser profile) {
+    /** The record named as {@code profile} is, as cached; null if there is none. */
+    private Held findByName(NewUser profile) {
         if (byName == null) {
-            return users.findByUsername(profile.username(), profile.domain());
+            return users.findByUsername(profile.username(), profile.domain()).map(Held::new).orElse(null);
         }
         Name name = new Name(profile.username(), profile.domain().orElse(""));
-        User cached = byName.getIfPresent(name); // a hit, the common case, allocates no loader
-        return cached != null ? Optional.of(cached) : Optional.ofNullable(byName.get(name,
-                k -> users.findByUsername(profile.username(), profile.domain()).orElse(null)));
+        Held cached = byName.getIfPresent(name); // a hit, the common case, allocates no loader
+        return cached != null ? cached : byName.get(name,
+                k -> users.findByUsername(profile.username(), profile.domain()).map(Held::new).orElse(null));
     }
 
     /**
@@ -144,10 +166,18 @@ public final class Accounts {
         } catch (IllegalArgumentException e) {
             return AuthenticationResult.Rejected.because("unusable username: " + e.getMessage());
         }
-        Optional<User> found = findByName(profile);
+        Held found = findByName(profile);
+        if (found != null) {
+            SignedIn last = found.last;
+            if (last != null && last.realm().equals(realm)
+                    && (last.external() == external || last.external().equals(external))
+                    && clock.instant().isBefore(last.loginDue())) {
+                return last.result(); // nothing changed on either side: the same outcome, nothing to write
+            }
+        }
         User user;
-        if (found.isPresent()) {
-            user = found.get();
+        if (found != null) {
+            user = found.user;
         } else if (autoCreate) {
             user = users.findOrCreate(profile);
         } else {
@@ -167,12 +197,17 @@ public final class Accounts {
         if (user.disabled()) {
             return AuthenticationResult.Rejected.because("user '" + user.username() + "' is disabled");
         }
-        user = refresh(user, profile, external);
-        Identity identity = Identity.of(user, realm);
+        User current = refresh(user, profile, external);
+        Identity identity = Identity.of(current, realm);
         if (!external.attributes().isEmpty()) {
             identity = identity.toBuilder().attributes(external.attributes()).build();
         }
-        return new AuthenticationResult.Authenticated(identity);
+        AuthenticationResult.Authenticated result = new AuthenticationResult.Authenticated(identity);
+        if (found != null && current == found.user && current.lastLoginAt().isPresent()) {
+            // nothing written: the next sign-in of this login against this record would decide the same
+            found.last = new SignedIn(external, realm, current.lastLoginAt().get().plus(LOGIN_WRITE_INTERVAL), result);
+        }
+        return result;
     }
 
     /**

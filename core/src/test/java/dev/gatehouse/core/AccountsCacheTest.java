@@ -156,6 +156,50 @@ class AccountsCacheTest {
     }
 
     @Test
+    void aRepeatSignInIsDecidedAnewForAnotherRealmOrAnythingElseTheLoginNowSays() {
+        UserDirectory users = UserDirectory.inMemory(clock);
+        Accounts accounts = new Accounts(counting(users), clock, Duration.ofHours(1), nanos::get);
+        ExternalUser withDn = ALICE.withAttributes(Map.of("dn", "uid=alice,dc=corp"));
+        Identity first = identity(accounts.signIn("corp", withDn, true));
+        identity(accounts.signIn("corp", withDn, true)); // read back after the first login's writes
+        Identity again = identity(accounts.signIn("corp", withDn, true));
+        assertThat(again).isEqualTo(identity(accounts.signIn("corp", withDn, true)));
+        assertThat(again.userId()).isEqualTo(first.userId());
+
+        assertThat(identity(accounts.signIn("ad", withDn, true)).realm()).isEqualTo("ad");
+        assertThat(identity(accounts.signIn("corp", ALICE, true)).attributes()).isEmpty();
+        assertThat(identity(accounts.signIn("corp", withDn, true)).attributes()).containsEntry("dn", "uid=alice,dc=corp");
+
+        calls.clear();
+        Identity renamed = identity(accounts.signIn("corp", withDn.withDisplayName("Alice Liddell"), true));
+        assertThat(renamed.displayName()).hasValue("Alice Liddell");
+        assertThat(count("updateProfile")).isEqualTo(1);
+        Identity demoted = identity(accounts.signIn("corp", withDn.withRoles(Set.of()), true));
+        assertThat(demoted.roles()).isEmpty();
+        assertThat(users.findById(first.userId()).orElseThrow().directoryRoles()).isEmpty();
+        assertThat(identity(accounts.signIn("corp", withDn, true)).roles()).containsExactly("admin");
+    }
+
+    @Test
+    void aRepeatSignInOfADisabledOrDeletedUserIsRefusedAtOnce() {
+        UserDirectory users = UserDirectory.inMemory(clock);
+        Accounts accounts = new Accounts(users, clock, Duration.ofHours(1), nanos::get);
+        UUID alice = identity(accounts.signIn("corp", ALICE, true)).userId();
+        identity(accounts.signIn("corp", ALICE, true));
+        identity(accounts.signIn("corp", ALICE, true));
+
+        users.setDisabled(alice, true);
+        assertThat(accounts.signIn("corp", ALICE, true)).isInstanceOf(AuthenticationResult.Rejected.class);
+        users.setDisabled(alice, false);
+        identity(accounts.signIn("corp", ALICE, true));
+        identity(accounts.signIn("corp", ALICE, true));
+
+        users.delete(alice);
+        assertThat(accounts.signIn("corp", ALICE, false)).isInstanceOf(AuthenticationResult.Rejected.class);
+        assertThat(identity(accounts.signIn("corp", ALICE, true)).userId()).as("a new record").isNotEqualTo(alice);
+    }
+
+    @Test
     void aZeroBoundReadsEveryTime() {
         Accounts accounts = new Accounts(counting(UserDirectory.inMemory(clock)), clock, Duration.ZERO, nanos::get);
         UUID alice = identity(accounts.signIn("corp", ALICE, true)).userId();
